@@ -1,0 +1,39 @@
+/**
+ * Defaults of the contract's inputs. action.yml carries the same values (a test keeps them equal), and
+ * an input left at its default does not override the config file.
+ */
+export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
+  'health-path': '/health',
+  routes: '/',
+  timeout: '5m',
+  'request-timeout': '10s',
+  'wait-for-deployment': 'false',
+  comment: 'true',
+};
+
+/** Settings that only the config file and the CLI set (not action inputs), with their defaults. */
+export const TUNING_DEFAULTS = {
+  'success-threshold': 2,
+  concurrency: 4,
+  retries: 2,
+} as const;
+
+export const DEFAULT_REPORT_FILE = 'post-deploy-gate-report.json';
+
+/** Every setting name the parser knows, in the order messages list them. */
+export const SETTING_NAMES = [
+  'url',
+  'health-path',
+  'routes',
+  'expect-version',
+  'timeout',
+  'request-timeout',
+  'headers',
+  'wait-for-deployment',
+  'environment',
+  'comment',
+  'config',
+  'report',
+  ...Object.keys(TUNING_DEFAULTS),
+] as const;
+

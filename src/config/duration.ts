@@ -1,0 +1,26 @@
+/**
+ * Durations as the contract writes them: `1500ms`, `30s`, `5m` (also `1h`), or a bare number of seconds.
+ * Hand-written rather than `ms`/`parse-duration`: those read a bare number as milliseconds and accept
+ * units the contract does not promise, and this grammar is four lines.
+ */
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+export const DURATION_HELP = 'a duration such as 1500ms, 30s, 5m, or a number of seconds';
+
+/** Milliseconds, or undefined when the text is not a duration. */
+export function parseDuration(text: string): number | undefined {
+  const match = DURATION.exec(text.trim());
+  if (!match) return undefined;
+  const unit = (match[2] ?? 's') as keyof typeof UNIT_MS;
+  return Math.round(Number(match[1]) * UNIT_MS[unit]);
+}
+
+/** `90s` → "1m 30s"; `1500` → "1.5s": for logs and summaries. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))}s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1000);
+  return seconds ? `${minutes}m ${seconds}s` : `${minutes}m`;
+}

@@ -1,0 +1,124 @@
+import { INPUT_DEFAULTS, TUNING_DEFAULTS } from './defaults.js';
+import { loadConfigFile, type ConfigFile } from './file.js';
+import { parseRouteLine } from './route-line.js';
+import { ConfigError, type ConfigIssue, type GateConfig, type RouteSpec } from './types.js';
+import {
+  lines,
+  parseBaseUrl,
+  parseBoolean,
+  parseBoundedDuration,
+  parseCount,
+  parseHeaderLine,
+  parseHealthPath,
+} from './values.js';
+import type { Parsed } from './route-line.js';
+
+export interface SettingsSource {
+  /** Values by setting name (action inputs or CLI flags); empty means "not given". */
+  values: Readonly<Record<string, string | undefined>>;
+  /** Folder the `config` path must stay inside. */
+  workspace: string;
+  /** Where the JSON report goes when `report` is not given. */
+  defaultReportPath: string;
+}
+
+/**
+ * Turns inputs (or flags) and the optional config file into one GateConfig. Every problem is collected,
+ * and all of them are thrown together as a ConfigError before anything touches the network.
+ * Precedence: a value the user set > the config file > the default. An input equal to its action.yml
+ * default counts as "not set", because the runner fills defaults in and we cannot tell them apart.
+ */
+export function resolveConfig(source: SettingsSource): GateConfig {
+  const issues: ConfigIssue[] = [];
+  const given = (key: string): string | undefined => {
+    const value = source.values[key];
+    return value !== undefined && value.trim() !== '' ? value : undefined;
+  };
+  const configName = given('config');
+  const file: ConfigFile | undefined = configName
+    ? loadConfigFile(configName.trim(), source.workspace, issues)
+    : undefined;
+
+  /** The text to parse for `key`, and the name to put in messages. */
+  const pick = (key: string): { text: string; input: string } | undefined => {
+    const value = given(key);
+    if (value !== undefined && value !== INPUT_DEFAULTS[key]) return { text: value, input: key };
+    const fromFile = file?.settings.get(key);
+    if (fromFile && fromFile.value !== null && fromFile.value !== undefined) {
+      return { text: String(fromFile.value), input: `${key} (${file!.name} line ${fromFile.line})` };
+    }
+    const fallback = value ?? INPUT_DEFAULTS[key];
+    return fallback === undefined ? undefined : { text: fallback, input: key };
+  };
+  function read<T>(key: string, parse: (text: string) => Parsed<T>): T | undefined;
+  function read<T>(key: string, parse: (text: string) => Parsed<T>, fallback: T): T;
+  function read<T>(key: string, parse: (text: string) => Parsed<T>, fallback?: T): T | undefined {
+    const chosen = pick(key);
+    if (!chosen) return fallback;
+    const parsed = parse(chosen.text);
+    if (parsed.ok) return parsed.value;
+    issues.push({ input: chosen.input, message: parsed.message });
+    return fallback;
+  }
+
+  const waitForDeployment = read('wait-for-deployment', parseBoolean, false);
+  const url = read('url', parseBaseUrl);
+  if (!pick('url') && !waitForDeployment) {
+    issues.push({
+      input: 'url',
+      message: 'is required unless wait-for-deployment is true; give the base URL of the deploy, e.g. https://shop.example.com',
+    });
+  }
+  const config: GateConfig = {
+    url,
+    healthPath: read('health-path', parseHealthPath, '/health'),
+    routes: readRoutes(given('routes'), file, issues),
+    expectVersion: pick('expect-version')?.text.trim() || undefined,
+    timeoutMs: read('timeout', (t) => parseBoundedDuration(t, 1000, 6 * 3_600_000, '1s to 6h'), 300_000),
+    requestTimeoutMs: read('request-timeout', (t) => parseBoundedDuration(t, 100, 300_000, '100ms to 5m'), 10_000),
+    headers: readHeaders(given('headers'), file, issues),
+    waitForDeployment,
+    environment: pick('environment')?.text.trim() || undefined,
+    comment: read('comment', parseBoolean, true),
+    successThreshold: read('success-threshold', (t) => parseCount(t, 1, 10), TUNING_DEFAULTS['success-threshold']),
+    concurrency: read('concurrency', (t) => parseCount(t, 1, 64), TUNING_DEFAULTS.concurrency),
+    routeRetries: read('retries', (t) => parseCount(t, 0, 5), TUNING_DEFAULTS.retries),
+    reportPath: pick('report')?.text.trim() || source.defaultReportPath,
+  };
+  if (config.requestTimeoutMs > config.timeoutMs) {
+    issues.push({ input: 'request-timeout', message: 'must not be longer than timeout' });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return config;
+}
+
+function readRoutes(inputText: string | undefined, file: ConfigFile | undefined, issues: ConfigIssue[]): RouteSpec[] {
+  // The input wins when it says something other than its default; else the file's list; else `/`.
+  const useInput = inputText !== undefined && (inputText.trim() !== INPUT_DEFAULTS.routes || !file?.routes);
+  if (!useInput && file?.routes) return file.routes;
+  const routes: RouteSpec[] = [];
+  const routeLines = lines(inputText ?? INPUT_DEFAULTS.routes!);
+  routeLines.forEach((line, index) => {
+    const parsed = parseRouteLine(line);
+    if (parsed.ok) routes.push(parsed.value);
+    else issues.push({ input: 'routes', message: `line ${index + 1} "${line}": ${parsed.message}` });
+  });
+  if (routeLines.length === 0) issues.push({ input: 'routes', message: 'give at least one route, e.g. /' });
+  return routes;
+}
+
+function readHeaders(
+  inputText: string | undefined,
+  file: ConfigFile | undefined,
+  issues: ConfigIssue[],
+): Array<readonly [string, string]> {
+  const fromInput: Array<readonly [string, string]> = [];
+  lines(inputText ?? '').forEach((line, index) => {
+    const parsed = parseHeaderLine(line);
+    if (parsed.ok) fromInput.push(parsed.value);
+    else issues.push({ input: 'headers', message: `line ${index + 1}: ${parsed.message}` });
+  });
+  // Input headers (usually secrets from the workflow) replace file headers of the same name.
+  const names = new Set(fromInput.map(([name]) => name.toLowerCase()));
+  return [...(file?.headers ?? []).filter(([name]) => !names.has(name.toLowerCase())), ...fromInput];
+}

@@ -1,0 +1,62 @@
+/** The settings of one gate run, parsed and validated once, before any request is made. */
+
+/** Accepted statuses as inclusive ranges, plus the text the user wrote (for messages). */
+export interface StatusExpectation {
+  ranges: ReadonlyArray<readonly [number, number]>;
+  text: string;
+}
+
+export type BodyAssertion =
+  | { kind: 'contains'; text: string }
+  | { kind: 'matches'; pattern: string; flags: string };
+
+export interface RouteSpec {
+  method: string;
+  /** Starts with `/`; resolved against the base URL. */
+  path: string;
+  /** Undefined: a final 2xx after following same-origin redirects. */
+  expect?: StatusExpectation;
+  body?: BodyAssertion;
+  /** Extra headers for this route only (config file). */
+  headers: ReadonlyArray<readonly [string, string]>;
+  /** How the user wrote it, for tables and messages. */
+  label: string;
+}
+
+export interface GateConfig {
+  /** Base URL; undefined only when it is to come from the GitHub deployment. */
+  url?: URL;
+  /** Path (starts with `/`) or absolute URL of the health endpoint. */
+  healthPath: string;
+  routes: RouteSpec[];
+  expectVersion?: string;
+  timeoutMs: number;
+  requestTimeoutMs: number;
+  headers: ReadonlyArray<readonly [string, string]>;
+  waitForDeployment: boolean;
+  environment?: string;
+  comment: boolean;
+  /** Consecutive healthy answers before the deploy counts as ready. */
+  successThreshold: number;
+  /** Routes in flight at once. */
+  concurrency: number;
+  /** Extra attempts for a route that failed in a way that can clear up. */
+  routeRetries: number;
+  /** Where the JSON report goes. */
+  reportPath: string;
+}
+
+/** One problem with the configuration; `input` is the name the user wrote (input, flag or file key). */
+export interface ConfigIssue {
+  input: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  readonly issues: ConfigIssue[];
+  constructor(issues: ConfigIssue[]) {
+    super(issues.map((i) => `${i.input}: ${i.message}`).join('\n'));
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}

@@ -1,0 +1,88 @@
+import { parseDuration, DURATION_HELP } from './duration.js';
+import type { Parsed } from './route-line.js';
+
+/** Parsers for single setting values. Each returns the value or a message naming what is accepted. */
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Headers the HTTP client owns; letting users set them would break framing or the Host check. */
+const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'upgrade', 'te']);
+
+export function parseBoolean(text: string): Parsed<boolean> {
+  // YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them.
+  if (['true', 'True', 'TRUE'].includes(text)) return { ok: true, value: true };
+  if (['false', 'False', 'FALSE'].includes(text)) return { ok: true, value: false };
+  return { ok: false, message: `"${text}" is not a boolean; use true or false` };
+}
+
+export function parseBoundedDuration(text: string, minMs: number, maxMs: number, range: string): Parsed<number> {
+  const ms = parseDuration(text);
+  if (ms === undefined) return { ok: false, message: `"${text}" is not ${DURATION_HELP}` };
+  if (ms < minMs || ms > maxMs) return { ok: false, message: `${text} is out of range; use ${range}` };
+  return { ok: true, value: ms };
+}
+
+export function parseCount(text: string, min: number, max: number): Parsed<number> {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min || Number(text) > max) {
+    return { ok: false, message: `"${text}" is not accepted; use a whole number from ${min} to ${max}` };
+  }
+  return { ok: true, value: Number(text) };
+}
+
+/**
+ * A base URL: http or https, no credentials. A URL with credentials is refused without repeating it,
+ * since the text itself is the secret.
+ */
+export function parseBaseUrl(text: string): Parsed<URL> {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    return { ok: false, message: 'is not a URL; use an absolute http:// or https:// URL such as https://shop.example.com' };
+  }
+  if (url.username || url.password) {
+    return {
+      ok: false,
+      message: 'must not carry credentials (user:password@); send them with `headers` instead (values there are masked)',
+    };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return { ok: false, message: `scheme "${url.protocol.replace(':', '')}" is not accepted; use http or https` };
+  }
+  if (url.hash) url.hash = '';
+  return { ok: true, value: url };
+}
+
+/** The health endpoint: a path starting with `/`, or an absolute http(s) URL. */
+export function parseHealthPath(text: string): Parsed<string> {
+  const value = text.trim();
+  if (value.startsWith('/') && !value.startsWith('//') && !/\s/.test(value)) return { ok: true, value };
+  if (/^https?:\/\//i.test(value)) {
+    const url = parseBaseUrl(value);
+    return url.ok ? { ok: true, value: url.value.href } : url;
+  }
+  return { ok: false, message: `"${value}" is not accepted; use a path such as /health or an absolute http(s) URL` };
+}
+
+/** One `Name: value` header line. The value is a secret, so messages never repeat it. */
+export function parseHeaderLine(line: string): Parsed<readonly [string, string]> {
+  const colon = line.indexOf(':');
+  const name = colon > 0 ? line.slice(0, colon).trim() : '';
+  if (!name || !HEADER_NAME.test(name)) {
+    const shown = HEADER_NAME.test(name) ? name : 'a line';
+    return { ok: false, message: `${shown} is not a "Name: value" header line (the value is not shown)` };
+  }
+  if (RESERVED_HEADERS.has(name.toLowerCase())) {
+    return { ok: false, message: `header ${name} is set by the HTTP client and cannot be configured` };
+  }
+  const value = line.slice(colon + 1).trim();
+  if (/[\0\r\n]/.test(value)) return { ok: false, message: `header ${name} has a control character in its value` };
+  return { ok: true, value: [name, value] };
+}
+
+/** Lines of a multi-line input: trimmed, blanks and `#` comments dropped. */
+export function lines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+}

@@ -1,0 +1,86 @@
+import { createBrotliDecompress, createGunzip, createInflate, createZstdDecompress } from 'node:zlib';
+import { Readable, type Transform } from 'node:stream';
+import { gateError } from './errors.js';
+
+/**
+ * Reads at most `limit` decoded bytes of a response body, then stops (the connection is dropped rather
+ * than the rest downloaded). The cap applies after decompression, so a small gzip bomb stays small.
+ */
+
+/** More stacked codings than this is not a real server; refuse instead of decoding. */
+const MAX_CODINGS = 2;
+
+export interface BodyExcerpt {
+  bytes: Buffer;
+  truncated: boolean;
+}
+
+export async function readCappedBody(
+  body: Readable,
+  contentEncoding: string | undefined,
+  limit: number,
+): Promise<BodyExcerpt> {
+  const codings = (contentEncoding ?? '')
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c && c !== 'identity');
+  if (codings.length > MAX_CODINGS) {
+    body.destroy();
+    throw gateError('GATE_BAD_ENCODING', `refused ${codings.length} stacked content codings (${codings.join(', ')})`);
+  }
+  let stream: Readable = body;
+  const decoders: Transform[] = [];
+  // Codings are listed in the order they were applied, so undo them from the last.
+  for (const coding of codings.reverse()) {
+    const decoder = decoderFor(coding);
+    if (!decoder) break; // Unknown coding: keep the raw bytes; the excerpt shows what came.
+    decoders.push(decoder);
+    stream = stream.pipe(decoder);
+  }
+  // A broken source must fail the decoders too, or the loop below would wait for data forever.
+  body.on('error', (error) => decoders.forEach((d) => d.destroy(error)));
+
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const room = limit - size;
+      if (chunk.length > room) {
+        chunks.push(chunk.subarray(0, room));
+        size += room;
+        truncated = true;
+        break;
+      }
+      chunks.push(chunk);
+      size += chunk.length;
+    }
+  } finally {
+    if (truncated) {
+      decoders.forEach((d) => d.destroy());
+      body.destroy();
+    }
+  }
+  return { bytes: Buffer.concat(chunks, size), truncated };
+}
+
+function decoderFor(coding: string): Transform | undefined {
+  switch (coding) {
+    case 'gzip':
+    case 'x-gzip':
+      return createGunzip();
+    case 'deflate':
+      return createInflate();
+    case 'br':
+      return createBrotliDecompress();
+    case 'zstd':
+      return createZstdDecompress();
+    default:
+      return undefined;
+  }
+}
+
+/** Text for humans and fingerprints: invalid UTF-8 becomes U+FFFD rather than failing. */
+export function decodeText(bytes: Buffer): string {
+  return new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+}

@@ -1,0 +1,223 @@
+import { Agent, request } from 'undici';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Clock } from '../clock.js';
+import { decodeText, readCappedBody } from './body.js';
+import { timedConnector, timingsOf, traced, type RequestTrace, type ResolveOverrides } from './connections.js';
+import { classifyError } from './errors.js';
+import type { Observation, Phase, RedirectHop, Timings } from './observation.js';
+
+/** Every request of a run goes through here and comes back as an Observation; it never throws. */
+
+export const MAX_REDIRECTS = 5;
+export const USER_AGENT = 'post-deploy-gate/0.1 (+https://github.com/post-deploy-gate/post-deploy-gate)';
+
+export interface HttpClientOptions {
+  requestTimeoutMs: number;
+  /** Configured headers (secrets). Sent only to `trustedOrigin`, never after a redirect elsewhere. */
+  headers: ReadonlyArray<readonly [string, string]>;
+  trustedOrigin?: string;
+  clock: Clock;
+  resolve?: ResolveOverrides;
+  ca?: string | Buffer | Array<string | Buffer>;
+  /** Largest number of connections per origin (the smoke stage's concurrency). */
+  connectionsPerOrigin?: number;
+}
+
+export interface ProbeRequest {
+  method: string;
+  url: URL;
+  /** Per-route headers; the same origin rule applies. */
+  headers?: ReadonlyArray<readonly [string, string]>;
+  followRedirects: boolean;
+  maxBodyBytes: number;
+  /** Close the connection after this request (readiness: never stay pinned to one backend). */
+  freshConnection?: boolean;
+  /** The run's cancellation. */
+  signal?: AbortSignal;
+}
+
+export interface HttpClient {
+  probe(request: ProbeRequest): Promise<Observation>;
+  close(): Promise<void>;
+}
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const agent = new Agent({
+    connect: timedConnector({
+      connectTimeoutMs: Math.min(options.requestTimeoutMs, 10_000),
+      resolve: options.resolve,
+      ca: options.ca,
+      now: options.clock.now,
+    }),
+    allowH2: false,
+    connections: options.connectionsPerOrigin ?? null,
+    keepAliveTimeout: 4_000,
+    headersTimeout: options.requestTimeoutMs,
+    bodyTimeout: options.requestTimeoutMs,
+  });
+  return {
+    probe: (probeRequest) => probe(agent, options, probeRequest),
+    close: () => agent.close(),
+  };
+}
+
+async function probe(agent: Agent, options: HttpClientOptions, req: ProbeRequest): Promise<Observation> {
+  const { clock } = options;
+  const startMs = clock.now();
+  const deadline = AbortSignal.timeout(options.requestTimeoutMs);
+  const signal = req.signal ? AbortSignal.any([deadline, req.signal]) : deadline;
+  const redirects: RedirectHop[] = [];
+  const visited = new Set<string>([req.url.href]);
+  let method = req.method;
+  let current = req.url;
+  let phase: Phase = 'dns';
+  const trace: RequestTrace = {};
+  const base = (): Observation => ({
+    method: req.method,
+    url: req.url.href,
+    finalUrl: current.href,
+    headers: {},
+    body: '',
+    bodyBytes: 0,
+    bodyTruncated: false,
+    redirects,
+    timings: timingsFor(trace, current.protocol === 'https:', startMs, undefined, clock.now()),
+    remoteAddress: trace.socket?.remoteAddress,
+  });
+
+  try {
+    for (;;) {
+      trace.socket = undefined;
+      phase = 'dns';
+      const response = await traced(trace, () =>
+        request(current, {
+          method: method as 'GET',
+          headers: headersFor(current, options, req),
+          dispatcher: agent,
+          signal,
+          reset: req.freshConnection ?? false,
+        }),
+      );
+      const firstByteMs = clock.now();
+      phase = 'body';
+      const headers = flattenHeaders(response.headers);
+      const location = headers['location'];
+      const next = location && req.followRedirects && isRedirect(response.statusCode) ? safeResolve(location, current) : undefined;
+      if (next && sameSite(req.url, next)) {
+        await response.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+        if (visited.has(next.href) || redirects.length >= MAX_REDIRECTS) {
+          redirects.push({ url: current.href, status: response.statusCode, location: next.href });
+          const loop = visited.has(next.href);
+          return {
+            ...base(),
+            status: response.statusCode,
+            headers,
+            error: {
+              kind: loop ? 'redirect-loop' : 'too-many-redirects',
+              phase: 'headers',
+              code: loop ? 'GATE_REDIRECT_LOOP' : 'GATE_TOO_MANY_REDIRECTS',
+              message: loop
+                ? `redirect loop: ${current.href} → ${next.href} was already visited`
+                : `more than ${MAX_REDIRECTS} redirects`,
+            },
+          };
+        }
+        redirects.push({ url: current.href, status: response.statusCode, location: next.href });
+        visited.add(next.href);
+        if (response.statusCode === 303 || ((response.statusCode === 301 || response.statusCode === 302) && method === 'POST')) {
+          method = 'GET';
+        }
+        current = next;
+        continue;
+      }
+      const body = await readCappedBody(response.body, headers['content-encoding'], req.maxBodyBytes);
+      const text = decodeText(body.bytes);
+      return {
+        ...base(),
+        status: response.statusCode,
+        statusText: response.statusText || undefined,
+        headers,
+        body: text,
+        bodyBytes: body.bytes.length,
+        bodyTruncated: body.truncated,
+        timings: timingsFor(trace, current.protocol === 'https:', startMs, firstByteMs, clock.now()),
+      };
+    }
+  } catch (error) {
+    const reached = (error as { gateReached?: Phase }).gateReached;
+    if (phase === 'dns') phase = reached ?? (trace.socket ? 'headers' : 'connect');
+    return {
+      ...base(),
+      error: classifyError(error, {
+        phase,
+        deadlineHit: deadline.aborted,
+        cancelled: !!req.signal?.aborted,
+        requestTimeoutMs: options.requestTimeoutMs,
+      }),
+    };
+  }
+}
+
+function headersFor(url: URL, options: HttpClientOptions, req: ProbeRequest): Record<string, string> {
+  const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept: '*/*', 'accept-encoding': 'gzip, br' };
+  if (options.trustedOrigin && sameSite(new URL(options.trustedOrigin), url)) {
+    for (const [name, value] of [...options.headers, ...(req.headers ?? [])]) headers[name.toLowerCase()] = value;
+  }
+  return headers;
+}
+
+/**
+ * Same origin, or the same host upgraded from http to https on default ports (the usual first hop of a
+ * site that forces TLS). Never a downgrade, never another host.
+ */
+export function sameSite(from: URL, to: URL): boolean {
+  if (from.origin === to.origin) return true;
+  return from.protocol === 'http:' && to.protocol === 'https:' && from.hostname === to.hostname && !from.port && !to.port;
+}
+
+function safeResolve(location: string, base: URL): URL | undefined {
+  try {
+    const url = new URL(location, base);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRedirect(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+function flattenHeaders(raw: IncomingHttpHeaders): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+function timingsFor(trace: RequestTrace, tls: boolean, startMs: number, firstByteAt: number | undefined, endAt: number): Timings {
+  const socket = timingsOf(trace.socket);
+  const fresh = socket !== undefined && !socket.used;
+  if (socket && firstByteAt !== undefined) socket.used = true;
+  const timings: Timings = {
+    startMs: Math.round(startMs),
+    totalMs: Math.round(endAt - startMs),
+    reusedConnection: socket !== undefined && !fresh,
+  };
+  if (firstByteAt !== undefined) timings.firstByteMs = Math.round(firstByteAt - startMs);
+  if (fresh && socket) {
+    const tcpAt = socket.tcpAt ?? socket.readyAt;
+    if (socket.dnsAt !== undefined) timings.dnsMs = round1(socket.dnsAt - socket.startedAt);
+    if (tcpAt !== undefined) timings.connectMs = round1(tcpAt - (socket.dnsAt ?? socket.startedAt));
+    if (tls && socket.readyAt !== undefined && tcpAt !== undefined) {
+      timings.tlsMs = round1(socket.readyAt - tcpAt);
+    }
+  }
+  return timings;
+}
+
+function round1(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

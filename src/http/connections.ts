@@ -1,0 +1,119 @@
+import diagnostics from 'node:diagnostics_channel';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import type { Socket } from 'node:net';
+import { buildConnector } from 'undici';
+
+/**
+ * Connect and TLS timings per request. The connector stamps each new socket with when DNS, TCP and TLS
+ * finished; undici's public diagnostics channels tell which socket carried which request. The probe marks
+ * its request (synchronously, while undici creates it) so the two can be joined.
+ */
+
+export interface SocketTimings {
+  startedAt: number;
+  dnsAt?: number;
+  tcpAt?: number;
+  readyAt?: number;
+  /** Set after the first request used the socket; later requests report a reused connection. */
+  used: boolean;
+}
+
+export interface RequestTrace {
+  socket?: Socket;
+}
+
+const socketTimings = new WeakMap<Socket, SocketTimings>();
+const requestTraces = new WeakMap<object, RequestTrace>();
+let tracing: RequestTrace | undefined;
+let subscribed = false;
+
+function subscribeOnce(): void {
+  if (subscribed) return;
+  subscribed = true;
+  diagnostics.subscribe('undici:request:create', (message) => {
+    const { request } = message as { request: object };
+    if (tracing) requestTraces.set(request, tracing);
+  });
+  diagnostics.subscribe('undici:client:sendHeaders', (message) => {
+    const { request, socket } = message as { request: object; socket: Socket };
+    const trace = requestTraces.get(request);
+    if (trace) trace.socket = socket;
+  });
+}
+
+/** Runs `start` (which must create the undici request synchronously) with `trace` attached to it. */
+export function traced<T>(trace: RequestTrace, start: () => T): T {
+  subscribeOnce();
+  tracing = trace;
+  try {
+    return start();
+  } finally {
+    tracing = undefined;
+  }
+}
+
+export function timingsOf(socket: Socket | undefined): SocketTimings | undefined {
+  return socket ? socketTimings.get(socket) : undefined;
+}
+
+/** `host → address` overrides, like curl's --resolve: lets a run use the public Host on a local server. */
+export type ResolveOverrides = ReadonlyMap<string, string>;
+
+export interface ConnectorOptions {
+  connectTimeoutMs: number;
+  resolve?: ResolveOverrides;
+  /** Extra CA certificates (tests with their own CA; self-hosted runners with an internal CA). */
+  ca?: string | Buffer | Array<string | Buffer>;
+  now: () => number;
+}
+
+export function timedConnector(options: ConnectorOptions): buildConnector.connector {
+  const base = buildConnector({
+    timeout: options.connectTimeoutMs,
+    lookup: lookupWith(options.resolve, options.connectTimeoutMs),
+    ...(options.ca ? { ca: options.ca } : {}),
+  } as buildConnector.BuildOptions);
+  return (connectOptions, callback) => {
+    const timings: SocketTimings = { startedAt: options.now(), used: false };
+    const socket = base(connectOptions, (error, connected) => {
+      if (error) {
+        // Say how far the attempt got, for the phase of the classified error.
+        Object.assign(error, { gateReached: timings.tcpAt !== undefined ? 'tls' : timings.dnsAt !== undefined ? 'connect' : 'dns' });
+        callback(error, null);
+        return;
+      }
+      timings.readyAt = options.now();
+      socketTimings.set(connected as Socket, timings);
+      callback(null, connected!);
+    }) as unknown as Socket;
+    socket.once('lookup', () => (timings.dnsAt = options.now()));
+    socket.once('connect', () => (timings.tcpAt = options.now()));
+    return socket;
+  };
+}
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/** DNS through the OS resolver, with overrides and a deadline (getaddrinfo has none of its own). */
+function lookupWith(resolve: ResolveOverrides | undefined, timeoutMs: number) {
+  return (hostname: string, lookupOptions: { all?: boolean }, callback: LookupCallback): void => {
+    const override = resolve?.get(hostname.toLowerCase());
+    if (override) {
+      const family = override.includes(':') ? 6 : 4;
+      if (lookupOptions.all) callback(null, [{ address: override, family }]);
+      else callback(null, override, family);
+      return;
+    }
+    let done = false;
+    const timer = setTimeout(() => {
+      done = true;
+      callback(Object.assign(new Error(`DNS lookup of ${hostname} took over ${timeoutMs}ms`), { code: 'GATE_DNS_TIMEOUT' }), '');
+    }, timeoutMs);
+    dnsLookup(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
+      if (done) return;
+      clearTimeout(timer);
+      if (error || lookupOptions.all) callback(error, addresses);
+      else callback(null, addresses[0]!.address, addresses[0]!.family);
+    });
+  };
+}

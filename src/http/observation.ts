@@ -1,0 +1,68 @@
+/** What one request saw, whoever made it. Diagnosis reads only these. */
+
+export type FailureKind =
+  | 'dns'
+  | 'refused'
+  | 'reset'
+  | 'tls'
+  | 'timeout'
+  | 'redirect-loop'
+  | 'too-many-redirects'
+  | 'protocol'
+  | 'body-too-large'
+  | 'cancelled'
+  | 'other';
+
+export type Phase = 'dns' | 'connect' | 'tls' | 'headers' | 'body';
+
+export interface TransportError {
+  kind: FailureKind;
+  /** The phase the request was in when it failed. */
+  phase: Phase;
+  /** The low-level code (ECONNREFUSED, UND_ERR_HEADERS_TIMEOUT, CERT_HAS_EXPIRED, …). */
+  code: string;
+  message: string;
+}
+
+export interface RedirectHop {
+  url: string;
+  status: number;
+  location: string;
+}
+
+export interface Timings {
+  /** When the request started, in ms since the gate started. */
+  startMs: number;
+  dnsMs?: number;
+  connectMs?: number;
+  tlsMs?: number;
+  firstByteMs?: number;
+  totalMs: number;
+  /** True when a kept-alive connection carried the request (no connect/TLS timings then). */
+  reusedConnection: boolean;
+}
+
+export interface Observation {
+  method: string;
+  /** The URL first asked for. */
+  url: string;
+  /** The URL of the final answer (after followed redirects). */
+  finalUrl: string;
+  status?: number;
+  statusText?: string;
+  /** Final response headers, names lower-cased, repeated values joined with ", ". */
+  headers: Record<string, string>;
+  /** Decoded body excerpt (UTF-8, capped). */
+  body: string;
+  /** Decoded bytes read; reading stops at the cap. */
+  bodyBytes: number;
+  bodyTruncated: boolean;
+  redirects: RedirectHop[];
+  timings: Timings;
+  remoteAddress?: string;
+  error?: TransportError;
+}
+
+export function isAnswered(observation: Observation): observation is Observation & { status: number } {
+  return observation.status !== undefined && observation.error === undefined;
+}
