@@ -85,9 +85,6 @@ export function resolveConfig(source: SettingsSource): GateConfig {
     routeRetries: read('retries', (t) => parseCount(t, 0, 5), TUNING_DEFAULTS.retries),
     reportPath: pick('report')?.text.trim() || source.defaultReportPath,
   };
-  if (config.requestTimeoutMs > config.timeoutMs) {
-    issues.push({ input: 'request-timeout', message: 'must not be longer than timeout' });
-  }
   if (issues.length > 0) throw new ConfigError(issues);
   return config;
 }

@@ -34,6 +34,8 @@ export interface ProbeRequest {
   freshConnection?: boolean;
   /** The run's cancellation. */
   signal?: AbortSignal;
+  /** A shorter limit than request-timeout (the stage's deadline is nearer). */
+  timeoutMs?: number;
 }
 
 export interface HttpClient {
@@ -64,7 +66,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 async function probe(agent: Agent, options: HttpClientOptions, req: ProbeRequest): Promise<Observation> {
   const { clock } = options;
   const startMs = clock.now();
-  const deadline = AbortSignal.timeout(options.requestTimeoutMs);
+  const limitMs = Math.max(1, Math.ceil(Math.min(options.requestTimeoutMs, req.timeoutMs ?? Number.POSITIVE_INFINITY)));
+  const deadline = AbortSignal.timeout(limitMs);
   const signal = req.signal ? AbortSignal.any([deadline, req.signal]) : deadline;
   const redirects: RedirectHop[] = [];
   const visited = new Set<string>([req.url.href]);
@@ -152,7 +155,7 @@ async function probe(agent: Agent, options: HttpClientOptions, req: ProbeRequest
         phase,
         deadlineHit: deadline.aborted,
         cancelled: !!req.signal?.aborted,
-        requestTimeoutMs: options.requestTimeoutMs,
+        requestTimeoutMs: limitMs,
       }),
     };
   }

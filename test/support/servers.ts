@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 /** A loopback HTTP server for tests: handlers by path, with a log of every request it saw. */
 
-export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+export type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 export interface TestServer {
   url: string;

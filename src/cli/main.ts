@@ -1,0 +1,151 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { parseArgs } from 'node:util';
+import { systemClock } from '../clock.js';
+import { resolveConfig } from '../config/resolve.js';
+import { ConfigError, type ConfigIssue, type GateConfig } from '../config/types.js';
+import { runGate } from '../gate.js';
+import type { Logger } from '../log.js';
+import { forLog } from '../report/escape.js';
+import { renderJson } from '../report/json.js';
+import { redactReport } from '../report/redact.js';
+import { VERSION, type Report } from '../report/report.js';
+import { configErrorReport, faultReport } from '../report/special.js';
+import { renderTerminal } from '../report/terminal.js';
+
+/** `npx post-deploy-gate …`: the same gate from a terminal, with a terminal report. */
+
+const HELP = `post-deploy-gate ${VERSION}: check a fresh deploy the way users see it.
+
+Usage: post-deploy-gate --url https://shop.example.com [options]
+
+  --url URL                 base URL of the deployment
+  --health-path PATH        health endpoint path or absolute URL (default /health)
+  --route LINE              a route to check, repeatable: "[METHOD] /path [STATUS] [contains "TEXT" | matches /RE/]"
+                            (default /)
+  --expect-version TEXT     text the health answer must show (body or a header)
+  --timeout DURATION        budget for the deploy to become ready (default 5m)
+  --request-timeout DUR     limit for one request (default 10s)
+  --header "Name: value"    header sent to the deployment, repeatable (values are never printed)
+  --config FILE             YAML file with the same settings and per-route options
+  --report FILE             write the JSON report here
+  --concurrency N           routes in flight at once (default 4)
+  --success-threshold N     healthy answers in a row before "ready" (default 2)
+  --retries N               extra tries for a route that failed in a way that can clear up (default 2)
+  --resolve HOST=ADDRESS    connect to ADDRESS for HOST (like curl --resolve), repeatable
+  --json                    print the JSON report instead of the terminal report
+  --no-color                no colours even on a terminal
+  -h, --help, --version
+
+Exit status: 0 pass; 1 fail, inconclusive or error; 2 bad usage.`;
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        url: { type: 'string' },
+        'health-path': { type: 'string' },
+        route: { type: 'string', multiple: true },
+        routes: { type: 'string' },
+        'expect-version': { type: 'string' },
+        timeout: { type: 'string' },
+        'request-timeout': { type: 'string' },
+        header: { type: 'string', multiple: true },
+        config: { type: 'string' },
+        report: { type: 'string' },
+        concurrency: { type: 'string' },
+        'success-threshold': { type: 'string' },
+        retries: { type: 'string' },
+        resolve: { type: 'string', multiple: true },
+        json: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`post-deploy-gate: ${forLog((error as Error).message)}\nRun with --help for the options.\n`);
+    return 2;
+  }
+  const flags = parsed.values;
+  if (flags.help) {
+    process.stdout.write(HELP + '\n');
+    return 0;
+  }
+  if (flags.version) {
+    process.stdout.write(VERSION + '\n');
+    return 0;
+  }
+  const startedAt = new Date();
+  const clock = systemClock();
+  const quiet = !!flags.json;
+  const log: Logger = {
+    info: (m) => quiet || process.stderr.write(`${forLog(m)}\n`),
+    warning: (m) => process.stderr.write(`warning: ${forLog(m)}\n`),
+    debug: () => {},
+  };
+  const secrets = (flags.header ?? []).map((line) => line.slice(line.indexOf(':') + 1).trim()).filter(Boolean);
+  const routes = [...(flags.routes ? [flags.routes] : []), ...(flags.route ?? [])].join('\n') || undefined;
+  const values: Record<string, string | undefined> = {
+    url: flags.url,
+    'health-path': flags['health-path'],
+    routes,
+    'expect-version': flags['expect-version'],
+    timeout: flags.timeout,
+    'request-timeout': flags['request-timeout'],
+    headers: flags.header?.join('\n'),
+    config: flags.config,
+    report: flags.report,
+    concurrency: flags.concurrency,
+    'success-threshold': flags['success-threshold'],
+    retries: flags.retries,
+  };
+  const cancel = new AbortController();
+  const onSignal = () => cancel.abort();
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  let config: GateConfig | undefined;
+  let report: Report;
+  try {
+    const resolved = resolveAll(values, flags.resolve ?? []);
+    config = resolved.config;
+    report = await runGate(config, { clock, log, signal: cancel.signal, resolve: resolved.resolve, startedAt });
+  } catch (error) {
+    report = error instanceof ConfigError ? configErrorReport(error.issues, startedAt, clock.now()) : faultReport(error, startedAt, clock.now());
+  } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+  }
+  report = redactReport(report, secrets);
+  if (config?.reportPath) {
+    const path = resolvePath(config.reportPath);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, renderJson(report));
+  }
+  const color = !flags['no-color'] && !process.env['NO_COLOR'] && process.stdout.isTTY === true;
+  process.stdout.write(flags.json ? renderJson(report) : renderTerminal(report, { color }));
+  return report.verdict === 'pass' ? 0 : 1;
+}
+
+/** The settings and the --resolve entries, with the problems of both reported together. */
+function resolveAll(values: Record<string, string | undefined>, entries: string[]): { config: GateConfig; resolve: Map<string, string> } {
+  const resolve = new Map<string, string>();
+  const issues: ConfigIssue[] = [];
+  for (const entry of entries) {
+    const match = /^([^=\s]+)=([0-9a-fA-F.:]+)$/.exec(entry.trim());
+    if (match) resolve.set(match[1]!.toLowerCase(), match[2]!);
+    else issues.push({ input: 'resolve', message: `"${entry}" is not HOST=ADDRESS (e.g. shop.example.com=127.0.0.1)` });
+  }
+  let config: GateConfig | undefined;
+  try {
+    config = resolveConfig({ values, workspace: process.cwd(), defaultReportPath: '' });
+  } catch (error) {
+    if (error instanceof ConfigError) issues.unshift(...error.issues);
+    else throw error;
+  }
+  if (issues.length || !config) throw new ConfigError(issues);
+  return { config, resolve };
+}
+

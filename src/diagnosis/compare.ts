@@ -1,0 +1,185 @@
+import type { Observation } from '../http/observation.js';
+import { describeOutcome } from '../outcome.js';
+import type { ReadinessResult } from '../readiness.js';
+import type { RouteResult } from '../smoke.js';
+import { CAUSE_INFO, CAUSE_PRIORITY, fillFix, type CauseId, type Layer } from './causes.js';
+import { classifyFailure, firstLine, matchFingerprint, type Classification } from './classify.js';
+import type { Confidence } from './fingerprints.js';
+
+/**
+ * Health against routes → diagnoses. Failures that share a cause (and signature) become one diagnosis
+ * listing every route it covers; the list is ordered so the first one is the headline.
+ */
+
+export interface Diagnosis {
+  cause: CauseId;
+  layer: Layer;
+  who?: string;
+  confidence: Confidence;
+  /** One sentence: what failed, seen from the user's side. */
+  headline: string;
+  evidence: string[];
+  fix: string;
+  /** Route labels it covers; "health" when the health endpoint is one of them. */
+  routes: string[];
+  fingerprint?: { id: string; source: string };
+}
+
+export interface DiagnosisInput {
+  baseUrl: URL;
+  healthLabel: string;
+  readiness: ReadinessResult;
+  routes: RouteResult[];
+  expectVersion?: string;
+}
+
+const CONFIDENCE_RANK: Record<Confidence, number> = { high: 0, medium: 1, low: 2 };
+
+export function diagnose(input: DiagnosisInput): Diagnosis[] {
+  const { readiness, baseUrl } = input;
+  const failed = input.routes.filter((r) => !r.passed);
+  const healthAnswered = readiness.lastHealthy !== undefined;
+  const notes = healthNotes(readiness);
+  const groups = new Map<string, { classification: Classification; routes: string[] }>();
+  const add = (classification: Classification, label: string) => {
+    const key = `${classification.cause}|${classification.fingerprint?.id ?? ''}`;
+    const group = groups.get(key);
+    if (group) {
+      group.routes.push(label);
+      if (group.routes.length <= 3) group.classification.evidence.push(...classification.evidence.slice(0, 1));
+    } else {
+      groups.set(key, { classification: { ...classification, evidence: [...classification.evidence] }, routes: [label] });
+    }
+  };
+  for (const result of failed) {
+    add(classifyFailure(result.observation, result.problem, result.route.path, { healthAnswered }), result.route.label);
+  }
+
+  const diagnoses: Diagnosis[] = [];
+  if (!readiness.ready && readiness.ended !== 'cancelled') {
+    if (readiness.versionMissing) {
+      diagnoses.push(staleVersion(input));
+    } else if (readiness.last) {
+      const health = classifyFailure(readiness.last, undefined, pathOf(readiness.last.url), { healthAnswered: false });
+      const specific = health.fingerprint !== undefined || readiness.last.error !== undefined;
+      const sameAsRoutes = groups.get(`${health.cause}|${health.fingerprint?.id ?? ''}`);
+      if (specific && sameAsRoutes) {
+        // Health and routes fail the same way: one diagnosis, health first.
+        sameAsRoutes.routes.unshift(input.healthLabel);
+      } else if (specific) {
+        groups.set(`health|${health.cause}`, { classification: health, routes: [input.healthLabel] });
+      } else {
+        diagnoses.push(healthFailing(input, health, failed.length === 0));
+      }
+    }
+  }
+
+  for (const { classification, routes } of groups.values()) {
+    diagnoses.push(toDiagnosis(classification, routes, input, notes));
+  }
+  return diagnoses.sort(
+    (a, b) =>
+      CAUSE_PRIORITY.indexOf(a.cause) - CAUSE_PRIORITY.indexOf(b.cause) ||
+      CONFIDENCE_RANK[a.confidence] - CONFIDENCE_RANK[b.confidence] ||
+      b.routes.length - a.routes.length,
+  );
+}
+
+function toDiagnosis(c: Classification, routes: string[], input: DiagnosisInput, notes: string[]): Diagnosis {
+  const { readiness, baseUrl } = input;
+  const checked = input.routes.length;
+  const routeCount = routes.filter((r) => r !== input.healthLabel).length;
+  const scope =
+    routeCount === 0
+      ? `the health endpoint fails`
+      : routeCount === checked
+        ? `${plural(routeCount, 'route')} of ${checked} ${routeCount === 1 ? 'fails' : 'fail'}`
+        : `${routeCount} of ${checked} routes fail`;
+  const lead = readiness.ready && routeCount > 0 ? `Health is fine, but ${scope}` : capitalize(scope);
+  const healthLine = healthEvidence(input);
+  return {
+    cause: c.cause,
+    layer: c.layer,
+    who: c.who,
+    confidence: c.confidence,
+    headline: fillFix(`${lead}: ${c.meaning}.`, baseUrl),
+    evidence: [...(healthLine ? [healthLine] : []), ...c.evidence, ...(readiness.ready ? notes : [])],
+    fix: fillFix(c.fingerprint?.fix ?? CAUSE_INFO[c.cause].fix, baseUrl),
+    routes,
+    fingerprint: c.fingerprint ? { id: c.fingerprint.id, source: c.fingerprint.source } : undefined,
+  };
+}
+
+function staleVersion(input: DiagnosisInput): Diagnosis {
+  const last = input.readiness.lastHealthy!;
+  const healthy = input.readiness.attempts.filter((a) => a.healthy).length;
+  return {
+    cause: 'stale-version',
+    layer: 'deploy',
+    confidence: 'high',
+    headline: `The health endpoint answered ${plural(healthy, 'time')} but never with "${input.expectVersion}": the previous release is still serving.`,
+    evidence: [
+      `${last.method} ${pathOf(last.url)} → ${describeOutcome(last)}`,
+      `body starts: ${firstLine(last.body) || '(empty)'}`,
+      ...versionHeaders(last),
+    ],
+    fix: CAUSE_INFO['stale-version'].fix,
+    routes: [input.healthLabel],
+  };
+}
+
+function healthFailing(input: DiagnosisInput, health: Classification, routesPass: boolean): Diagnosis {
+  const attempts = input.readiness.attempts.length;
+  const headline = routesPass
+    ? `The routes work, but the health endpoint never answered healthy (${plural(attempts, 'attempt')}).`
+    : `The health endpoint never answered healthy (${plural(attempts, 'attempt')}).`;
+  return {
+    cause: 'health-failing',
+    layer: 'app',
+    confidence: routesPass ? 'high' : 'medium',
+    headline,
+    evidence: health.evidence,
+    fix: CAUSE_INFO['health-failing'].fix,
+    routes: [input.healthLabel],
+  };
+}
+
+function healthEvidence(input: DiagnosisInput): string | undefined {
+  const { readiness } = input;
+  const seen = readiness.lastHealthy;
+  if (!readiness.ready || !seen) return undefined;
+  return `health ${seen.method} ${pathOf(seen.url)} → ${describeOutcome(seen)} (ready after ${(readiness.readyAtMs! / 1000).toFixed(1)}s)`;
+}
+
+/** What the healthy answer itself tells: answered by a proxy, or by a cache. */
+function healthNotes(readiness: ReadinessResult): string[] {
+  const seen = readiness.lastHealthy;
+  if (!seen) return [];
+  const notes: string[] = [];
+  const soft = matchFingerprint(seen);
+  if (soft && soft.row.layer !== 'app') notes.push(`note: the health answer comes from ${soft.row.who} itself, not the app (${soft.row.id})`);
+  const cache = ['age', 'cf-cache-status', 'x-vercel-cache', 'x-cache']
+    .filter((name) => seen.headers[name] && /^(hit|[1-9]\d*)/i.test(seen.headers[name]!))
+    .map((name) => `${name}: ${seen.headers[name]}`);
+  if (cache.length) notes.push(`note: the health answer came from a cache (${cache.join(', ')}), so it does not prove the app is up`);
+  return notes;
+}
+
+function versionHeaders(observation: Observation): string[] {
+  return Object.entries(observation.headers)
+    .filter(([name]) => /version|revision|commit|build|release|sha/i.test(name))
+    .map(([name, value]) => `header ${name}: ${value}`);
+}
+
+function pathOf(url: string): string {
+  const parsed = new URL(url);
+  return parsed.pathname + parsed.search;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,134 @@
+import type { Clock } from './clock.js';
+import type { GateConfig } from './config/types.js';
+import { CAUSE_INFO, type CauseId, type Verdict } from './diagnosis/causes.js';
+import { diagnose, type Diagnosis } from './diagnosis/compare.js';
+import { createHttpClient, type HttpClient, type HttpClientOptions } from './http/client.js';
+import type { ResolveOverrides } from './http/connections.js';
+import type { Logger } from './log.js';
+import { waitUntilReady, type ReadinessResult } from './readiness.js';
+import { VERSION, type Report } from './report/report.js';
+import { runRoutes, type RouteResult } from './smoke.js';
+
+/** The whole check, from a validated config to a Report. It takes its I/O as arguments and never throws. */
+
+export interface GateDeps {
+  clock: Clock;
+  log: Logger;
+  signal?: AbortSignal;
+  resolve?: ResolveOverrides;
+  ca?: HttpClientOptions['ca'];
+  random?: () => number;
+  /** The base URL when it comes from elsewhere (the GitHub deployment). */
+  url?: URL;
+  startedAt?: Date;
+}
+
+export async function runGate(config: GateConfig, deps: GateDeps): Promise<Report> {
+  const { clock, log } = deps;
+  const startedAt = (deps.startedAt ?? new Date()).toISOString();
+  const baseUrl = deps.url ?? config.url!;
+  const healthUrl = healthUrlOf(baseUrl, config.healthPath);
+  const client: HttpClient = createHttpClient({
+    requestTimeoutMs: config.requestTimeoutMs,
+    headers: config.headers,
+    trustedOrigin: baseUrl.origin,
+    clock,
+    resolve: deps.resolve,
+    ca: deps.ca,
+    connectionsPerOrigin: config.concurrency,
+  });
+  try {
+    log.info(`waiting for ${healthUrl.href} to be ready (${config.successThreshold} healthy answers in a row, budget ${Math.round(config.timeoutMs / 1000)}s)`);
+    const readiness = await waitUntilReady({
+      client,
+      clock,
+      log,
+      healthUrl,
+      expectVersion: config.expectVersion,
+      successThreshold: config.successThreshold,
+      deadlineMs: clock.now() + config.timeoutMs,
+      budgetMs: config.timeoutMs,
+      requestTimeoutMs: config.requestTimeoutMs,
+      random: deps.random,
+      signal: deps.signal,
+    });
+    let routes: RouteResult[] = [];
+    if (readiness.ended !== 'cancelled') {
+      log.info(`checking ${config.routes.length} route(s), ${config.concurrency} at a time`);
+      routes = await runRoutes({
+        client,
+        clock,
+        log,
+        baseUrl,
+        routes: config.routes,
+        concurrency: config.concurrency,
+        // Not ready: the deploy had its whole budget already; look once, for evidence.
+        retries: readiness.ready ? config.routeRetries : 0,
+        signal: deps.signal,
+        random: deps.random,
+      });
+    }
+    const diagnoses = diagnose({
+      baseUrl,
+      healthLabel: `health ${config.healthPath}`,
+      readiness,
+      routes,
+      expectVersion: config.expectVersion,
+    });
+    const { verdict, cause } = verdictOf(readiness, routes, diagnoses);
+    const warnings = routes
+      .filter((r) => r.flaky)
+      .map((r) => `${r.route.label} passed only after ${r.attempts - 1} retr${r.attempts === 2 ? 'y' : 'ies'} (${r.earlier.join(', ')})`);
+    return {
+      tool: 'post-deploy-gate',
+      version: VERSION,
+      verdict,
+      cause,
+      summary: summarize(verdict, readiness, routes, diagnoses),
+      url: baseUrl.href,
+      healthUrl: healthUrl.href,
+      startedAt,
+      durationMs: Math.round(clock.now()),
+      readyAfterMs: readiness.readyAtMs,
+      settings: {
+        timeoutMs: config.timeoutMs,
+        requestTimeoutMs: config.requestTimeoutMs,
+        successThreshold: config.successThreshold,
+        concurrency: config.concurrency,
+        retries: config.routeRetries,
+        expectVersion: config.expectVersion,
+        headerNames: config.headers.map(([name]) => name),
+      },
+      readiness,
+      routes,
+      diagnoses,
+      warnings,
+    };
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+export function healthUrlOf(base: URL, healthPath: string): URL {
+  if (/^https?:\/\//i.test(healthPath)) return new URL(healthPath);
+  return new URL(base.origin + base.pathname.replace(/\/+$/, '') + healthPath);
+}
+
+function verdictOf(readiness: ReadinessResult, routes: RouteResult[], diagnoses: Diagnosis[]): { verdict: Verdict; cause?: CauseId } {
+  if (readiness.ended === 'cancelled') return { verdict: 'error' };
+  const blocking = diagnoses.filter((d) => !CAUSE_INFO[d.cause].inconclusive);
+  if (blocking.length > 0) return { verdict: 'fail', cause: blocking[0]!.cause };
+  if (diagnoses.length > 0) return { verdict: 'inconclusive', cause: diagnoses[0]!.cause };
+  if (readiness.ready && routes.every((r) => r.passed)) return { verdict: 'pass' };
+  return { verdict: 'fail', cause: 'health-failing' };
+}
+
+function summarize(verdict: Verdict, readiness: ReadinessResult, routes: RouteResult[], diagnoses: Diagnosis[]): string {
+  if (readiness.ended === 'cancelled') return 'The run was cancelled before the deploy was ready.';
+  if (verdict === 'pass') {
+    const flaky = routes.filter((r) => r.flaky).length;
+    const ready = ((readiness.readyAtMs ?? 0) / 1000).toFixed(1);
+    return `Ready after ${ready}s; ${routes.length} route${routes.length === 1 ? '' : 's'} OK${flaky ? ` (${flaky} flaky)` : ''}.`;
+  }
+  return diagnoses[0]?.headline.replaceAll('`', '') ?? 'The deploy did not pass.';
+}

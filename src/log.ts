@@ -1,0 +1,8 @@
+/** Where the core says what it is doing. The action maps it to @actions/core, the CLI to stderr. */
+export interface Logger {
+  info(message: string): void;
+  warning(message: string): void;
+  debug(message: string): void;
+}
+
+export const silentLogger: Logger = { info: () => {}, warning: () => {}, debug: () => {} };

@@ -1,0 +1,96 @@
+import * as core from '@actions/core';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { systemClock } from './clock.js';
+import { resolveConfig } from './config/resolve.js';
+import { ConfigError, type GateConfig } from './config/types.js';
+import { lines } from './config/values.js';
+import { runGate } from './gate.js';
+import type { Logger } from './log.js';
+import { renderAnnotations } from './report/annotations.js';
+import { forLog } from './report/escape.js';
+import { renderJson } from './report/json.js';
+import { redactReport } from './report/redact.js';
+import type { Report } from './report/report.js';
+import { configErrorReport, faultReport } from './report/special.js';
+import { renderSummary } from './report/summary.js';
+
+/** The action: inputs → gate → outputs, summary, annotations. The only file that touches @actions/core. */
+
+export const ACTION_INPUTS = [
+  'url', 'health-path', 'routes', 'expect-version', 'timeout', 'request-timeout', 'headers',
+  'wait-for-deployment', 'environment', 'comment', 'github-token', 'config',
+] as const;
+
+const logger: Logger = {
+  info: (m) => core.info(forLog(m)),
+  warning: (m) => core.warning(forLog(m)),
+  debug: (m) => core.debug(forLog(m)),
+};
+
+export async function run(): Promise<void> {
+  const startedAt = new Date();
+  const clock = systemClock();
+  const cancel = new AbortController();
+  const onSignal = () => cancel.abort();
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  const values = Object.fromEntries(ACTION_INPUTS.map((name) => [name, core.getInput(name)]));
+  // Mask header values before anything can print them (the config parser never repeats them either).
+  const secrets = lines(values['headers'] ?? '').map((line) => line.slice(line.indexOf(':') + 1).trim()).filter(Boolean);
+  secrets.forEach((secret) => core.setSecret(secret));
+  let config: GateConfig | undefined;
+  let report: Report;
+  try {
+    config = resolveConfig({
+      values,
+      workspace: process.env['GITHUB_WORKSPACE'] || process.cwd(),
+      defaultReportPath: join(process.env['RUNNER_TEMP'] || tmpdir(), 'post-deploy-gate-report.json'),
+    });
+    if (config.waitForDeployment) {
+      throw new ConfigError([{ input: 'wait-for-deployment', message: 'waiting for GitHub deployments is not available in this version yet; set it to false and give url' }]);
+    }
+    report = await runGate(config, { clock, log: logger, signal: cancel.signal, startedAt });
+  } catch (error) {
+    report = error instanceof ConfigError
+      ? configErrorReport(error.issues, startedAt, clock.now())
+      : faultReport(error, startedAt, clock.now());
+  } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+  }
+  report = redactReport(report, secrets);
+  await publish(report, config?.reportPath ?? join(process.env['RUNNER_TEMP'] || tmpdir(), 'post-deploy-gate-report.json'));
+  if (config?.comment) core.info('comment: the sticky PR comment is not available in this version yet; see the job summary');
+}
+
+/** Outputs, report file, summary and annotations: every path, before any GitHub API call. */
+async function publish(report: Report, reportPath: string): Promise<void> {
+  core.setOutput('verdict', report.verdict);
+  core.setOutput('cause', report.cause ?? '');
+  core.setOutput('summary', report.summary);
+  core.setOutput('url', report.url ?? '');
+  core.setOutput('ready-after', report.readyAfterMs === undefined ? '' : (report.readyAfterMs / 1000).toFixed(1));
+  try {
+    mkdirSync(dirname(reportPath), { recursive: true });
+    writeFileSync(reportPath, renderJson(report));
+    core.setOutput('report', reportPath);
+  } catch (error) {
+    core.setOutput('report', '');
+    core.warning(`could not write the JSON report to ${forLog(reportPath)}: ${forLog(String(error))}`);
+  }
+  try {
+    await core.summary.addRaw(renderSummary(report)).write();
+  } catch (error) {
+    core.warning(`could not write the job summary: ${forLog(String(error))}`);
+  }
+  for (const annotation of renderAnnotations(report)) {
+    const properties = { title: annotation.title };
+    if (annotation.level === 'error') core.error(annotation.message, properties);
+    else if (annotation.level === 'warning') core.warning(annotation.message, properties);
+    else core.notice(annotation.message, properties);
+  }
+  const line = `${report.verdict}${report.cause ? ` (${report.cause})` : ''}: ${report.summary}`;
+  core.info(forLog(line));
+  // Not core.setFailed: its extra annotation would repeat the error above and use one of the ten slots.
+  if (report.verdict !== 'pass') process.exitCode = 1;
+}

@@ -1,0 +1,27 @@
+import type { Observation } from './http/observation.js';
+
+/** Short human words for what a request saw, e.g. "503 in 12ms", "connection refused". */
+
+const KIND_WORDS: Record<string, string> = {
+  dns: 'DNS lookup failed',
+  refused: 'connection refused',
+  reset: 'connection reset',
+  tls: 'TLS handshake failed',
+  timeout: 'timed out',
+  'redirect-loop': 'redirect loop',
+  'too-many-redirects': 'too many redirects',
+  protocol: 'malformed HTTP response',
+  'body-too-large': 'body too large',
+  cancelled: 'cancelled',
+  other: 'request failed',
+};
+
+export function describeOutcome(observation: Observation): string {
+  const error = observation.error;
+  if (error) {
+    const phase = error.kind === 'timeout' ? ` waiting for ${error.phase}` : '';
+    return `${KIND_WORDS[error.kind] ?? error.kind}${phase} (${error.code})`;
+  }
+  const time = observation.timings.totalMs;
+  return `${observation.status} in ${time < 1000 ? `${time}ms` : `${(time / 1000).toFixed(1)}s`}`;
+}

@@ -1,0 +1,165 @@
+import pRetry, { AbortError } from 'p-retry';
+import { backoffDelay, DEFAULT_POLL_POLICY, parseRetryAfter, type PollPolicy } from './backoff.js';
+import type { Clock } from './clock.js';
+import { formatDuration } from './config/duration.js';
+import type { HttpClient } from './http/client.js';
+import type { Observation } from './http/observation.js';
+import type { Logger } from './log.js';
+import { describeOutcome } from './outcome.js';
+
+/**
+ * Polls the health endpoint until it answers healthy (and shows `expect-version`) N times in a row, or
+ * the deadline passes. Startup-probe semantics: only consecutive successes count.
+ */
+
+export const HEALTH_BODY_LIMIT = 64 * 1024;
+
+export interface ReadinessOptions {
+  client: HttpClient;
+  clock: Clock;
+  log: Logger;
+  healthUrl: URL;
+  expectVersion?: string;
+  successThreshold: number;
+  /** Clock time (ms since the run started) by which the deploy must be ready. */
+  deadlineMs: number;
+  /** The whole budget, for progress lines ("12s / 5m"). */
+  budgetMs: number;
+  requestTimeoutMs: number;
+  policy?: PollPolicy;
+  random?: () => number;
+  signal?: AbortSignal;
+  /** Wall clock for HTTP-date Retry-After values. */
+  epochNow?: () => number;
+}
+
+export interface HealthAttempt {
+  atMs: number;
+  status?: number;
+  error?: string;
+  healthy: boolean;
+  versionFound?: boolean;
+  /** Milliseconds waited after this attempt, and why when a server asked. */
+  waitMs?: number;
+  retryAfterMs?: number;
+}
+
+export interface ReadinessResult {
+  ready: boolean;
+  readyAtMs?: number;
+  /** Why it stopped without being ready. */
+  ended?: 'deadline' | 'cancelled';
+  attempts: HealthAttempt[];
+  /** The last answer, and the last healthy one (kept whole for diagnosis). */
+  last?: Observation;
+  lastHealthy?: Observation;
+  /** Health answered healthy at least once, but never with the expected version. */
+  versionMissing: boolean;
+}
+
+class NotReady extends Error {
+  constructor(
+    readonly confirming: boolean,
+    readonly retryAfterMs?: number,
+  ) {
+    super('not ready yet');
+  }
+}
+
+export function isHealthy(observation: Observation): boolean {
+  if (observation.error || observation.status === undefined) return false;
+  const status = observation.status;
+  // Kubernetes semantics: 2xx, or a 3xx that was not followed because it points nowhere we follow.
+  return (status >= 200 && status < 300) || (status >= 300 && status < 400 && !observation.headers['location']);
+}
+
+export function versionShown(observation: Observation, version: string): boolean {
+  return observation.body.includes(version) || Object.values(observation.headers).some((v) => v.includes(version));
+}
+
+export async function waitUntilReady(options: ReadinessOptions): Promise<ReadinessResult> {
+  const { client, clock, log } = options;
+  const policy = options.policy ?? DEFAULT_POLL_POLICY;
+  const random = options.random ?? Math.random;
+  const epochNow = options.epochNow ?? Date.now;
+  const result: ReadinessResult = { ready: false, attempts: [], versionMissing: false };
+  let consecutive = 0;
+  let failures = 0;
+  let sawHealthyWithoutVersion = false;
+  let sawVersion = false;
+  const progress = () => `${formatDuration(clock.now())} / ${formatDuration(options.budgetMs)}`;
+
+  const attempt = async (): Promise<void> => {
+    const remaining = options.deadlineMs - clock.now();
+    const observation = await client.probe({
+      method: 'GET',
+      url: options.healthUrl,
+      followRedirects: true,
+      maxBodyBytes: HEALTH_BODY_LIMIT,
+      freshConnection: true,
+      signal: options.signal,
+      timeoutMs: Math.max(1, Math.min(options.requestTimeoutMs, remaining)),
+    });
+    if (options.signal?.aborted) throw new AbortError('cancelled');
+    const healthy = isHealthy(observation);
+    const versionFound = options.expectVersion ? versionShown(observation, options.expectVersion) : undefined;
+    const entry: HealthAttempt = {
+      atMs: Math.round(observation.timings.startMs),
+      status: observation.status,
+      error: observation.error ? `${observation.error.kind} (${observation.error.code})` : undefined,
+      healthy,
+      versionFound,
+    };
+    result.attempts.push(entry);
+    result.last = observation;
+    if (healthy) result.lastHealthy = observation;
+    if (healthy && versionFound === false) sawHealthyWithoutVersion = true;
+    if (versionFound) sawVersion = true;
+
+    const counts = healthy && versionFound !== false;
+    consecutive = counts ? consecutive + 1 : 0;
+    const what = describeOutcome(observation);
+    const versionNote = versionFound === false ? ` (without "${options.expectVersion}")` : '';
+    log.info(`health attempt ${result.attempts.length}: ${what}${versionNote} · ${progress()}`);
+    if (counts && consecutive >= options.successThreshold) {
+      result.ready = true;
+      result.readyAtMs = Math.round(clock.now());
+      return;
+    }
+    failures = counts ? 0 : failures + 1;
+    const retryAfter = healthy ? undefined : parseRetryAfter(observation.headers['retry-after'], epochNow());
+    throw new NotReady(counts, retryAfter);
+  };
+
+  try {
+    await pRetry(attempt, {
+      retries: Number.POSITIVE_INFINITY,
+      minTimeout: 0, // the schedule is ours (see onFailedAttempt): confirmation, Retry-After, the deadline
+      signal: options.signal,
+      shouldRetry: () => clock.now() < options.deadlineMs && !options.signal?.aborted,
+      onFailedAttempt: async ({ error }) => {
+        if (!(error instanceof NotReady)) throw error;
+        let wait = error.confirming ? policy.confirmMs : backoffDelay(failures, policy, random);
+        const entry = result.attempts.at(-1)!;
+        if (error.retryAfterMs !== undefined) {
+          entry.retryAfterMs = error.retryAfterMs;
+          wait = Math.max(wait, Math.min(error.retryAfterMs, policy.retryAfterCapMs));
+        }
+        // Never sleep past the deadline; the last poll happens at the deadline at the latest.
+        wait = Math.max(0, Math.min(wait, options.deadlineMs - clock.now()));
+        entry.waitMs = wait;
+        await clock.sleep(wait, options.signal);
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof NotReady) && !options.signal?.aborted) throw error;
+    result.ended = options.signal?.aborted ? 'cancelled' : 'deadline';
+  }
+  result.versionMissing = !!options.expectVersion && sawHealthyWithoutVersion && !sawVersion && !result.ready;
+  if (result.ready) {
+    log.info(`ready after ${formatDuration(result.readyAtMs!)} (${result.attempts.length} health requests)`);
+  } else if (result.ended === 'deadline') {
+    log.warning(`not ready within ${formatDuration(options.budgetMs)} (${result.attempts.length} health requests)`);
+  }
+  return result;
+}

@@ -1,0 +1,62 @@
+/**
+ * Everything that came from the deployment (bodies, header values, status texts, error strings) is
+ * untrusted. These functions make it inert for the place it lands.
+ */
+
+// C0/C1 controls except tab and newline, plus bidi overrides and isolates (Trojan Source).
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const ZWSP = '\u200b';
+
+/** Drops control and bidi characters; keeps tab and newline. */
+export function stripControl(text: string): string {
+  return text.replace(CONTROL, '');
+}
+
+/** One log line: no control characters, no newlines (so nothing can start a `::command::` line). */
+export function forLog(text: string): string {
+  return stripControl(text).replace(/[\r\n\t]+/g, ' ');
+}
+
+/**
+ * Inline text for Markdown and HTML (summary, comment, table cells): HTML-escaped, every character
+ * Markdown gives meaning to as an entity, and @mentions, #123 references and autolinks broken with a
+ * zero-width space so nobody is pinged and nothing becomes a link.
+ */
+export function inline(text: string): string {
+  return forLog(text)
+    .replace(/[&<>"'`*_[\]|~\\!#()+\-.{}=:]/g, (c) => `&#${c.charCodeAt(0)};`)
+    .replace(/@/g, `@${ZWSP}`)
+    .replace(/&#58;\/\//g, `&#58;${ZWSP}//`)
+    .replace(/\bwww&#46;/gi, (m) => `${m.slice(0, 3)}${ZWSP}${m.slice(3)}`);
+}
+
+/** Text shown as code inline: `<code>` with the content made inert. */
+export function code(text: string): string {
+  return `<code>${inline(text)}</code>`;
+}
+
+/** A fenced code block whose fence is longer than any run of backticks inside, so it cannot be closed early. */
+export function fenced(text: string, language = ''): string {
+  const body = stripControl(text).replace(/\r\n?/g, '\n');
+  const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${language}\n${body}${body.endsWith('\n') ? '' : '\n'}${fence}`;
+}
+
+/** Our own Markdown (fixes, headlines) with `code` spans from fingerprint data: kept, but inline-escaped inside. */
+export function ownMarkdown(text: string): string {
+  return text
+    .split(/(`[^`]*`)/)
+    .map((part) => (part.startsWith('`') && part.endsWith('`') && part.length > 1 ? code(part.slice(1, -1)) : inline(part)))
+    .join('');
+}
+
+/** Plain text without the Markdown backticks of our own messages (annotations, terminal). */
+export function plain(text: string): string {
+  return forLog(text.replaceAll('`', ''));
+}
+
+/** Cuts `text` to `max` characters, saying so. */
+export function capped(text: string, max: number, note = '… (cut)'): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - note.length))}${note}`;
+}

@@ -1,0 +1,42 @@
+import type { CauseId, Verdict } from '../diagnosis/causes.js';
+import type { Diagnosis } from '../diagnosis/compare.js';
+import type { ConfigIssue } from '../config/types.js';
+import type { ReadinessResult } from '../readiness.js';
+import type { RouteResult } from '../smoke.js';
+
+/** Everything a run found, as plain data. Every renderer is a pure function of this. */
+export interface Report {
+  tool: 'post-deploy-gate';
+  version: string;
+  verdict: Verdict;
+  /** Empty on pass. */
+  cause?: CauseId;
+  /** One sentence for notifications. */
+  summary: string;
+  url?: string;
+  healthUrl?: string;
+  startedAt: string;
+  durationMs: number;
+  readyAfterMs?: number;
+  settings?: ReportSettings;
+  readiness?: ReadinessResult;
+  routes: RouteResult[];
+  diagnoses: Diagnosis[];
+  warnings: string[];
+  configIssues?: ConfigIssue[];
+  /** An internal fault's message (verdict error). */
+  fault?: string;
+}
+
+/** What the run was asked to do; header values are never kept, only their names. */
+export interface ReportSettings {
+  timeoutMs: number;
+  requestTimeoutMs: number;
+  successThreshold: number;
+  concurrency: number;
+  retries: number;
+  expectVersion?: string;
+  headerNames: string[];
+}
+
+export const VERSION = '0.1.0';

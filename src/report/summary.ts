@@ -1,0 +1,163 @@
+import { CAUSE_INFO } from '../diagnosis/causes.js';
+import type { Diagnosis } from '../diagnosis/compare.js';
+import { describeOutcome } from '../outcome.js';
+import type { HealthAttempt } from '../readiness.js';
+import type { RouteResult } from '../smoke.js';
+import { capped, code, fenced, inline, ownMarkdown } from './escape.js';
+import type { Report } from './report.js';
+
+/**
+ * The job summary (GitHub Markdown): verdict and cause first, the fix, a table of health and every
+ * route, the evidence, the wait timeline, and response excerpts. Pure: Report → text, within limits.
+ */
+
+/** GitHub refuses a step summary over 1 MiB; stay well inside, with room for other steps. */
+export const SUMMARY_LIMIT = 512 * 1024;
+const EXCERPT_LIMIT = 2 * 1024;
+const MAX_EXCERPTS = 10;
+const MAX_ROUTE_ROWS = 300;
+
+const ICON: Record<Report['verdict'], string> = { pass: '✅', fail: '❌', inconclusive: '⚠️', error: '🛑' };
+
+export function renderSummary(report: Report): string {
+  const parts: string[] = [];
+  const cause = report.cause ? ` — ${code(report.cause)}` : '';
+  parts.push(`## ${ICON[report.verdict]} post-deploy-gate: ${report.verdict}${cause}`);
+  parts.push(`**${ownMarkdown(report.summary)}**`);
+
+  if (report.configIssues?.length) {
+    parts.push('### Configuration problems', report.configIssues.map((i) => `- ${code(i.input)}: ${ownMarkdown(i.message)}`).join('\n'));
+    parts.push('Nothing was requested: fix the inputs above and run again.');
+  }
+  if (report.fault) parts.push(`### Internal fault\n${fenced(report.fault)}`);
+
+  const primary = report.diagnoses[0];
+  if (primary) parts.push(`**Fix:** ${ownMarkdown(primary.fix)}`);
+  if (report.routes.length || report.readiness) parts.push(routeTable(report));
+  if (primary) parts.push(diagnosisSection('Evidence', primary));
+  for (const other of report.diagnoses.slice(1)) parts.push(diagnosisSection(`Also: ${CAUSE_INFO[other.cause].title}`, other));
+  if (report.warnings.length) parts.push('### Warnings\n' + report.warnings.map((w) => `- ${inline(w)}`).join('\n'));
+  if (report.readiness?.attempts.length) parts.push(timeline(report));
+  const excerpts = excerptSection(report);
+  if (excerpts) parts.push(excerpts);
+  parts.push(footer(report));
+  return limit(parts.join('\n\n') + '\n', SUMMARY_LIMIT);
+}
+
+function routeTable(report: Report): string {
+  const rows = ['| | Route | Answer | Time | What it means |', '|---|---|---|---|---|'];
+  const health = report.readiness?.last;
+  if (health && report.readiness) {
+    const r = report.readiness;
+    const meaning = r.ready
+      ? `ready after ${seconds(r.readyAtMs!)} (${r.attempts.length} requests)`
+      : r.versionMissing
+        ? 'healthy, but without the expected version'
+        : `not ready (${r.attempts.length} requests)`;
+    rows.push(`| ${r.ready ? '✅' : '❌'} | ${code(`health ${new URL(health.url).pathname}`)} | ${answer(health)} | ${time(health.timings.totalMs)} | ${inline(meaning)} |`);
+  }
+  const byRoute = causeByRoute(report.diagnoses);
+  for (const result of report.routes.slice(0, MAX_ROUTE_ROWS)) {
+    const icon = result.passed ? (result.flaky ? '⚠️' : '✅') : '❌';
+    const meaning = result.passed
+      ? result.flaky
+        ? `passed after ${result.attempts - 1} retr${result.attempts === 2 ? 'y' : 'ies'}`
+        : 'OK'
+      : byRoute.get(result.route.label) ?? 'failed';
+    rows.push(`| ${icon} | ${code(result.route.label)} | ${answer(result.observation)} | ${time(result.observation.timings.totalMs)} | ${inline(meaning)} |`);
+  }
+  if (report.routes.length > MAX_ROUTE_ROWS) {
+    rows.push(`| | … | | | ${report.routes.length - MAX_ROUTE_ROWS} more routes in the JSON report |`);
+  }
+  return rows.join('\n');
+}
+
+function causeByRoute(diagnoses: Diagnosis[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const d of diagnoses) for (const route of d.routes) if (!map.has(route)) map.set(route, d.cause);
+  return map;
+}
+
+function diagnosisSection(title: string, d: Diagnosis): string {
+  const lines = [`### ${inline(title)}`];
+  if (title !== 'Evidence') lines.push(ownMarkdown(d.headline), '', `**Fix:** ${ownMarkdown(d.fix)}`, '');
+  const who = d.who ? ` · answered by ${inline(d.who)}` : '';
+  lines.push(`Layer: **${d.layer}**${who} · confidence: ${d.confidence} · routes: ${d.routes.map((r) => code(r)).join(', ')}`, '');
+  lines.push(...d.evidence.map((e) => `- ${code(e)}`));
+  if (d.fingerprint) lines.push('', `<sub>Signature ${code(d.fingerprint.id)} — source: ${inline(d.fingerprint.source)}</sub>`);
+  return lines.join('\n');
+}
+
+function timeline(report: Report): string {
+  const runs = compress(report.readiness!.attempts);
+  const rows = ['| When | Health answered | Requests |', '|---|---|---|'];
+  for (const run of runs) {
+    const when = run.first === run.last ? seconds(run.first) : `${seconds(run.first)} – ${seconds(run.last)}`;
+    rows.push(`| ${when} | ${inline(run.label)} | ${run.count} |`);
+  }
+  const r = report.readiness!;
+  const end = r.ready ? `ready at ${seconds(r.readyAtMs!)}` : r.ended === 'cancelled' ? 'cancelled' : 'deadline reached';
+  return `<details><summary>Wait timeline (${r.attempts.length} health requests, ${end})</summary>\n\n${rows.join('\n')}\n\n</details>`;
+}
+
+interface Run {
+  label: string;
+  first: number;
+  last: number;
+  count: number;
+}
+
+/** Consecutive attempts with the same answer become one row. */
+export function compress(attempts: HealthAttempt[]): Run[] {
+  const runs: Run[] = [];
+  for (const a of attempts) {
+    const label = `${a.error ?? a.status}${a.healthy ? (a.versionFound === false ? ' (healthy, old version)' : ' (healthy)') : ''}${a.retryAfterMs !== undefined ? `, Retry-After ${seconds(a.retryAfterMs)}` : ''}`;
+    const last = runs.at(-1);
+    if (last && last.label === label) {
+      last.last = a.atMs;
+      last.count++;
+    } else runs.push({ label, first: a.atMs, last: a.atMs, count: 1 });
+  }
+  return runs;
+}
+
+function excerptSection(report: Report): string | undefined {
+  const failed: RouteResult[] = report.routes.filter((r) => !r.passed && r.observation.body).slice(0, MAX_EXCERPTS);
+  const health = report.readiness && !report.readiness.ready ? report.readiness.last : undefined;
+  const blocks: string[] = [];
+  if (health?.body) blocks.push(excerpt(`health ${new URL(health.url).pathname}`, health.status, health.body));
+  for (const r of failed) blocks.push(excerpt(r.route.label, r.observation.status, r.observation.body));
+  if (!blocks.length) return undefined;
+  return `<details><summary>Response excerpts (first ${EXCERPT_LIMIT / 1024} KiB of each failing answer)</summary>\n\n${blocks.join('\n\n')}\n\n</details>`;
+}
+
+function excerpt(label: string, status: number | undefined, body: string): string {
+  return `${code(label)} → ${status ?? '—'}\n\n${fenced(capped(body, EXCERPT_LIMIT, '\n… (cut)'), 'html')}`;
+}
+
+function footer(report: Report): string {
+  const checked = report.url ? ` · checked ${code(report.url)}` : '';
+  return `<sub>post-deploy-gate ${inline(report.version)}${checked} · ${seconds(report.durationMs)} in all · full details in the JSON report</sub>`;
+}
+
+function answer(o: RouteResult['observation']): string {
+  if (o.error) return inline(describeOutcome(o));
+  const redirects = o.redirects.length ? ` (after ${o.redirects.length} redirect${o.redirects.length === 1 ? '' : 's'})` : '';
+  return `${o.status}${inline(redirects)}`;
+}
+
+function time(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+/** Cuts at a line boundary and says so, so a reader knows the rest is in the JSON report. */
+export function limit(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const note = '\n\n> ✂️ This summary was cut to stay within GitHub\'s size limit; the JSON report has everything.\n';
+  const cut = text.lastIndexOf('\n', max - note.length);
+  return text.slice(0, cut > 0 ? cut : max - note.length) + note;
+}

@@ -1,0 +1,126 @@
+import pMap from 'p-map';
+import { parseRetryAfter } from './backoff.js';
+import type { Clock } from './clock.js';
+import { expectsRedirect, statusAccepted } from './config/route-line.js';
+import type { RouteSpec } from './config/types.js';
+import type { HttpClient } from './http/client.js';
+import type { FailureKind, Observation } from './http/observation.js';
+import type { Logger } from './log.js';
+import { describeOutcome } from './outcome.js';
+
+/**
+ * Requests every public route (bounded concurrency), checks its expectations, and gives a route that
+ * failed in a way that can clear up a couple more tries before calling it failed.
+ */
+
+export const ROUTE_BODY_LIMIT = 1024 * 1024;
+/** What a RouteResult keeps of a body: enough for fingerprints and an excerpt, not the whole page. */
+export const KEPT_BODY_CHARS = 8 * 1024;
+
+const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
+const RETRYABLE_KINDS = new Set<FailureKind>(['refused', 'reset', 'timeout', 'protocol', 'other']);
+const RETRY_BASE_MS = 250;
+const RETRY_AFTER_CAP_MS = 2_000;
+
+export type RouteProblem =
+  | { kind: 'transport' }
+  | { kind: 'status'; expected: string }
+  | { kind: 'body'; expected: string };
+
+export interface RouteResult {
+  route: RouteSpec;
+  url: string;
+  passed: boolean;
+  /** Passed only after a retry: a warning, not a failure. */
+  flaky: boolean;
+  attempts: number;
+  /** What the earlier attempts saw, in words ("503 in 4ms"). */
+  earlier: string[];
+  problem?: RouteProblem;
+  observation: Observation;
+}
+
+export interface SmokeOptions {
+  client: HttpClient;
+  clock: Clock;
+  log: Logger;
+  baseUrl: URL;
+  routes: RouteSpec[];
+  concurrency: number;
+  retries: number;
+  signal?: AbortSignal;
+  random?: () => number;
+  epochNow?: () => number;
+}
+
+export async function runRoutes(options: SmokeOptions): Promise<RouteResult[]> {
+  return pMap(options.routes, (route) => checkRoute(route, options), {
+    concurrency: options.concurrency,
+    signal: options.signal,
+  });
+}
+
+async function checkRoute(route: RouteSpec, options: SmokeOptions): Promise<RouteResult> {
+  const url = resolveRoute(options.baseUrl, route.path);
+  const random = options.random ?? Math.random;
+  const earlier: string[] = [];
+  for (let attempt = 1; ; attempt++) {
+    const observation = await options.client.probe({
+      method: route.method,
+      url,
+      headers: route.headers,
+      followRedirects: !expectsRedirect(route.expect),
+      maxBodyBytes: route.method === 'HEAD' ? 0 : ROUTE_BODY_LIMIT,
+      signal: options.signal,
+    });
+    const problem = judge(route, observation);
+    const canRetry = problem && attempt <= options.retries && retryable(observation) && !options.signal?.aborted;
+    if (!canRetry) {
+      const result: RouteResult = {
+        route,
+        url: url.href,
+        passed: !problem,
+        flaky: !problem && attempt > 1,
+        attempts: attempt,
+        earlier,
+        problem,
+        observation: { ...observation, body: observation.body.slice(0, KEPT_BODY_CHARS) },
+      };
+      const verdict = problem ? 'FAIL' : result.flaky ? 'flaky' : 'ok';
+      options.log.info(`${verdict.padEnd(5)} ${route.label} · ${describeOutcome(observation)}`);
+      return result;
+    }
+    earlier.push(describeOutcome(observation));
+    const backoff = RETRY_BASE_MS * 2 ** (attempt - 1);
+    const retryAfter = parseRetryAfter(observation.headers['retry-after'], (options.epochNow ?? Date.now)());
+    const wait = Math.max(backoff / 2 + (random() * backoff) / 2, Math.min(retryAfter ?? 0, RETRY_AFTER_CAP_MS));
+    await options.clock.sleep(wait, options.signal);
+  }
+}
+
+/** A route path joined to the base URL, keeping the base's own path prefix (`https://x/app` + `/a`). */
+export function resolveRoute(base: URL, path: string): URL {
+  const prefix = base.pathname.replace(/\/+$/, '');
+  const url = new URL(base.origin + prefix + path);
+  return url;
+}
+
+/** Why the route fails its expectations, or undefined when it passes. */
+export function judge(route: RouteSpec, observation: Observation): RouteProblem | undefined {
+  if (observation.error || observation.status === undefined) return { kind: 'transport' };
+  const status = observation.status;
+  const statusOk = route.expect ? statusAccepted(route.expect, status) : status >= 200 && status < 300;
+  if (!statusOk) return { kind: 'status', expected: route.expect?.text ?? '2xx' };
+  if (route.body?.kind === 'contains' && !observation.body.includes(route.body.text)) {
+    return { kind: 'body', expected: `contains "${route.body.text}"` };
+  }
+  if (route.body?.kind === 'matches' && !new RegExp(route.body.pattern, route.body.flags).test(observation.body)) {
+    return { kind: 'body', expected: `matches /${route.body.pattern}/${route.body.flags}` };
+  }
+  return undefined;
+}
+
+function retryable(observation: Observation): boolean {
+  if (observation.error) return RETRYABLE_KINDS.has(observation.error.kind);
+  return RETRYABLE_STATUS.has(observation.status ?? 0);
+}
