@@ -6,6 +6,7 @@ import type { RouteSpec } from './config/types.js';
 import type { HttpClient } from './http/client.js';
 import type { FailureKind, Observation } from './http/observation.js';
 import type { Logger } from './log.js';
+import { softFailure } from './diagnosis/classify.js';
 import { describeOutcome } from './outcome.js';
 
 /**
@@ -25,7 +26,9 @@ const RETRY_AFTER_CAP_MS = 2_000;
 export type RouteProblem =
   | { kind: 'transport' }
   | { kind: 'status'; expected: string }
-  | { kind: 'body'; expected: string };
+  | { kind: 'body'; expected: string }
+  /** The status passed, but the page is a known placeholder or default page, not the app. */
+  | { kind: 'content'; expected: string };
 
 export interface RouteResult {
   route: RouteSpec;
@@ -117,6 +120,8 @@ export function judge(route: RouteSpec, observation: Observation): RouteProblem 
   if (route.body?.kind === 'matches' && !new RegExp(route.body.pattern, route.body.flags).test(observation.body)) {
     return { kind: 'body', expected: `matches /${route.body.pattern}/${route.body.flags}` };
   }
+  const placeholder = route.body ? undefined : softFailure(observation);
+  if (placeholder) return { kind: 'content', expected: `the app, not ${placeholder.who}'s own page` };
   return undefined;
 }
 

@@ -140,7 +140,7 @@ function resolveAll(values: Record<string, string | undefined>, entries: string[
   }
   let config: GateConfig | undefined;
   try {
-    config = resolveConfig({ values, workspace: process.cwd(), defaultReportPath: '' });
+    config = resolveConfig({ values, workspace: process.cwd(), confineConfig: false, defaultReportPath: '' });
   } catch (error) {
     if (error instanceof ConfigError) issues.unshift(...error.issues);
     else throw error;

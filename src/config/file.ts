@@ -25,12 +25,12 @@ const ROUTE_KEYS = ['path', 'method', 'status', 'contains', 'matches', 'headers'
 const FILE_KEYS: readonly string[] = SETTING_NAMES.filter((k) => k !== 'config');
 
 /** Resolves `name` inside `workspace`, refusing anything that leads outside it (also through links). */
-export function resolveInWorkspace(name: string, workspace: string): { path?: string; message?: string } {
+export function resolveInWorkspace(name: string, workspace: string, confine = true): { path?: string; message?: string } {
   const root = safeRealpath(resolve(workspace));
   const candidate = resolve(root, name);
   const real = safeRealpath(candidate);
   const rel = relative(root, real);
-  if (rel.startsWith('..') || isAbsolute(rel)) {
+  if (confine && (rel.startsWith('..') || isAbsolute(rel))) {
     return { message: `"${name}" is outside the workspace (${root}); give a path inside it` };
   }
   return { path: real };
@@ -44,8 +44,8 @@ function safeRealpath(path: string): string {
   }
 }
 
-export function loadConfigFile(name: string, workspace: string, issues: ConfigIssue[]): ConfigFile | undefined {
-  const where = resolveInWorkspace(name, workspace);
+export function loadConfigFile(name: string, workspace: string, confine: boolean, issues: ConfigIssue[]): ConfigFile | undefined {
+  const where = resolveInWorkspace(name, workspace, confine);
   if (!where.path) {
     issues.push({ input: 'config', message: where.message! });
     return undefined;

@@ -16,8 +16,13 @@ import type { Parsed } from './route-line.js';
 export interface SettingsSource {
   /** Values by setting name (action inputs or CLI flags); empty means "not given". */
   values: Readonly<Record<string, string | undefined>>;
-  /** Folder the `config` path must stay inside. */
+  /** Folder a relative `config` path is read from. */
   workspace: string;
+  /**
+   * Refuse a `config` path outside the workspace (the action: the path may come from a pull request).
+   * The CLI reads whatever file its user names.
+   */
+  confineConfig?: boolean;
   /** Where the JSON report goes when `report` is not given. */
   defaultReportPath: string;
 }
@@ -36,7 +41,7 @@ export function resolveConfig(source: SettingsSource): GateConfig {
   };
   const configName = given('config');
   const file: ConfigFile | undefined = configName
-    ? loadConfigFile(configName.trim(), source.workspace, issues)
+    ? loadConfigFile(configName.trim(), source.workspace, source.confineConfig ?? true, issues)
     : undefined;
 
   /** The text to parse for `key`, and the name to put in messages. */

@@ -40,7 +40,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
   const failed = input.routes.filter((r) => !r.passed);
   const healthAnswered = readiness.lastHealthy !== undefined;
   const notes = healthNotes(readiness);
-  const groups = new Map<string, { classification: Classification; routes: string[] }>();
+  const groups: Groups = new Map();
   const add = (classification: Classification, label: string) => {
     const key = `${classification.cause}|${classification.fingerprint?.id ?? ''}`;
     const group = groups.get(key);
@@ -57,21 +57,8 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
 
   const diagnoses: Diagnosis[] = [];
   if (!readiness.ready && readiness.ended !== 'cancelled') {
-    if (readiness.versionMissing) {
-      diagnoses.push(staleVersion(input));
-    } else if (readiness.last) {
-      const health = classifyFailure(readiness.last, undefined, pathOf(readiness.last.url), { healthAnswered: false });
-      const specific = health.fingerprint !== undefined || readiness.last.error !== undefined;
-      const sameAsRoutes = groups.get(`${health.cause}|${health.fingerprint?.id ?? ''}`);
-      if (specific && sameAsRoutes) {
-        // Health and routes fail the same way: one diagnosis, health first.
-        sameAsRoutes.routes.unshift(input.healthLabel);
-      } else if (specific) {
-        groups.set(`health|${health.cause}`, { classification: health, routes: [input.healthLabel] });
-      } else {
-        diagnoses.push(healthFailing(input, health, failed.length === 0));
-      }
-    }
+    const health = healthFinding(input, failed.length === 0, groups);
+    if (health) diagnoses.push(health);
   }
 
   for (const { classification, routes } of groups.values()) {
@@ -83,6 +70,27 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
       CONFIDENCE_RANK[a.confidence] - CONFIDENCE_RANK[b.confidence] ||
       b.routes.length - a.routes.length,
   );
+}
+
+type Groups = Map<string, { classification: Classification; routes: string[] }>;
+
+/**
+ * What the failed readiness says. Returns a diagnosis of its own, or joins the health endpoint to the
+ * route group that failed the same way (one root cause, not two).
+ */
+function healthFinding(input: DiagnosisInput, routesPass: boolean, groups: Groups): Diagnosis | undefined {
+  const { readiness } = input;
+  if (readiness.versionMissing) return staleVersion(input);
+  if (!readiness.last) return undefined;
+  const health = classifyFailure(readiness.last, undefined, pathOf(readiness.last.url), { healthAnswered: false });
+  // Every route works: whatever health answered, the health endpoint is what is broken.
+  if (routesPass) return healthFailing(input, health, true);
+  const specific = health.fingerprint !== undefined || readiness.last.error !== undefined;
+  if (!specific) return healthFailing(input, health, false);
+  const sameAsRoutes = groups.get(`${health.cause}|${health.fingerprint?.id ?? ''}`);
+  if (sameAsRoutes) sameAsRoutes.routes.unshift(input.healthLabel);
+  else groups.set(`health|${health.cause}`, { classification: health, routes: [input.healthLabel] });
+  return undefined;
 }
 
 function toDiagnosis(c: Classification, routes: string[], input: DiagnosisInput, notes: string[]): Diagnosis {

@@ -57,9 +57,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     headersTimeout: options.requestTimeoutMs,
     bodyTimeout: options.requestTimeoutMs,
   });
+  let closing: Promise<void> | undefined;
   return {
     probe: (probeRequest) => probe(agent, options, probeRequest),
-    close: () => agent.close(),
+    close: () => (closing ??= agent.close()),
   };
 }
 

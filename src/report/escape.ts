@@ -18,16 +18,20 @@ export function forLog(text: string): string {
 }
 
 /**
- * Inline text for Markdown and HTML (summary, comment, table cells): HTML-escaped, every character
- * Markdown gives meaning to as an entity, and @mentions, #123 references and autolinks broken with a
- * zero-width space so nobody is pinged and nothing becomes a link.
+ * Inline text for Markdown and HTML (summary, comment, table cells): on one line, HTML-escaped, the
+ * characters that make emphasis, code, links, tables and #123 references written as entities, and
+ * @mentions and autolinks broken with a zero-width space so nobody is pinged and nothing becomes a link.
+ * Block syntax (headings, lists, quotes) cannot start mid-line, so `-`, `.`, `>`-free text stays readable.
  */
 export function inline(text: string): string {
-  return forLog(text)
-    .replace(/[&<>"'`*_[\]|~\\!#()+\-.{}=:]/g, (c) => `&#${c.charCodeAt(0)};`)
+  return entities(text)
     .replace(/@/g, `@${ZWSP}`)
-    .replace(/&#58;\/\//g, `&#58;${ZWSP}//`)
-    .replace(/\bwww&#46;/gi, (m) => `${m.slice(0, 3)}${ZWSP}${m.slice(3)}`);
+    .replace(/:\/\//g, `:${ZWSP}//`)
+    .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZWSP}.`);
+}
+
+function entities(text: string): string {
+  return forLog(text).replace(/[&<>"'`*_[\]|~\\#]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** Text shown as code inline: `<code>` with the content made inert. */
@@ -43,11 +47,14 @@ export function fenced(text: string, language = ''): string {
   return `${fence}${language}\n${body}${body.endsWith('\n') ? '' : '\n'}${fence}`;
 }
 
-/** Our own Markdown (fixes, headlines) with `code` spans from fingerprint data: kept, but inline-escaped inside. */
+/**
+ * Our own sentences (fixes, headlines, config messages) with `code` spans: the spans kept as code, the
+ * rest escaped. No zero-width spaces here: a reader copies `https://shop.example.com` from a fix.
+ */
 export function ownMarkdown(text: string): string {
   return text
     .split(/(`[^`]*`)/)
-    .map((part) => (part.startsWith('`') && part.endsWith('`') && part.length > 1 ? code(part.slice(1, -1)) : inline(part)))
+    .map((part) => (part.startsWith('`') && part.endsWith('`') && part.length > 1 ? `<code>${entities(part.slice(1, -1))}</code>` : entities(part)))
     .join('');
 }
 

@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadFixture } from './support/fixtures.js';
+import { runAction, runCli } from './support/runner.js';
+import { startServer, text, type TestServer } from './support/servers.js';
+
+/** The committed bundle, run as the runner runs it, against loopback deploys. */
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const django400 = loadFixture('django-400-disallowed-host');
+
+describe('dist/index.js as the runner runs it', () => {
+  it('passes a healthy deploy and writes every output', async () => {
+    server = await startServer({ '/health': text(200, 'ok'), '/': text(200, '<h1>shop</h1>'), '/products/': text(200, 'items') });
+    const run = await runAction({ url: server.url, routes: '/\n/products/ 200' });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs).toMatchObject({ verdict: 'pass', cause: '', url: `${server.url}/` });
+    expect(Number(run.outputs['ready-after'])).toBeGreaterThanOrEqual(0);
+    expect(run.outputs['summary']).toMatch(/^Ready after \d+\.\ds; 2 routes OK\.$/);
+    const report = JSON.parse(readFileSync(run.outputs['report']!, 'utf8'));
+    expect(report.routes).toHaveLength(2);
+    expect(run.summary).toContain('## ✅ post-deploy-gate: pass');
+    expect(run.stdout).not.toContain('::error');
+  });
+
+  it('fails with host-rejected when routes get Django\'s 400 and health passes', async () => {
+    server = await startServer({ '/health/': text(200, 'ok') }, text(400, django400.body));
+    const run = await runAction({ url: server.url, 'health-path': '/health/', routes: '/\n/products/' });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({ verdict: 'fail', cause: 'host-rejected' });
+    expect(run.outputs['summary']).toContain('Health is fine, but 2 routes of 2 fail');
+    expect(run.stdout).toMatch(/^::error title=post-deploy-gate%3A host-rejected/m);
+    expect(run.summary).toContain('ALLOWED&#95;HOSTS');
+  });
+
+  it('reports bad inputs together, before any request, with verdict error', async () => {
+    server = await startServer({}, text(200, 'ok'));
+    const run = await runAction({ url: 'ftp://files.example', timeout: 'soon', routes: `${server.url}/x` });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({ verdict: 'error', cause: 'config-error' });
+    expect(run.stdout).toContain('::error title=post-deploy-gate%3A invalid url::');
+    expect(run.stdout).toContain('::error title=post-deploy-gate%3A invalid timeout::');
+    expect(run.stdout).toContain('::error title=post-deploy-gate%3A invalid routes::');
+    expect(run.summary).toContain('Configuration problems');
+    expect(server.requests).toHaveLength(0);
+    expect(run.wallMs).toBeLessThan(5_000);
+  });
+
+  it('masks header values and keeps them out of every file when the deploy echoes them', async () => {
+    const secret = 'preview-bypass-9d8c7b6a';
+    server = await startServer({ '/health': text(200, 'ok') }, (req, res) =>
+      res.writeHead(500, { 'content-type': 'text/plain', 'x-echo': String(req.headers['x-bypass']) }).end(`debug: x-bypass=${req.headers['x-bypass']}`),
+    );
+    const run = await runAction({ url: server.url, headers: `X-Bypass: ${secret}` });
+    expect(server.requests.at(-1)!.headers['x-bypass']).toBe(secret);
+    expect(run.stdout).toContain(`::add-mask::${secret}`);
+    const leaked = [run.stdout.replace(`::add-mask::${secret}`, ''), run.summary, JSON.stringify(run.outputs), readFileSync(run.outputs['report']!, 'utf8')];
+    for (const text of leaked) expect(text).not.toContain(secret);
+  });
+
+  it('says in the log that the PR comment is not in this version', async () => {
+    server = await startServer({}, text(200, 'ok'));
+    const run = await runAction({ url: server.url, comment: 'true' });
+    expect(run.stdout).toContain('sticky PR comment is not available in this version yet');
+  });
+});
+
+describe('dist/cli/index.js', () => {
+  it('prints a JSON report and exits 1 on a failing deploy', async () => {
+    server = await startServer({ '/health': text(200, 'ok') }, text(502, loadFixture('nginx-502-refused').body));
+    const run = await runCli(['--url', server.url, '--route', '/', '--json']);
+    expect(run.exitCode).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report).toMatchObject({ verdict: 'fail', cause: 'upstream-unreachable' });
+  });
+
+  it('answers --help and refuses unknown flags with exit 2', async () => {
+    expect((await runCli(['--help'])).stdout).toContain('Usage: post-deploy-gate --url');
+    const bad = await runCli(['--urll', 'x']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain("Unknown option '--urll'");
+  });
+
+  it('reads a config file', async () => {
+    server = await startServer({ '/healthz': text(200, 'ok'), '/api/items': text(200, '{"items":[]}') });
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const dir = mkdtempSync('/tmp/gate-cli-');
+    writeFileSync(`${dir}/gate.yml`, `url: ${server.url}\nhealth-path: /healthz\nroutes:\n  - path: /api/items\n    contains: items\n`);
+    const run = await runCli(['--config', `${dir}/gate.yml`, '--json']);
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(JSON.parse(run.stdout).routes[0].route.label).toBe('/api/items');
+  });
+});

@@ -1,0 +1,19 @@
+# A minimal production-style Django app for the gate's integration tests: DEBUG off, a host allowlist,
+# and a health check answered in a middleware before anything reads the Host (the pattern PaaS docs
+# recommend for probes, and the reason health can pass while public Hosts are rejected).
+import os
+
+SECRET_KEY = "integration-test-only"
+DEBUG = False
+ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1").split(",") if h]
+ROOT_URLCONF = "urls"
+MIDDLEWARE = [
+    "health.HealthCheckMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+INSTALLED_APPS = []
+DATABASES = {}
+USE_TZ = True
+LOGGING = {"version": 1, "disable_existing_loggers": True}

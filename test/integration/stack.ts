@@ -1,0 +1,147 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Real servers on loopback for integration tests: Django under gunicorn, behind nginx or HAProxy, all
+ * Debian packages that .ci/run installs. Each start waits until the server accepts connections.
+ */
+
+const APP_DIR = new URL('./django_app/', import.meta.url).pathname;
+/** Debian's interpreter, which has python3-django and gunicorn (not a pyenv one earlier in PATH). */
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+
+export class Stack {
+  readonly dir = mkdtempSync(join(tmpdir(), 'gate-stack-'));
+  private readonly processes: ChildProcess[] = [];
+
+  async gunicorn(options: { bind: string; env?: Record<string, string>; timeoutSec?: number }): Promise<void> {
+    const child = this.spawn(PYTHON, [
+      '-m', 'gunicorn', '--bind', options.bind, '--workers', '1', '--timeout', String(options.timeoutSec ?? 30),
+      '--graceful-timeout', '1', '--chdir', APP_DIR, '--umask', '0', '--log-level', 'critical', 'wsgi:application',
+    ], { ...options.env });
+    await this.waitFor(options.bind, child, 'gunicorn');
+  }
+
+  async nginx(options: { port: number; upstream: string; readTimeoutSec?: number; locations?: string }): Promise<void> {
+    const temp = join(this.dir, 'nginx-temp');
+    mkdirSync(temp, { recursive: true });
+    const user = process.getuid?.() === 0 ? 'user root;' : '';
+    const conf = join(this.dir, `nginx-${options.port}.conf`);
+    writeFileSync(conf, `
+${user}
+worker_processes 1;
+daemon off;
+pid ${this.dir}/nginx-${options.port}.pid;
+error_log ${this.dir}/nginx-error.log warn;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path ${temp}/body;
+  proxy_temp_path ${temp}/proxy;
+  fastcgi_temp_path ${temp}/fastcgi;
+  uwsgi_temp_path ${temp}/uwsgi;
+  scgi_temp_path ${temp}/scgi;
+  upstream app { server ${options.upstream}; }
+  server {
+    listen 127.0.0.1:${options.port};
+    server_name _;
+    ${options.locations ?? ''}
+    location / {
+      proxy_pass http://app;
+      proxy_set_header Host $http_host;
+      proxy_read_timeout ${options.readTimeoutSec ?? 30}s;
+    }
+  }
+}
+`);
+    const child = this.spawn('nginx', ['-c', conf, '-p', this.dir, '-e', join(this.dir, 'nginx-error.log')]);
+    await this.waitFor(`127.0.0.1:${options.port}`, child, 'nginx');
+  }
+
+  async haproxy(options: { port: number; backend: string; monitorUri?: string; serverTimeoutSec?: number }): Promise<void> {
+    const conf = join(this.dir, `haproxy-${options.port}.cfg`);
+    writeFileSync(conf, `
+global
+  maxconn 64
+defaults
+  mode http
+  timeout connect 1s
+  timeout client 10s
+  timeout server ${options.serverTimeoutSec ?? 10}s
+frontend web
+  bind 127.0.0.1:${options.port}
+  ${options.monitorUri ? `monitor-uri ${options.monitorUri}` : ''}
+  default_backend app
+backend app
+  option httpchk GET /health/
+  server app1 ${options.backend} check inter 200ms fall 1 rise 1
+`);
+    const child = this.spawn('haproxy', ['-f', conf, '-db']);
+    await this.waitFor(`127.0.0.1:${options.port}`, child, 'haproxy');
+  }
+
+  /** Server output, for a failing test's message. */
+  log(name: string): string {
+    const path = join(this.dir, name);
+    return existsSync(path) ? readFileSync(path, 'utf8') : '';
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.processes.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            const force = setTimeout(() => child.kill('SIGKILL'), 3000);
+            child.once('exit', () => {
+              clearTimeout(force);
+              resolve();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+  }
+
+  private spawn(command: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+    child.once('exit', () => writeFileSync(join(this.dir, `${command.split('/').pop()}-${child.pid}.stderr`), stderr));
+    this.processes.push(child);
+    return child;
+  }
+
+  private async waitFor(bind: string, child: ChildProcess, name: string): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} (see ${this.dir})`);
+      if (await accepts(bind)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`${name} did not accept connections on ${bind} within 15 s`);
+  }
+}
+
+function accepts(bind: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const target = bind.startsWith('unix:') ? { path: bind.slice(5) } : { host: bind.split(':')[0], port: Number(bind.split(':')[1]) };
+    const socket = createConnection(target as { path: string });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { renderAnnotations } from '../src/report/annotations.js';
+import { code, fenced, inline } from '../src/report/escape.js';
+import { renderJson } from '../src/report/json.js';
+import { redactReport } from '../src/report/redact.js';
+import { configErrorReport } from '../src/report/special.js';
+import { limit, renderSummary } from '../src/report/summary.js';
+import { renderTerminal } from '../src/report/terminal.js';
+import { observe } from './support/fixtures.js';
+import { healthOk, readyHealth, reportOf, routeResult } from './support/reports.js';
+
+const hostRejected = () =>
+  reportOf(readyHealth(healthOk()), [
+    routeResult('/', observe('django-400-disallowed-host', { path: '/' })),
+    routeResult('/products/ 200', observe('django-400-disallowed-host', { path: '/products/' })),
+    routeResult('/api/items 200 contains "items"', observe('django-400-disallowed-host', { path: '/api/items' })),
+  ]);
+
+const passing = () =>
+  reportOf(readyHealth(healthOk()), [
+    routeResult('/', observe('django-health-bypass', { path: '/' })),
+    routeResult('/products/', observe('django-health-bypass', { path: '/products/' }), { flaky: true, attempts: 2, earlier: ['503 in 2ms'] }),
+  ]);
+
+describe('golden outputs', () => {
+  it('job summary: host rejected', async () => {
+    await expect(renderSummary(hostRejected())).toMatchFileSnapshot('./golden/summary-host-rejected.md');
+  });
+  it('job summary: pass with a flaky route', async () => {
+    await expect(renderSummary(passing())).toMatchFileSnapshot('./golden/summary-pass.md');
+  });
+  it('job summary: configuration error', async () => {
+    const report = configErrorReport(
+      [
+        { input: 'url', message: 'scheme "ftp" is not accepted; use http or https' },
+        { input: 'timeout', message: '"soon" is not a duration such as 1500ms, 30s, 5m, or a number of seconds' },
+      ],
+      new Date('2026-11-22T00:00:00Z'),
+      3,
+    );
+    await expect(renderSummary(report)).toMatchFileSnapshot('./golden/summary-config-error.md');
+  });
+  it('terminal: host rejected', async () => {
+    await expect(renderTerminal(hostRejected(), { color: false })).toMatchFileSnapshot('./golden/terminal-host-rejected.txt');
+  });
+  it('annotations: host rejected', async () => {
+    await expect(JSON.stringify(renderAnnotations(hostRejected()), null, 2)).toMatchFileSnapshot('./golden/annotations-host-rejected.json');
+  });
+});
+
+describe('untrusted content', () => {
+  const hostile = [
+    '::error::pwned',
+    '::add-mask::x',
+    '<script>alert(1)</script><img src=x onerror=alert(1)>',
+    '@octocat please look at #1 and https://evil.example/phish',
+    '| a | table | row |',
+    '```\nclosed fence',
+    'bidi \u202eevil\u202c and bell \u0007',
+  ].join('\n');
+  const report = () =>
+    reportOf(readyHealth(healthOk()), [
+      routeResult('/', { ...observe('django-500', { path: '/' }), body: `<h1>Server Error (500)</h1>\n${hostile}`, headers: { 'x-evil': hostile } }),
+    ]);
+
+  it('makes response text inert in the summary', () => {
+    const summary = renderSummary(report());
+    // Fenced blocks are literal text on GitHub; everywhere else, nothing from the response may be live.
+    const outside = summary.replace(/^(`{3,})[a-z]*\n[\s\S]*?^\1$/gm, '');
+    expect(outside).not.toContain('<script>');
+    expect(outside).not.toContain('<img');
+    expect(outside).not.toContain('::error::');
+    expect(outside).not.toMatch(/@octocat|#1\b/);
+    expect(summary).not.toContain('\u202e');
+    expect(summary).not.toContain('\u0007');
+    expect(outside).not.toMatch(/https:\/\/evil/);
+    // The excerpt's fence is longer than the body's own backticks, so it cannot be closed from inside.
+    expect(summary).toContain('````html');
+    // The route table keeps its shape: header, separator, health and the one route.
+    const lines = summary.split('\n');
+    const start = lines.findIndex((l) => l.startsWith('| | Route |'));
+    const end = lines.indexOf('', start);
+    expect(lines.slice(start, end)).toHaveLength(4);
+  });
+
+  it('keeps workflow commands out of annotations and the terminal', () => {
+    for (const a of renderAnnotations(report())) {
+      for (const line of a.message.split('\n')) expect(line.startsWith('::')).toBe(false);
+    }
+    const terminal = renderTerminal(report(), { color: false });
+    for (const line of terminal.split('\n')) expect(line.trimStart().startsWith('::')).toBe(false);
+    expect(terminal).not.toContain('\u202e');
+  });
+
+  it('escapes every Markdown-significant character inline', () => {
+    const escaped = inline('*b* _i_ [l](u) `c` <t> & | #1 @me');
+    expect(escaped.replace(/&#\d+;/g, '')).not.toMatch(/[*_[\]`<>|#&]|@me/);
+    expect(code('a`b')).toBe('<code>a&#96;b</code>');
+    expect(fenced('x ```` y')).toMatch(/^`````\n/);
+  });
+
+  it('cuts an oversized summary at a line and says so', () => {
+    const text = 'line\n'.repeat(1000);
+    const cut = limit(text, 1000);
+    expect(cut.length).toBeLessThanOrEqual(1000);
+    expect(cut).toContain('was cut');
+  });
+});
+
+describe('secrets', () => {
+  it('removes header values a deployment echoed back, in every form, from every field', () => {
+    const secret = 'bypass-7f3a9c2e';
+    const echoed = routeResult('/', {
+      ...observe('django-500', { path: '/' }),
+      body: `<h1>Server Error (500)</h1> header was ${secret}; encoded ${Buffer.from(secret).toString('base64')}`,
+      headers: { 'x-echo': `Bearer ${secret}` },
+    });
+    const redacted = redactReport(reportOf(readyHealth(healthOk()), [echoed]), [secret]);
+    for (const text of [renderJson(redacted), renderSummary(redacted), renderTerminal(redacted, { color: false }), JSON.stringify(renderAnnotations(redacted))]) {
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(Buffer.from(secret).toString('base64'));
+    }
+    expect(renderJson(redacted)).toContain('***');
+  });
+});
