@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    exclude: ['test/integration/**', 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Loopback servers and child processes: keep the 2-core machine from oversubscribing.

@@ -6,7 +6,19 @@ import { rmSync } from 'node:fs';
 const ncc = (entry, out) =>
   execFileSync(
     process.execPath,
-    ['node_modules/@vercel/ncc/dist/ncc/cli.js', 'build', entry, '-o', out, '--minify', '--license', 'licenses.txt', '--target', 'es2022', '--quiet'],
+    [
+      'node_modules/@vercel/ncc/dist/ncc/cli.js',
+      'build',
+      entry,
+      '-o',
+      out,
+      '--minify',
+      '--license',
+      'licenses.txt',
+      '--target',
+      'es2022',
+      '--quiet',
+    ],
     { stdio: 'inherit' },
   );
 

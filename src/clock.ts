@@ -17,10 +17,13 @@ export function systemClock(): Clock {
           clearTimeout(timer);
           resolve();
         };
-        const timer = setTimeout(() => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        }, Math.min(ms, 2 ** 31 - 1));
+        const timer = setTimeout(
+          () => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+          },
+          Math.min(ms, 2 ** 31 - 1),
+        );
         signal?.addEventListener('abort', onAbort, { once: true });
       }),
   };

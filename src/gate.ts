@@ -38,7 +38,9 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
     connectionsPerOrigin: config.concurrency,
   });
   try {
-    log.info(`waiting for ${healthUrl.href} to be ready (${config.successThreshold} healthy answers in a row, budget ${Math.round(config.timeoutMs / 1000)}s)`);
+    log.info(
+      `waiting for ${healthUrl.href} to be ready (${config.successThreshold} healthy answers in a row, budget ${Math.round(config.timeoutMs / 1000)}s)`,
+    );
     const readiness = await waitUntilReady({
       client,
       clock,
@@ -78,7 +80,10 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
     const { verdict, cause } = verdictOf(readiness, routes, diagnoses);
     const warnings = routes
       .filter((r) => r.flaky)
-      .map((r) => `${r.route.label} passed only after ${r.attempts - 1} retr${r.attempts === 2 ? 'y' : 'ies'} (${r.earlier.join(', ')})`);
+      .map(
+        (r) =>
+          `${r.route.label} passed only after ${r.attempts - 1} retr${r.attempts === 2 ? 'y' : 'ies'} (${r.earlier.join(', ')})`,
+      );
     return {
       tool: 'post-deploy-gate',
       version: VERSION,
@@ -114,7 +119,11 @@ export function healthUrlOf(base: URL, healthPath: string): URL {
   return new URL(base.origin + base.pathname.replace(/\/+$/, '') + healthPath);
 }
 
-function verdictOf(readiness: ReadinessResult, routes: RouteResult[], diagnoses: Diagnosis[]): { verdict: Verdict; cause?: CauseId } {
+function verdictOf(
+  readiness: ReadinessResult,
+  routes: RouteResult[],
+  diagnoses: Diagnosis[],
+): { verdict: Verdict; cause?: CauseId } {
   if (readiness.ended === 'cancelled') return { verdict: 'error' };
   const blocking = diagnoses.filter((d) => !CAUSE_INFO[d.cause].inconclusive);
   if (blocking.length > 0) return { verdict: 'fail', cause: blocking[0]!.cause };
@@ -123,7 +132,12 @@ function verdictOf(readiness: ReadinessResult, routes: RouteResult[], diagnoses:
   return { verdict: 'fail', cause: 'health-failing' };
 }
 
-function summarize(verdict: Verdict, readiness: ReadinessResult, routes: RouteResult[], diagnoses: Diagnosis[]): string {
+function summarize(
+  verdict: Verdict,
+  readiness: ReadinessResult,
+  routes: RouteResult[],
+  diagnoses: Diagnosis[],
+): string {
   if (readiness.ended === 'cancelled') return 'The run was cancelled before the deploy was ready.';
   if (verdict === 'pass') {
     const flaky = routes.filter((r) => r.flaky).length;

@@ -19,8 +19,18 @@ import { renderSummary } from './report/summary.js';
 /** The action: inputs → gate → outputs, summary, annotations. The only file that touches @actions/core. */
 
 export const ACTION_INPUTS = [
-  'url', 'health-path', 'routes', 'expect-version', 'timeout', 'request-timeout', 'headers',
-  'wait-for-deployment', 'environment', 'comment', 'github-token', 'config',
+  'url',
+  'health-path',
+  'routes',
+  'expect-version',
+  'timeout',
+  'request-timeout',
+  'headers',
+  'wait-for-deployment',
+  'environment',
+  'comment',
+  'github-token',
+  'config',
 ] as const;
 
 const logger: Logger = {
@@ -37,7 +47,9 @@ export async function run(): Promise<void> {
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   const values = Object.fromEntries(ACTION_INPUTS.map((name) => [name, core.getInput(name)]));
   // Mask header values before anything can print them (the config parser never repeats them either).
-  const secrets = lines(values['headers'] ?? '').map((line) => line.slice(line.indexOf(':') + 1).trim()).filter(Boolean);
+  const secrets = lines(values['headers'] ?? '')
+    .map((line) => line.slice(line.indexOf(':') + 1).trim())
+    .filter(Boolean);
   secrets.forEach((secret) => core.setSecret(secret));
   let config: GateConfig | undefined;
   let report: Report;
@@ -48,19 +60,29 @@ export async function run(): Promise<void> {
       defaultReportPath: join(process.env['RUNNER_TEMP'] || tmpdir(), 'post-deploy-gate-report.json'),
     });
     if (config.waitForDeployment) {
-      throw new ConfigError([{ input: 'wait-for-deployment', message: 'waiting for GitHub deployments is not available in this version yet; set it to false and give url' }]);
+      throw new ConfigError([
+        {
+          input: 'wait-for-deployment',
+          message: 'waiting for GitHub deployments is not available in this version yet; set it to false and give url',
+        },
+      ]);
     }
     report = await runGate(config, { clock, log: logger, signal: cancel.signal, startedAt });
   } catch (error) {
-    report = error instanceof ConfigError
-      ? configErrorReport(error.issues, startedAt, clock.now())
-      : faultReport(error, startedAt, clock.now());
+    report =
+      error instanceof ConfigError
+        ? configErrorReport(error.issues, startedAt, clock.now())
+        : faultReport(error, startedAt, clock.now());
   } finally {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   }
   report = redactReport(report, secrets);
-  await publish(report, config?.reportPath ?? join(process.env['RUNNER_TEMP'] || tmpdir(), 'post-deploy-gate-report.json'));
-  if (config?.comment) core.info('comment: the sticky PR comment is not available in this version yet; see the job summary');
+  await publish(
+    report,
+    config?.reportPath ?? join(process.env['RUNNER_TEMP'] || tmpdir(), 'post-deploy-gate-report.json'),
+  );
+  if (config?.comment)
+    core.info('comment: the sticky PR comment is not available in this version yet; see the job summary');
 }
 
 /** Outputs, report file, summary and annotations: every path, before any GitHub API call. */

@@ -42,14 +42,23 @@ describe('durations', () => {
 describe('route lines', () => {
   it('reads the examples of the contract', () => {
     expect(parseRouteLine('/')).toMatchObject({ ok: true, value: { method: 'GET', path: '/', expect: undefined } });
-    expect(parseRouteLine('/products/ 200')).toMatchObject({ ok: true, value: { path: '/products/', expect: { ranges: [[200, 200]] } } });
+    expect(parseRouteLine('/products/ 200')).toMatchObject({
+      ok: true,
+      value: { path: '/products/', expect: { ranges: [[200, 200]] } },
+    });
     expect(parseRouteLine('/api/items 200 contains "items"')).toMatchObject({
       ok: true,
       value: { path: '/api/items', body: { kind: 'contains', text: 'items' } },
     });
-    expect(parseRouteLine('POST /api/login 401')).toMatchObject({ ok: true, value: { method: 'POST', path: '/api/login' } });
+    expect(parseRouteLine('POST /api/login 401')).toMatchObject({
+      ok: true,
+      value: { method: 'POST', path: '/api/login' },
+    });
     expect(parseRouteLine('/admin/ 302')).toMatchObject({ ok: true, value: { expect: { ranges: [[302, 302]] } } });
-    expect(parseRouteLine('/x matches /v\\d+/i')).toMatchObject({ ok: true, value: { body: { kind: 'matches', pattern: 'v\\d+', flags: 'i' } } });
+    expect(parseRouteLine('/x matches /v\\d+/i')).toMatchObject({
+      ok: true,
+      value: { body: { kind: 'matches', pattern: 'v\\d+', flags: 'i' } },
+    });
     expect(parseRouteLine('/q?x=1 2xx contains "a \\"quoted\\" word"')).toMatchObject({
       ok: true,
       value: { path: '/q?x=1', body: { text: 'a "quoted" word' } },
@@ -173,7 +182,10 @@ describe('resolving the settings', () => {
     expect(config.expectVersion).toBe('abc123');
     expect(config.concurrency).toBe(8);
     expect(config.routes.map((r) => r.label)).toEqual(['/', '/api/items 200', 'POST /api/login 401']);
-    expect(config.routes[1]).toMatchObject({ body: { kind: 'contains', text: 'items' }, headers: [['Accept', 'application/json']] });
+    expect(config.routes[1]).toMatchObject({
+      body: { kind: 'contains', text: 'items' },
+      headers: [['Accept', 'application/json']],
+    });
   });
 
   it('lets an input that differs from its default override the file', () => {
@@ -187,7 +199,14 @@ describe('resolving the settings', () => {
   it('names the line of unknown keys and bad values in the file', () => {
     const name = writeConfig(
       'typo.yml',
-      ['url: https://shop.example.com', 'healthpath: /health', 'timeout: soon', 'routes:', '  - path: /x', '    expect: 200'].join('\n'),
+      [
+        'url: https://shop.example.com',
+        'healthpath: /health',
+        'timeout: soon',
+        'routes:',
+        '  - path: /x',
+        '    expect: 200',
+      ].join('\n'),
     );
     const issues = issuesOf({ config: name });
     const text = issues.map((i) => `${i.input}: ${i.message}`).join('\n');
@@ -204,12 +223,16 @@ describe('resolving the settings', () => {
   });
 
   it('refuses a config path outside the workspace, also through a link', () => {
-    expect(issuesOf({ url: 'https://x.example', config: '../../etc/passwd' })[0]!.message).toContain('outside the workspace');
+    expect(issuesOf({ url: 'https://x.example', config: '../../etc/passwd' })[0]!.message).toContain(
+      'outside the workspace',
+    );
     symlinkSync('/etc/hostname', join(workspace, 'link.yml'));
     expect(issuesOf({ url: 'https://x.example', config: 'link.yml' })[0]!.message).toContain('outside the workspace');
   });
 
   it('says when the config file is missing', () => {
-    expect(issuesOf({ url: 'https://x.example', config: 'nope.yml' })[0]!.message).toContain('cannot read "nope.yml" (ENOENT)');
+    expect(issuesOf({ url: 'https://x.example', config: 'nope.yml' })[0]!.message).toContain(
+      'cannot read "nope.yml" (ENOENT)',
+    );
   });
 });

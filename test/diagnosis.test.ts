@@ -20,7 +20,16 @@ function route(line: string): RouteSpec {
 function result(line: string, observation: Observation): RouteResult {
   const spec = route(line);
   const problem = judge(spec, observation);
-  return { route: spec, url: observation.url, passed: !problem, flaky: false, attempts: 1, earlier: [], problem, observation };
+  return {
+    route: spec,
+    url: observation.url,
+    passed: !problem,
+    flaky: false,
+    attempts: 1,
+    earlier: [],
+    problem,
+    observation,
+  };
 }
 
 function ready(health: Observation): ReadinessResult {
@@ -38,7 +47,14 @@ function ready(health: Observation): ReadinessResult {
 }
 
 function notReady(last: Observation, overrides: Partial<ReadinessResult> = {}): ReadinessResult {
-  return { ready: false, ended: 'deadline', attempts: [{ atMs: 0, status: last.status, healthy: false }], last, versionMissing: false, ...overrides };
+  return {
+    ready: false,
+    ended: 'deadline',
+    attempts: [{ atMs: 0, status: last.status, healthy: false }],
+    last,
+    versionMissing: false,
+    ...overrides,
+  };
 }
 
 const run = (readiness: ReadinessResult, routes: RouteResult[], expectVersion?: string) =>
@@ -69,7 +85,9 @@ describe('fingerprints replayed from real captures', () => {
 
   it('treats the soft 200s of default pages as failures', () => {
     expect(judge(route('/'), observe('nginx-welcome'))).toMatchObject({ kind: 'content' });
-    const c = classifyFailure(observe('nginx-welcome'), judge(route('/'), observe('nginx-welcome')), '/', { healthAnswered: true });
+    const c = classifyFailure(observe('nginx-welcome'), judge(route('/'), observe('nginx-welcome')), '/', {
+      healthAnswered: true,
+    });
     expect(c).toMatchObject({ cause: 'wrong-content', fingerprint: { id: 'nginx-welcome-page' } });
     // A body assertion the user wrote and that passes is trusted over the default-page signature.
     expect(judge(route('/ contains "Welcome to nginx"'), observe('nginx-welcome'))).toBeUndefined();
@@ -86,19 +104,30 @@ describe('fingerprints replayed from real captures', () => {
   });
 
   it('quotes the header and body lines that matched', () => {
-    const c = classifyFailure(observe('sevalla-application-crashed'), { kind: 'status', expected: '2xx' }, '/', { healthAnswered: true });
+    const c = classifyFailure(observe('sevalla-application-crashed'), { kind: 'status', expected: '2xx' }, '/', {
+      healthAnswered: true,
+    });
     expect(c.evidence).toContain('header x-sevalla-status: application-crashed');
-    const d = classifyFailure(observe('django-400-disallowed-host'), { kind: 'status', expected: '2xx' }, '/', { healthAnswered: true });
+    const d = classifyFailure(observe('django-400-disallowed-host'), { kind: 'status', expected: '2xx' }, '/', {
+      healthAnswered: true,
+    });
     expect(d.evidence).toContain('body: <title>Bad Request (400)</title>');
   });
 });
 
 describe('health against routes', () => {
   it('Django rejecting the public Host while health bypasses the check: one host-rejected diagnosis', () => {
-    const routes = ['/', '/products/', '/cart/'].map((p) => result(p, observe('django-400-disallowed-host', { path: p })));
+    const routes = ['/', '/products/', '/cart/'].map((p) =>
+      result(p, observe('django-400-disallowed-host', { path: p })),
+    );
     const [first, ...rest] = run(ready(healthOk), routes);
     expect(rest).toEqual([]);
-    expect(first).toMatchObject({ cause: 'host-rejected', layer: 'app', confidence: 'high', routes: ['/', '/products/', '/cart/'] });
+    expect(first).toMatchObject({
+      cause: 'host-rejected',
+      layer: 'app',
+      confidence: 'high',
+      routes: ['/', '/products/', '/cart/'],
+    });
     expect(first!.headline).toMatch(/^Health is fine, but 3 routes of 3 fail/);
     expect(first!.fix).toContain('Add `shop.example.com` to `ALLOWED_HOSTS`');
     expect(first!.evidence[0]).toMatch(/^health GET \/health\/ → 200/);
@@ -117,12 +146,20 @@ describe('health against routes', () => {
     const routes = ['/', '/products/'].map((p) => result(p, observe('nginx-502-refused', { path: p })));
     const diagnoses = run(notReady(bad), routes);
     expect(diagnoses).toHaveLength(1);
-    expect(diagnoses[0]).toMatchObject({ cause: 'upstream-unreachable', who: 'nginx', routes: ['health /health/', '/', '/products/'] });
+    expect(diagnoses[0]).toMatchObject({
+      cause: 'upstream-unreachable',
+      who: 'nginx',
+      routes: ['health /health/', '/', '/products/'],
+    });
     expect(diagnoses[0]!.fix).toContain('`proxy_pass`');
+    expect(diagnoses[0]!.headline).toMatch(/^Health and 2 routes of 2 fail: nginx answered 502 at once/);
   });
 
   it('a worker killed mid-request behind nginx: upstream-timeout', () => {
-    const routes = [result('/', observe('django-health-bypass', { path: '/' })), result('/slow/', observe('nginx-502-worker-killed', { path: '/slow/' }))];
+    const routes = [
+      result('/', observe('django-health-bypass', { path: '/' })),
+      result('/slow/', observe('nginx-502-worker-killed', { path: '/slow/' })),
+    ];
     const [first] = run(ready(healthOk), routes);
     expect(first).toMatchObject({ cause: 'upstream-timeout', routes: ['/slow/'] });
     expect(first!.headline).toContain('1 of 2 routes fail');
@@ -138,14 +175,18 @@ describe('health against routes', () => {
 
   it('the previous release still serving: stale-version', () => {
     const old = observe('django-health-bypass', { path: '/health/' });
-    const readiness = notReady(old, { lastHealthy: old, versionMissing: true, attempts: [{ atMs: 0, status: 200, healthy: true, versionFound: false }] });
+    const readiness = notReady(old, {
+      lastHealthy: old,
+      versionMissing: true,
+      attempts: [{ atMs: 0, status: 200, healthy: true, versionFound: false }],
+    });
     const [first] = run(readiness, [result('/', observe('django-health-bypass', { path: '/' }))], 'v2');
     expect(first).toMatchObject({ cause: 'stale-version', routes: ['health /health/'] });
     expect(first!.headline).toContain('never with "v2"');
     expect(first!.evidence).toContain('header x-release: dev');
   });
 
-  it('routes work but health answers Django\'s 500 page: health-failing, with that evidence', () => {
+  it("routes work but health answers Django's 500 page: health-failing, with that evidence", () => {
     const health = observe('django-500', { path: '/health/' });
     const diagnoses = run(notReady(health), [result('/', observe('django-health-bypass', { path: '/' }))]);
     expect(diagnoses).toHaveLength(1);
@@ -154,14 +195,21 @@ describe('health against routes', () => {
   });
 
   it('a plain 503 from health with working routes: health-failing, high confidence', () => {
-    const health: Observation = { ...observe('django-health-bypass', { path: '/health/' }), status: 503, body: 'warming up' };
+    const health: Observation = {
+      ...observe('django-health-bypass', { path: '/health/' }),
+      status: 503,
+      body: 'warming up',
+    };
     const [first] = run(notReady(health), [result('/', observe('django-health-bypass', { path: '/' }))]);
     expect(first).toMatchObject({ cause: 'health-failing', confidence: 'high' });
     expect(first!.headline).toContain('The routes work, but the health endpoint never answered healthy');
   });
 
   it('missing static files while pages work: static-assets-missing', () => {
-    const routes = [result('/', observe('django-health-bypass', { path: '/' })), result('/static/app.css', observe('django-404', { path: '/static/app.css' }))];
+    const routes = [
+      result('/', observe('django-health-bypass', { path: '/' })),
+      result('/static/app.css', observe('django-404', { path: '/static/app.css' })),
+    ];
     expect(run(ready(healthOk), routes)[0]!.cause).toBe('static-assets-missing');
   });
 

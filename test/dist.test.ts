@@ -16,7 +16,11 @@ const django400 = loadFixture('django-400-disallowed-host');
 
 describe('dist/index.js as the runner runs it', () => {
   it('passes a healthy deploy and writes every output', async () => {
-    server = await startServer({ '/health': text(200, 'ok'), '/': text(200, '<h1>shop</h1>'), '/products/': text(200, 'items') });
+    server = await startServer({
+      '/health': text(200, 'ok'),
+      '/': text(200, '<h1>shop</h1>'),
+      '/products/': text(200, 'items'),
+    });
     const run = await runAction({ url: server.url, routes: '/\n/products/ 200' });
     expect(run.exitCode, run.stdout).toBe(0);
     expect(run.outputs).toMatchObject({ verdict: 'pass', cause: '', url: `${server.url}/` });
@@ -28,7 +32,7 @@ describe('dist/index.js as the runner runs it', () => {
     expect(run.stdout).not.toContain('::error');
   });
 
-  it('fails with host-rejected when routes get Django\'s 400 and health passes', async () => {
+  it("fails with host-rejected when routes get Django's 400 and health passes", async () => {
     server = await startServer({ '/health/': text(200, 'ok') }, text(400, django400.body));
     const run = await runAction({ url: server.url, 'health-path': '/health/', routes: '/\n/products/' });
     expect(run.exitCode).toBe(1);
@@ -54,12 +58,19 @@ describe('dist/index.js as the runner runs it', () => {
   it('masks header values and keeps them out of every file when the deploy echoes them', async () => {
     const secret = 'preview-bypass-9d8c7b6a';
     server = await startServer({ '/health': text(200, 'ok') }, (req, res) =>
-      res.writeHead(500, { 'content-type': 'text/plain', 'x-echo': String(req.headers['x-bypass']) }).end(`debug: x-bypass=${req.headers['x-bypass']}`),
+      res
+        .writeHead(500, { 'content-type': 'text/plain', 'x-echo': String(req.headers['x-bypass']) })
+        .end(`debug: x-bypass=${req.headers['x-bypass']}`),
     );
     const run = await runAction({ url: server.url, headers: `X-Bypass: ${secret}` });
     expect(server.requests.at(-1)!.headers['x-bypass']).toBe(secret);
     expect(run.stdout).toContain(`::add-mask::${secret}`);
-    const leaked = [run.stdout.replace(`::add-mask::${secret}`, ''), run.summary, JSON.stringify(run.outputs), readFileSync(run.outputs['report']!, 'utf8')];
+    const leaked = [
+      run.stdout.replace(`::add-mask::${secret}`, ''),
+      run.summary,
+      JSON.stringify(run.outputs),
+      readFileSync(run.outputs['report']!, 'utf8'),
+    ];
     for (const text of leaked) expect(text).not.toContain(secret);
   });
 
@@ -90,7 +101,10 @@ describe('dist/cli/index.js', () => {
     server = await startServer({ '/healthz': text(200, 'ok'), '/api/items': text(200, '{"items":[]}') });
     const { writeFileSync, mkdtempSync } = await import('node:fs');
     const dir = mkdtempSync('/tmp/gate-cli-');
-    writeFileSync(`${dir}/gate.yml`, `url: ${server.url}\nhealth-path: /healthz\nroutes:\n  - path: /api/items\n    contains: items\n`);
+    writeFileSync(
+      `${dir}/gate.yml`,
+      `url: ${server.url}\nhealth-path: /healthz\nroutes:\n  - path: /api/items\n    contains: items\n`,
+    );
     const run = await runCli(['--config', `${dir}/gate.yml`, '--json']);
     expect(run.exitCode, run.stdout).toBe(0);
     expect(JSON.parse(run.stdout).routes[0].route.label).toBe('/api/items');

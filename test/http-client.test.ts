@@ -22,7 +22,13 @@ function client(options: Partial<Parameters<typeof createHttpClient>[0]> = {}) {
   clients.push(c);
   return c;
 }
-const get = (url: string, extra: object = {}) => ({ method: 'GET', url: new URL(url), followRedirects: true, maxBodyBytes: 65536, ...extra });
+const get = (url: string, extra: object = {}) => ({
+  method: 'GET',
+  url: new URL(url),
+  followRedirects: true,
+  maxBodyBytes: 65536,
+  ...extra,
+});
 
 describe('http probe', () => {
   it('records status, headers, body and connect timings of a fresh connection', async () => {
@@ -153,7 +159,9 @@ describe('http probe', () => {
   it('does not follow a redirect to another origin, and never sends the configured headers there', async () => {
     const other = await serve({ '/': (req, res) => res.end(JSON.stringify(req.headers)) });
     const server = await serve({ '/': text(302, '', { location: other.url + '/' }) });
-    const seen = await client({ headers: [['x-bypass', 's3cret']], trustedOrigin: server.url }).probe(get(server.url + '/'));
+    const seen = await client({ headers: [['x-bypass', 's3cret']], trustedOrigin: server.url }).probe(
+      get(server.url + '/'),
+    );
     expect(seen.status).toBe(302);
     expect(other.requests).toHaveLength(0);
     expect(server.requests[0]!.headers['x-bypass']).toBe('s3cret');
@@ -161,7 +169,9 @@ describe('http probe', () => {
 
   it('does not send configured headers to an untrusted origin at all', async () => {
     const server = await serve({ '/': text(200, 'ok') });
-    await client({ headers: [['x-bypass', 's3cret']], trustedOrigin: 'https://elsewhere.example' }).probe(get(server.url + '/'));
+    await client({ headers: [['x-bypass', 's3cret']], trustedOrigin: 'https://elsewhere.example' }).probe(
+      get(server.url + '/'),
+    );
     expect(server.requests[0]!.headers['x-bypass']).toBeUndefined();
   });
 

@@ -15,7 +15,10 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function poll(handler: Handler, options: Partial<ReadinessOptions> & { clock?: ReturnType<typeof virtualClock> } = {}) {
+async function poll(
+  handler: Handler,
+  options: Partial<ReadinessOptions> & { clock?: ReturnType<typeof virtualClock> } = {},
+) {
   server = await startServer({ '/health': handler });
   const clock = options.clock ?? virtualClock();
   client = createHttpClient({ requestTimeoutMs: 2000, headers: [], clock });
@@ -38,7 +41,10 @@ describe('backoff schedule', () => {
   it('starts short, grows, never passes the cap, and is jittered within [half, full]', () => {
     const random = seededRandom(7);
     for (let failures = 1; failures <= 20; failures++) {
-      const ceiling = Math.min(DEFAULT_POLL_POLICY.capMs, DEFAULT_POLL_POLICY.firstMs * DEFAULT_POLL_POLICY.factor ** (failures - 1));
+      const ceiling = Math.min(
+        DEFAULT_POLL_POLICY.capMs,
+        DEFAULT_POLL_POLICY.firstMs * DEFAULT_POLL_POLICY.factor ** (failures - 1),
+      );
       const delay = backoffDelay(failures, DEFAULT_POLL_POLICY, random);
       expect(delay).toBeGreaterThanOrEqual(Math.floor(ceiling / 2));
       expect(delay).toBeLessThanOrEqual(Math.ceil(ceiling));
@@ -108,21 +114,31 @@ describe('readiness', () => {
     });
     expect(result.attempts[0]).toMatchObject({ retryAfterMs: 3000, waitMs: 3000 });
     expect(result.attempts[1]).toMatchObject({ retryAfterMs: 3_600_000, waitMs: DEFAULT_POLL_POLICY.retryAfterCapMs });
-    const short = await poll((_req, res) => res.writeHead(503, { 'retry-after': '3600' }).end(), { deadlineMs: 4_000, budgetMs: 4_000 });
+    const short = await poll((_req, res) => res.writeHead(503, { 'retry-after': '3600' }).end(), {
+      deadlineMs: 4_000,
+      budgetMs: 4_000,
+    });
     expect(short.result.attempts[0]!.waitMs).toBe(4_000);
   });
 
   it('waits for expect-version in the body or any header', async () => {
     const clock = virtualClock();
-    const inHeader = await poll((_req, res) => res.writeHead(200, { 'x-release': clock.now() > 2_000 ? 'v2' : 'v1' }).end('ok'), {
-      clock,
-      expectVersion: 'v2',
-    });
+    const inHeader = await poll(
+      (_req, res) => res.writeHead(200, { 'x-release': clock.now() > 2_000 ? 'v2' : 'v1' }).end('ok'),
+      {
+        clock,
+        expectVersion: 'v2',
+      },
+    );
     expect(inHeader.result.ready).toBe(true);
     expect(inHeader.result.readyAtMs).toBeGreaterThan(2_000);
     await client?.close();
     await server?.close();
-    const stale = await poll(text(200, '{"version":"v1"}'), { expectVersion: 'v2', deadlineMs: 3_000, budgetMs: 3_000 });
+    const stale = await poll(text(200, '{"version":"v1"}'), {
+      expectVersion: 'v2',
+      deadlineMs: 3_000,
+      budgetMs: 3_000,
+    });
     expect(stale.result.ready).toBe(false);
     expect(stale.result.versionMissing).toBe(true);
   });
@@ -130,10 +146,13 @@ describe('readiness', () => {
   it('stops at once when cancelled', async () => {
     const controller = new AbortController();
     let n = 0;
-    const { result } = await poll((_req, res) => {
-      if (++n === 3) controller.abort();
-      res.writeHead(503).end();
-    }, { signal: controller.signal });
+    const { result } = await poll(
+      (_req, res) => {
+        if (++n === 3) controller.abort();
+        res.writeHead(503).end();
+      },
+      { signal: controller.signal },
+    );
     expect(result.ended).toBe('cancelled');
     expect(result.attempts.length).toBeLessThanOrEqual(3);
   });

@@ -19,7 +19,11 @@ const hostRejected = () =>
 const passing = () =>
   reportOf(readyHealth(healthOk()), [
     routeResult('/', observe('django-health-bypass', { path: '/' })),
-    routeResult('/products/', observe('django-health-bypass', { path: '/products/' }), { flaky: true, attempts: 2, earlier: ['503 in 2ms'] }),
+    routeResult('/products/', observe('django-health-bypass', { path: '/products/' }), {
+      flaky: true,
+      attempts: 2,
+      earlier: ['503 in 2ms'],
+    }),
   ]);
 
 describe('golden outputs', () => {
@@ -41,10 +45,14 @@ describe('golden outputs', () => {
     await expect(renderSummary(report)).toMatchFileSnapshot('./golden/summary-config-error.md');
   });
   it('terminal: host rejected', async () => {
-    await expect(renderTerminal(hostRejected(), { color: false })).toMatchFileSnapshot('./golden/terminal-host-rejected.txt');
+    await expect(renderTerminal(hostRejected(), { color: false })).toMatchFileSnapshot(
+      './golden/terminal-host-rejected.txt',
+    );
   });
   it('annotations: host rejected', async () => {
-    await expect(JSON.stringify(renderAnnotations(hostRejected()), null, 2)).toMatchFileSnapshot('./golden/annotations-host-rejected.json');
+    await expect(JSON.stringify(renderAnnotations(hostRejected()), null, 2)).toMatchFileSnapshot(
+      './golden/annotations-host-rejected.json',
+    );
   });
 });
 
@@ -60,7 +68,11 @@ describe('untrusted content', () => {
   ].join('\n');
   const report = () =>
     reportOf(readyHealth(healthOk()), [
-      routeResult('/', { ...observe('django-500', { path: '/' }), body: `<h1>Server Error (500)</h1>\n${hostile}`, headers: { 'x-evil': hostile } }),
+      routeResult('/', {
+        ...observe('django-500', { path: '/' }),
+        body: `<h1>Server Error (500)</h1>\n${hostile}`,
+        headers: { 'x-evil': hostile },
+      }),
     ]);
 
   it('makes response text inert in the summary', () => {
@@ -116,7 +128,12 @@ describe('secrets', () => {
       headers: { 'x-echo': `Bearer ${secret}` },
     });
     const redacted = redactReport(reportOf(readyHealth(healthOk()), [echoed]), [secret]);
-    for (const text of [renderJson(redacted), renderSummary(redacted), renderTerminal(redacted, { color: false }), JSON.stringify(renderAnnotations(redacted))]) {
+    for (const text of [
+      renderJson(redacted),
+      renderSummary(redacted),
+      renderTerminal(redacted, { color: false }),
+      JSON.stringify(renderAnnotations(redacted)),
+    ]) {
       expect(text).not.toContain(secret);
       expect(text).not.toContain(Buffer.from(secret).toString('base64'));
     }

@@ -15,7 +15,11 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function check(lines: string[], routes: Record<string, Handler>, options: { concurrency?: number; retries?: number; real?: boolean } = {}) {
+async function check(
+  lines: string[],
+  routes: Record<string, Handler>,
+  options: { concurrency?: number; retries?: number; real?: boolean } = {},
+) {
   server = await startServer(routes);
   const clock = virtualClock();
   client = createHttpClient({ requestTimeoutMs: 2000, headers: [], clock });
@@ -41,7 +45,11 @@ describe('smoke routes', () => {
   it('never has more routes in flight than the concurrency', async () => {
     const routes: Record<string, Handler> = {};
     const lines = Array.from({ length: 20 }, (_, i) => `/r${i}`);
-    for (const line of lines) routes[line] = async (_req, res) => { await sleep(30); res.end('ok'); };
+    for (const line of lines)
+      routes[line] = async (_req, res) => {
+        await sleep(30);
+        res.end('ok');
+      };
     const { results, server } = await check(lines, routes, { concurrency: 4 });
     expect(results.every((r) => r.passed)).toBe(true);
     expect(server.peakConcurrency).toBeLessThanOrEqual(4);
@@ -67,14 +75,21 @@ describe('smoke routes', () => {
   });
 
   it('honours a short Retry-After on a route, within its cap', async () => {
-    const { results, clock } = await check(['/a'], { '/a': sequence(text(429, 'slow down', { 'retry-after': '1' }), text(200, 'ok')) });
+    const { results, clock } = await check(['/a'], {
+      '/a': sequence(text(429, 'slow down', { 'retry-after': '1' }), text(200, 'ok')),
+    });
     expect(results[0]!.flaky).toBe(true);
     expect(clock.sleeps[0]).toBeGreaterThanOrEqual(1000);
   });
 
   it('checks explicit statuses, body text and patterns', async () => {
     const { results } = await check(
-      ['POST /api/login 401', '/api/items 200 contains "items"', '/api/v 2xx matches /v\\d+\\.\\d+/', '/api/wrong contains "items"'],
+      [
+        'POST /api/login 401',
+        '/api/items 200 contains "items"',
+        '/api/v 2xx matches /v\\d+\\.\\d+/',
+        '/api/wrong contains "items"',
+      ],
       {
         '/api/login': (req, res) => res.writeHead(req.method === 'POST' ? 401 : 405).end(),
         '/api/items': text(200, '{"items":[]}'),

@@ -114,7 +114,10 @@ export async function main(argv: string[]): Promise<number> {
     config = resolved.config;
     report = await runGate(config, { clock, log, signal: cancel.signal, resolve: resolved.resolve, startedAt });
   } catch (error) {
-    report = error instanceof ConfigError ? configErrorReport(error.issues, startedAt, clock.now()) : faultReport(error, startedAt, clock.now());
+    report =
+      error instanceof ConfigError
+        ? configErrorReport(error.issues, startedAt, clock.now())
+        : faultReport(error, startedAt, clock.now());
   } finally {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   }
@@ -130,7 +133,10 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** The settings and the --resolve entries, with the problems of both reported together. */
-function resolveAll(values: Record<string, string | undefined>, entries: string[]): { config: GateConfig; resolve: Map<string, string> } {
+function resolveAll(
+  values: Record<string, string | undefined>,
+  entries: string[],
+): { config: GateConfig; resolve: Map<string, string> } {
   const resolve = new Map<string, string>();
   const issues: ConfigIssue[] = [];
   for (const entry of entries) {
@@ -148,4 +154,3 @@ function resolveAll(values: Record<string, string | undefined>, entries: string[
   if (issues.length || !config) throw new ConfigError(issues);
   return { config, resolve };
 }
-

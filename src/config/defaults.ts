@@ -36,4 +36,3 @@ export const SETTING_NAMES = [
   'report',
   ...Object.keys(TUNING_DEFAULTS),
 ] as const;
-

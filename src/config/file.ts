@@ -25,7 +25,11 @@ const ROUTE_KEYS = ['path', 'method', 'status', 'contains', 'matches', 'headers'
 const FILE_KEYS: readonly string[] = SETTING_NAMES.filter((k) => k !== 'config');
 
 /** Resolves `name` inside `workspace`, refusing anything that leads outside it (also through links). */
-export function resolveInWorkspace(name: string, workspace: string, confine = true): { path?: string; message?: string } {
+export function resolveInWorkspace(
+  name: string,
+  workspace: string,
+  confine = true,
+): { path?: string; message?: string } {
   const root = safeRealpath(resolve(workspace));
   const candidate = resolve(root, name);
   const real = safeRealpath(candidate);
@@ -44,7 +48,12 @@ function safeRealpath(path: string): string {
   }
 }
 
-export function loadConfigFile(name: string, workspace: string, confine: boolean, issues: ConfigIssue[]): ConfigFile | undefined {
+export function loadConfigFile(
+  name: string,
+  workspace: string,
+  confine: boolean,
+  issues: ConfigIssue[],
+): ConfigFile | undefined {
   const where = resolveInWorkspace(name, workspace, confine);
   if (!where.path) {
     issues.push({ input: 'config', message: where.message! });
@@ -55,7 +64,10 @@ export function loadConfigFile(name: string, workspace: string, confine: boolean
     text = readFileSync(where.path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    issues.push({ input: 'config', message: `cannot read "${name}" (${code ?? 'error'}); give a YAML file in the workspace` });
+    issues.push({
+      input: 'config',
+      message: `cannot read "${name}" (${code ?? 'error'}); give a YAML file in the workspace`,
+    });
     return undefined;
   }
   return parseConfigText(text, name, issues);
@@ -89,7 +101,10 @@ export function parseConfigText(text: string, name: string, issues: ConfigIssue[
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     const line = at(pair.key as Node);
     if (!FILE_KEYS.includes(key)) {
-      issues.push({ input: 'config', message: `${here(line)}: unknown key "${key}"; accepted keys: ${FILE_KEYS.join(', ')}` });
+      issues.push({
+        input: 'config',
+        message: `${here(line)}: unknown key "${key}"; accepted keys: ${FILE_KEYS.join(', ')}`,
+      });
       continue;
     }
     if (key === 'routes') {
@@ -126,7 +141,10 @@ function readRoutes(node: Node | null, here: (line: number) => string, at: LineO
       const route = readRouteObject(item, here, at, issues);
       if (route) routes.push(route);
     } else {
-      issues.push({ input: 'routes', message: `${here(line)}: a route is a route line or a mapping with ${ROUTE_KEYS.join(', ')}` });
+      issues.push({
+        input: 'routes',
+        message: `${here(line)}: a route is a route line or a mapping with ${ROUTE_KEYS.join(', ')}`,
+      });
     }
   }
   return routes;
@@ -144,7 +162,10 @@ function readRouteObject(
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     const line = at(pair.key as Node);
     if (!(ROUTE_KEYS as readonly string[]).includes(key)) {
-      issues.push({ input: 'routes', message: `${here(line)}: unknown route key "${key}"; accepted keys: ${ROUTE_KEYS.join(', ')}` });
+      issues.push({
+        input: 'routes',
+        message: `${here(line)}: unknown route key "${key}"; accepted keys: ${ROUTE_KEYS.join(', ')}`,
+      });
     } else {
       get.set(key, { node: pair.value as Node, line });
     }
@@ -166,15 +187,22 @@ function readRouteObject(
   }
   const pathCheck = parseRouteLine(path);
   if (!pathCheck.ok || pathCheck.value.path !== path.trim()) {
-    issues.push({ input: 'routes', message: `${here(get.get('path')!.line)}: path "${path}" must be a single path starting with "/"` });
+    issues.push({
+      input: 'routes',
+      message: `${here(get.get('path')!.line)}: path "${path}" must be a single path starting with "/"`,
+    });
   }
   const method = (scalar('method') ?? 'GET').toUpperCase();
   if (!(METHODS as readonly string[]).includes(method)) {
-    issues.push({ input: 'routes', message: `${here(get.get('method')!.line)}: unknown method "${method}"; use one of ${METHODS.join(', ')}` });
+    issues.push({
+      input: 'routes',
+      message: `${here(get.get('method')!.line)}: unknown method "${method}"; use one of ${METHODS.join(', ')}`,
+    });
   }
   const statusText = scalar('status');
   const status = statusText === undefined ? undefined : parseStatusList(statusText);
-  if (status && !status.ok) issues.push({ input: 'routes', message: `${here(get.get('status')!.line)}: ${status.message}` });
+  if (status && !status.ok)
+    issues.push({ input: 'routes', message: `${here(get.get('status')!.line)}: ${status.message}` });
   const contains = scalar('contains');
   const matches = scalar('matches');
   if (contains !== undefined && matches !== undefined) {
@@ -195,7 +223,12 @@ function readRouteObject(
   return { method, path: path.trim(), expect: status?.ok ? status.value : undefined, body, headers, label };
 }
 
-function readHeaders(node: Node | null, where: string, input: string, issues: ConfigIssue[]): Array<readonly [string, string]> {
+function readHeaders(
+  node: Node | null,
+  where: string,
+  input: string,
+  issues: ConfigIssue[],
+): Array<readonly [string, string]> {
   const lines: string[] = [];
   if (isMap(node)) {
     for (const pair of node.items) {
@@ -205,9 +238,16 @@ function readHeaders(node: Node | null, where: string, input: string, issues: Co
   } else if (isSeq(node)) {
     for (const item of node.items) lines.push(isScalar(item) ? String(item.value) : '');
   } else if (isScalar(node)) {
-    lines.push(...String(node.value).split('\n').filter((l) => l.trim()));
+    lines.push(
+      ...String(node.value)
+        .split('\n')
+        .filter((l) => l.trim()),
+    );
   } else {
-    issues.push({ input, message: `${where}: headers must be a mapping (Name: value) or a list of "Name: value" lines` });
+    issues.push({
+      input,
+      message: `${where}: headers must be a mapping (Name: value) or a list of "Name: value" lines`,
+    });
     return [];
   }
   const headers: Array<readonly [string, string]> = [];

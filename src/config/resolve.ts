@@ -71,7 +71,8 @@ export function resolveConfig(source: SettingsSource): GateConfig {
   if (!pick('url') && !waitForDeployment) {
     issues.push({
       input: 'url',
-      message: 'is required unless wait-for-deployment is true; give the base URL of the deploy, e.g. https://shop.example.com',
+      message:
+        'is required unless wait-for-deployment is true; give the base URL of the deploy, e.g. https://shop.example.com',
     });
   }
   const config: GateConfig = {

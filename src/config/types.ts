@@ -6,9 +6,7 @@ export interface StatusExpectation {
   text: string;
 }
 
-export type BodyAssertion =
-  | { kind: 'contains'; text: string }
-  | { kind: 'matches'; pattern: string; flags: string };
+export type BodyAssertion = { kind: 'contains'; text: string } | { kind: 'matches'; pattern: string; flags: string };
 
 export interface RouteSpec {
   method: string;

@@ -37,12 +37,16 @@ export function parseBaseUrl(text: string): Parsed<URL> {
   try {
     url = new URL(text.trim());
   } catch {
-    return { ok: false, message: 'is not a URL; use an absolute http:// or https:// URL such as https://shop.example.com' };
+    return {
+      ok: false,
+      message: 'is not a URL; use an absolute http:// or https:// URL such as https://shop.example.com',
+    };
   }
   if (url.username || url.password) {
     return {
       ok: false,
-      message: 'must not carry credentials (user:password@); send them with `headers` instead (values there are masked)',
+      message:
+        'must not carry credentials (user:password@); send them with `headers` instead (values there are masked)',
     };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {

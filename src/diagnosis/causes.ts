@@ -43,7 +43,7 @@ export const CAUSE_INFO: Record<CauseId, CauseInfo> = {
   'host-rejected': {
     title: 'public Host rejected by the app',
     layer: 'app',
-    fix: 'Add `{host}` to the app\'s allowed hosts: `ALLOWED_HOSTS` (and `https://{host}` in `CSRF_TRUSTED_ORIGINS`) for Django, `config.hosts` for Rails, `allowedHosts` for Vite/webpack, `allowed_hosts` for Starlette.',
+    fix: "Add `{host}` to the app's allowed hosts: `ALLOWED_HOSTS` (and `https://{host}` in `CSRF_TRUSTED_ORIGINS`) for Django, `config.hosts` for Rails, `allowedHosts` for Vite/webpack, `allowed_hosts` for Starlette.",
   },
   'no-healthy-backend': {
     title: 'no healthy backend behind the edge',
@@ -53,12 +53,12 @@ export const CAUSE_INFO: Record<CauseId, CauseInfo> = {
   'upstream-unreachable': {
     title: 'proxy cannot reach the app',
     layer: 'proxy',
-    fix: 'Make the proxy\'s upstream match where the app server listens: the same port or unix socket (`proxy_pass` vs gunicorn `--bind`), and `0.0.0.0:$PORT` rather than `127.0.0.1` inside a container.',
+    fix: "Make the proxy's upstream match where the app server listens: the same port or unix socket (`proxy_pass` vs gunicorn `--bind`), and `0.0.0.0:$PORT` rather than `127.0.0.1` inside a container.",
   },
   'upstream-timeout': {
     title: 'proxy gave up waiting for the app',
     layer: 'proxy',
-    fix: 'Find the slow route (database, external calls); keep the worker timeout shorter than the proxy\'s and the proxy\'s shorter than the edge\'s, or move the work to a background job.',
+    fix: "Find the slow route (database, external calls); keep the worker timeout shorter than the proxy's and the proxy's shorter than the edge's, or move the work to a background job.",
   },
   'redirect-loop': {
     title: 'redirects never end',
@@ -68,7 +68,7 @@ export const CAUSE_INFO: Record<CauseId, CauseInfo> = {
   'app-error': {
     title: 'the app fails on public routes',
     layer: 'app',
-    fix: 'Read the app\'s logs for these requests: unapplied migrations, missing environment variables or secrets, templates, static manifest entries.',
+    fix: "Read the app's logs for these requests: unapplied migrations, missing environment variables or secrets, templates, static manifest entries.",
   },
   'route-not-found': {
     title: 'route not found',
@@ -88,12 +88,12 @@ export const CAUSE_INFO: Record<CauseId, CauseInfo> = {
   'stale-version': {
     title: 'previous release still serving',
     layer: 'deploy',
-    fix: 'The expected version never appeared: check that the deploy rolled out (new instances passed their probes), that no cache serves the old health answer, and that the URL is the new deploy\'s.',
+    fix: "The expected version never appeared: check that the deploy rolled out (new instances passed their probes), that no cache serves the old health answer, and that the URL is the new deploy's.",
   },
   'deployment-failed': {
     title: 'deployment failed',
     layer: 'deploy',
-    fix: 'Read the deployment\'s log.',
+    fix: "Read the deployment's log.",
   },
   'deployment-not-found': {
     title: 'deployment not found',
@@ -134,7 +134,7 @@ export const CAUSE_INFO: Record<CauseId, CauseInfo> = {
   'rate-limited': {
     title: 'rate limited',
     layer: 'edge',
-    fix: 'The deployment kept answering 429; allow the gate\'s requests or check fewer routes.',
+    fix: "The deployment kept answering 429; allow the gate's requests or check fewer routes.",
     inconclusive: true,
   },
   'config-error': {

@@ -17,7 +17,8 @@ export interface Classification {
   evidence: string[];
 }
 
-const STATIC_PATH = /^\/(static|assets|_next\/static|build|dist|public)\/|\.(css|js|mjs|map|png|jpe?g|gif|svg|webp|ico|woff2?|ttf)(\?|$)/i;
+const STATIC_PATH =
+  /^\/(static|assets|_next\/static|build|dist|public)\/|\.(css|js|mjs|map|png|jpe?g|gif|svg|webp|ico|woff2?|ttf)(\?|$)/i;
 const LOGIN_PATH = /login|signin|sign-in|sso|oauth|auth/i;
 const EXCERPT_CHARS = 160;
 
@@ -65,7 +66,13 @@ export function classifyFailure(
   const redirects = observation.redirects.length
     ? [`redirects: ${observation.redirects.map((h) => `${h.status} → ${h.location}`).join(', ')}`]
     : [];
-  const make = (cause: CauseId, layer: Layer, confidence: Confidence, meaning: string, extra: string[] = []): Classification => ({
+  const make = (
+    cause: CauseId,
+    layer: Layer,
+    confidence: Confidence,
+    meaning: string,
+    extra: string[] = [],
+  ): Classification => ({
     cause: staticCause(cause, path, observation),
     layer,
     confidence,
@@ -74,9 +81,13 @@ export function classifyFailure(
   });
 
   if (problem?.kind === 'body') {
-    return make('wrong-content', 'app', 'high', `the status was right but the body did not match (${problem.expected})`, [
-      `body starts: ${firstLine(observation.body) || '(empty)'}`,
-    ]);
+    return make(
+      'wrong-content',
+      'app',
+      'high',
+      `the status was right but the body did not match (${problem.expected})`,
+      [`body starts: ${firstLine(observation.body) || '(empty)'}`],
+    );
   }
   const error = observation.error;
   if (error) {
@@ -88,14 +99,29 @@ export function classifyFailure(
       case 'refused':
         return make('connection-refused', 'network', 'high', 'nothing is listening at this address and port');
       case 'timeout':
-        return make('timeout', error.phase === 'connect' ? 'network' : 'app', 'high', `no answer in time while waiting for ${error.phase}`);
+        return make(
+          'timeout',
+          error.phase === 'connect' ? 'network' : 'app',
+          'high',
+          `no answer in time while waiting for ${error.phase}`,
+        );
       case 'redirect-loop':
       case 'too-many-redirects':
-        return make('redirect-loop', 'app', 'high', error.kind === 'redirect-loop' ? 'the redirects go round in a loop' : 'the redirects do not end');
+        return make(
+          'redirect-loop',
+          'app',
+          'high',
+          error.kind === 'redirect-loop' ? 'the redirects go round in a loop' : 'the redirects do not end',
+        );
       case 'reset':
         // A reset after health answered on the same host means the app died on this request.
         return context.healthAnswered
-          ? make('app-error', 'app', 'medium', 'the connection was reset while the request was handled: the process serving it crashed or was killed')
+          ? make(
+              'app-error',
+              'app',
+              'medium',
+              'the connection was reset while the request was handled: the process serving it crashed or was killed',
+            )
           : make('connection-refused', 'network', 'medium', 'the connection was reset before any answer');
       default:
         return make('app-error', 'app', 'low', `the request failed: ${error.message}`);
@@ -105,7 +131,11 @@ export function classifyFailure(
   const match = matchFingerprint(observation);
   if (match) {
     const { row } = match;
-    return { ...make(row.cause, row.layer, row.confidence, row.meaning, match.evidence), who: row.who, fingerprint: row };
+    return {
+      ...make(row.cause, row.layer, row.confidence, row.meaning, match.evidence),
+      who: row.who,
+      fingerprint: row,
+    };
   }
   return classifyByStatus(observation, make);
 }
@@ -119,27 +149,40 @@ function classifyByStatus(observation: Observation, make: Make): Classification 
   if (status >= 300 && status < 400) {
     const location = observation.headers['location'] ?? '';
     if (LOGIN_PATH.test(location) || isOtherHost(observation, location)) {
-      return make('auth-required', 'edge', 'medium', 'the route redirects to a sign-in page or another host', [`header location: ${location}`]);
+      return make('auth-required', 'edge', 'medium', 'the route redirects to a sign-in page or another host', [
+        `header location: ${location}`,
+      ]);
     }
-    return make('wrong-content', 'app', 'medium', `the route answered with a redirect (${status})`, [`header location: ${location}`]);
+    return make('wrong-content', 'app', 'medium', `the route answered with a redirect (${status})`, [
+      `header location: ${location}`,
+    ]);
   }
   if (status === 401 || status === 403) {
     return make('auth-required', 'edge', 'medium', `the route asks for credentials (${status})`, server);
   }
-  if (status === 404 || status === 410) return make('route-not-found', 'app', 'medium', `the route answered ${status}`, server);
-  if (status === 429) return make('rate-limited', 'edge', 'high', 'the deployment answered 429 Too Many Requests', server);
+  if (status === 404 || status === 410)
+    return make('route-not-found', 'app', 'medium', `the route answered ${status}`, server);
+  if (status === 429)
+    return make('rate-limited', 'edge', 'high', 'the deployment answered 429 Too Many Requests', server);
   if (status === 502) return make('upstream-unreachable', 'proxy', 'low', 'a proxy answered 502 Bad Gateway', server);
-  if (status === 503) return make('no-healthy-backend', 'proxy', 'low', 'the route answered 503 Service Unavailable', server);
-  if (status === 504) return make('upstream-timeout', 'proxy', 'medium', 'a proxy answered 504 Gateway Timeout', server);
+  if (status === 503)
+    return make('no-healthy-backend', 'proxy', 'low', 'the route answered 503 Service Unavailable', server);
+  if (status === 504)
+    return make('upstream-timeout', 'proxy', 'medium', 'a proxy answered 504 Gateway Timeout', server);
   if (status >= 500) return make('app-error', 'app', 'medium', `the route answered ${status}`, server);
-  if (status >= 200 && status < 300) return make('wrong-content', 'app', 'medium', `the route answered ${status}, not the expected status`);
+  if (status >= 200 && status < 300)
+    return make('wrong-content', 'app', 'medium', `the route answered ${status}, not the expected status`);
   return make('app-error', 'app', 'low', `the route answered ${status}`, server);
 }
 
 /** A 404 or 500 on a static asset while pages work is its own cause with its own fix. */
 function staticCause(cause: CauseId, path: string, observation: Observation): CauseId {
   const status = observation.status ?? 0;
-  if ((cause === 'route-not-found' || cause === 'app-error') && STATIC_PATH.test(path) && (status === 404 || status >= 500)) {
+  if (
+    (cause === 'route-not-found' || cause === 'app-error') &&
+    STATIC_PATH.test(path) &&
+    (status === 404 || status >= 500)
+  ) {
     return 'static-assets-missing';
   }
   return cause;
@@ -166,6 +209,10 @@ function lineAround(body: string, index: number, matched: string): string {
 }
 
 export function firstLine(body: string): string {
-  const line = body.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
+  const line =
+    body
+      .split('\n')
+      .map((l) => l.trim())
+      .find(Boolean) ?? '';
   return line.length > EXCERPT_CHARS ? `${line.slice(0, EXCERPT_CHARS)}…` : line;
 }

@@ -48,7 +48,10 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
       group.routes.push(label);
       if (group.routes.length <= 3) group.classification.evidence.push(...classification.evidence.slice(0, 1));
     } else {
-      groups.set(key, { classification: { ...classification, evidence: [...classification.evidence] }, routes: [label] });
+      groups.set(key, {
+        classification: { ...classification, evidence: [...classification.evidence] },
+        routes: [label],
+      });
     }
   };
   for (const result of failed) {
@@ -97,13 +100,17 @@ function toDiagnosis(c: Classification, routes: string[], input: DiagnosisInput,
   const { readiness, baseUrl } = input;
   const checked = input.routes.length;
   const routeCount = routes.filter((r) => r !== input.healthLabel).length;
-  const scope =
+  const withHealth = routes.includes(input.healthLabel);
+  const failing =
+    routeCount === checked ? `${plural(routeCount, 'route')} of ${checked}` : `${routeCount} of ${checked} routes`;
+  const lead =
     routeCount === 0
-      ? `the health endpoint fails`
-      : routeCount === checked
-        ? `${plural(routeCount, 'route')} of ${checked} ${routeCount === 1 ? 'fails' : 'fail'}`
-        : `${routeCount} of ${checked} routes fail`;
-  const lead = readiness.ready && routeCount > 0 ? `Health is fine, but ${scope}` : capitalize(scope);
+      ? 'The health endpoint fails'
+      : withHealth
+        ? `Health and ${failing} fail`
+        : readiness.ready
+          ? `Health is fine, but ${failing} ${routeCount === 1 && routeCount === checked ? 'fails' : 'fail'}`
+          : `${capitalize(failing)} ${routeCount === 1 && routeCount === checked ? 'fails' : 'fail'}`;
   const healthLine = healthEvidence(input);
   return {
     cause: c.cause,
@@ -165,11 +172,13 @@ function healthNotes(readiness: ReadinessResult): string[] {
   if (!seen) return [];
   const notes: string[] = [];
   const soft = matchFingerprint(seen);
-  if (soft && soft.row.layer !== 'app') notes.push(`note: the health answer comes from ${soft.row.who} itself, not the app (${soft.row.id})`);
+  if (soft && soft.row.layer !== 'app')
+    notes.push(`note: the health answer comes from ${soft.row.who} itself, not the app (${soft.row.id})`);
   const cache = ['age', 'cf-cache-status', 'x-vercel-cache', 'x-cache']
     .filter((name) => seen.headers[name] && /^(hit|[1-9]\d*)/i.test(seen.headers[name]!))
     .map((name) => `${name}: ${seen.headers[name]}`);
-  if (cache.length) notes.push(`note: the health answer came from a cache (${cache.join(', ')}), so it does not prove the app is up`);
+  if (cache.length)
+    notes.push(`note: the health answer came from a cache (${cache.join(', ')}), so it does not prove the app is up`);
   return notes;
 }
 

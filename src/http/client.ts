@@ -106,7 +106,8 @@ async function probe(agent: Agent, options: HttpClientOptions, req: ProbeRequest
       phase = 'body';
       const headers = flattenHeaders(response.headers);
       const location = headers['location'];
-      const next = location && req.followRedirects && isRedirect(response.statusCode) ? safeResolve(location, current) : undefined;
+      const next =
+        location && req.followRedirects && isRedirect(response.statusCode) ? safeResolve(location, current) : undefined;
       if (next && sameSite(req.url, next)) {
         await response.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
         if (visited.has(next.href) || redirects.length >= MAX_REDIRECTS) {
@@ -128,7 +129,10 @@ async function probe(agent: Agent, options: HttpClientOptions, req: ProbeRequest
         }
         redirects.push({ url: current.href, status: response.statusCode, location: next.href });
         visited.add(next.href);
-        if (response.statusCode === 303 || ((response.statusCode === 301 || response.statusCode === 302) && method === 'POST')) {
+        if (
+          response.statusCode === 303 ||
+          ((response.statusCode === 301 || response.statusCode === 302) && method === 'POST')
+        ) {
           method = 'GET';
         }
         current = next;
@@ -176,7 +180,9 @@ function headersFor(url: URL, options: HttpClientOptions, req: ProbeRequest): Re
  */
 export function sameSite(from: URL, to: URL): boolean {
   if (from.origin === to.origin) return true;
-  return from.protocol === 'http:' && to.protocol === 'https:' && from.hostname === to.hostname && !from.port && !to.port;
+  return (
+    from.protocol === 'http:' && to.protocol === 'https:' && from.hostname === to.hostname && !from.port && !to.port
+  );
 }
 
 function safeResolve(location: string, base: URL): URL | undefined {
@@ -201,7 +207,13 @@ function flattenHeaders(raw: IncomingHttpHeaders): Record<string, string> {
   return headers;
 }
 
-function timingsFor(trace: RequestTrace, tls: boolean, startMs: number, firstByteAt: number | undefined, endAt: number): Timings {
+function timingsFor(
+  trace: RequestTrace,
+  tls: boolean,
+  startMs: number,
+  firstByteAt: number | undefined,
+  endAt: number,
+): Timings {
   const socket = timingsOf(trace.socket);
   const fresh = socket !== undefined && !socket.used;
   if (socket && firstByteAt !== undefined) socket.used = true;

@@ -78,7 +78,9 @@ export function timedConnector(options: ConnectorOptions): buildConnector.connec
     const socket = base(connectOptions, (error, connected) => {
       if (error) {
         // Say how far the attempt got, for the phase of the classified error.
-        Object.assign(error, { gateReached: timings.tcpAt !== undefined ? 'tls' : timings.dnsAt !== undefined ? 'connect' : 'dns' });
+        Object.assign(error, {
+          gateReached: timings.tcpAt !== undefined ? 'tls' : timings.dnsAt !== undefined ? 'connect' : 'dns',
+        });
         callback(error, null);
         return;
       }
@@ -107,7 +109,10 @@ function lookupWith(resolve: ResolveOverrides | undefined, timeoutMs: number) {
     let done = false;
     const timer = setTimeout(() => {
       done = true;
-      callback(Object.assign(new Error(`DNS lookup of ${hostname} took over ${timeoutMs}ms`), { code: 'GATE_DNS_TIMEOUT' }), '');
+      callback(
+        Object.assign(new Error(`DNS lookup of ${hostname} took over ${timeoutMs}ms`), { code: 'GATE_DNS_TIMEOUT' }),
+        '',
+      );
     }, timeoutMs);
     dnsLookup(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
       if (done) return;

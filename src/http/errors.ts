@@ -27,11 +27,17 @@ export function classifyError(error: unknown, context: ErrorContext): TransportE
 
   if (context.cancelled) return make('cancelled');
   if (context.deadlineHit) {
-    return { kind: 'timeout', phase: context.phase, code: 'GATE_REQUEST_TIMEOUT', message: `no complete answer within ${context.requestTimeoutMs}ms` };
+    return {
+      kind: 'timeout',
+      phase: context.phase,
+      code: 'GATE_REQUEST_TIMEOUT',
+      message: `no complete answer within ${context.requestTimeoutMs}ms`,
+    };
   }
   if (DNS_CODES.has(code)) return make('dns', 'dns');
   if (code === 'ECONNREFUSED') return make('refused', 'connect');
-  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') return make('timeout', context.phase === 'tls' ? 'tls' : 'connect');
+  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT')
+    return make('timeout', context.phase === 'tls' ? 'tls' : 'connect');
   if (code === 'UND_ERR_HEADERS_TIMEOUT') return make('timeout', 'headers');
   if (code === 'UND_ERR_BODY_TIMEOUT') return make('timeout', 'body');
   if (TLS_CODE.test(code)) return make('tls', 'tls');
@@ -55,7 +61,8 @@ function findCode(error: unknown): string {
 
 function describe(error: unknown): string {
   if (error instanceof Error) {
-    const cause = error.cause instanceof Error && error.cause.message !== error.message ? `: ${error.cause.message}` : '';
+    const cause =
+      error.cause instanceof Error && error.cause.message !== error.message ? `: ${error.cause.message}` : '';
     return `${error.message || error.name}${cause}`;
   }
   return String(error);

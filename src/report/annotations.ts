@@ -25,25 +25,35 @@ export function renderAnnotations(report: Report): Annotation[] {
 
   if (report.configIssues?.length) {
     for (const issue of report.configIssues) {
-      errors.push({ level: 'error', title: `post-deploy-gate: invalid ${issue.input}`, message: `${issue.input}: ${issue.message}` });
+      errors.push({
+        level: 'error',
+        title: `post-deploy-gate: invalid ${issue.input}`,
+        message: `${issue.input}: ${issue.message}`,
+      });
     }
   } else if (report.fault) {
     errors.push({ level: 'error', title: 'post-deploy-gate: internal fault', message: report.fault });
   }
   report.diagnoses.forEach((d, index) => {
-    const routes = d.routes.length > 5 ? `${d.routes.slice(0, 5).join(', ')} and ${d.routes.length - 5} more` : d.routes.join(', ');
+    const routes =
+      d.routes.length > 5 ? `${d.routes.slice(0, 5).join(', ')} and ${d.routes.length - 5} more` : d.routes.join(', ');
     target.push({
       level,
       title: `post-deploy-gate: ${d.cause}${index === 0 ? '' : ' (also)'} — ${CAUSE_INFO[d.cause].title}`,
       message: `${d.headline}\nFix: ${d.fix}\nRoutes: ${routes}\nEvidence: ${d.evidence.slice(0, 4).join(' | ')}`,
     });
   });
-  for (const warning of report.warnings) warnings.push({ level: 'warning', title: 'post-deploy-gate: flaky route', message: warning });
+  for (const warning of report.warnings)
+    warnings.push({ level: 'warning', title: 'post-deploy-gate: flaky route', message: warning });
 
   const keep = (list: Annotation[], max: number, what: string): Annotation[] => {
     if (list.length <= max) return list;
     const kept = list.slice(0, max - 1);
-    kept.push({ level: list[0]!.level, title: `post-deploy-gate: ${list.length - kept.length} more ${what}`, message: 'See the job summary and the JSON report for the rest.' });
+    kept.push({
+      level: list[0]!.level,
+      title: `post-deploy-gate: ${list.length - kept.length} more ${what}`,
+      message: 'See the job summary and the JSON report for the rest.',
+    });
     return kept;
   };
   return [...keep(errors, MAX_ERRORS, 'errors'), ...keep(warnings, MAX_WARNINGS, 'warnings')].map((a) => ({

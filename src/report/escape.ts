@@ -54,7 +54,11 @@ export function fenced(text: string, language = ''): string {
 export function ownMarkdown(text: string): string {
   return text
     .split(/(`[^`]*`)/)
-    .map((part) => (part.startsWith('`') && part.endsWith('`') && part.length > 1 ? `<code>${entities(part.slice(1, -1))}</code>` : entities(part)))
+    .map((part) =>
+      part.startsWith('`') && part.endsWith('`') && part.length > 1
+        ? `<code>${entities(part.slice(1, -1))}</code>`
+        : entities(part),
+    )
     .join('');
 }
 

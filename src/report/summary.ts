@@ -26,7 +26,10 @@ export function renderSummary(report: Report): string {
   parts.push(`**${ownMarkdown(report.summary)}**`);
 
   if (report.configIssues?.length) {
-    parts.push('### Configuration problems', report.configIssues.map((i) => `- ${code(i.input)}: ${ownMarkdown(i.message)}`).join('\n'));
+    parts.push(
+      '### Configuration problems',
+      report.configIssues.map((i) => `- ${code(i.input)}: ${ownMarkdown(i.message)}`).join('\n'),
+    );
     parts.push('Nothing was requested: fix the inputs above and run again.');
   }
   if (report.fault) parts.push(`### Internal fault\n${fenced(report.fault)}`);
@@ -35,7 +38,8 @@ export function renderSummary(report: Report): string {
   if (primary) parts.push(`**Fix:** ${ownMarkdown(primary.fix)}`);
   if (report.routes.length || report.readiness) parts.push(routeTable(report));
   if (primary) parts.push(diagnosisSection('Evidence', primary));
-  for (const other of report.diagnoses.slice(1)) parts.push(diagnosisSection(`Also: ${CAUSE_INFO[other.cause].title}`, other));
+  for (const other of report.diagnoses.slice(1))
+    parts.push(diagnosisSection(`Also: ${CAUSE_INFO[other.cause].title}`, other));
   if (report.warnings.length) parts.push('### Warnings\n' + report.warnings.map((w) => `- ${inline(w)}`).join('\n'));
   if (report.readiness?.attempts.length) parts.push(timeline(report));
   const excerpts = excerptSection(report);
@@ -54,7 +58,9 @@ function routeTable(report: Report): string {
       : r.versionMissing
         ? 'healthy, but without the expected version'
         : `not ready (${r.attempts.length} requests)`;
-    rows.push(`| ${r.ready ? '✅' : '❌'} | ${code(`health ${new URL(health.url).pathname}`)} | ${answer(health)} | ${time(health.timings.totalMs)} | ${inline(meaning)} |`);
+    rows.push(
+      `| ${r.ready ? '✅' : '❌'} | ${code(`health ${new URL(health.url).pathname}`)} | ${answer(health)} | ${time(health.timings.totalMs)} | ${inline(meaning)} |`,
+    );
   }
   const byRoute = causeByRoute(report.diagnoses);
   for (const result of report.routes.slice(0, MAX_ROUTE_ROWS)) {
@@ -63,8 +69,10 @@ function routeTable(report: Report): string {
       ? result.flaky
         ? `passed after ${result.attempts - 1} retr${result.attempts === 2 ? 'y' : 'ies'}`
         : 'OK'
-      : byRoute.get(result.route.label) ?? 'failed';
-    rows.push(`| ${icon} | ${code(result.route.label)} | ${answer(result.observation)} | ${time(result.observation.timings.totalMs)} | ${inline(meaning)} |`);
+      : (byRoute.get(result.route.label) ?? 'failed');
+    rows.push(
+      `| ${icon} | ${code(result.route.label)} | ${answer(result.observation)} | ${time(result.observation.timings.totalMs)} | ${inline(meaning)} |`,
+    );
   }
   if (report.routes.length > MAX_ROUTE_ROWS) {
     rows.push(`| | … | | | ${report.routes.length - MAX_ROUTE_ROWS} more routes in the JSON report |`);
@@ -82,9 +90,13 @@ function diagnosisSection(title: string, d: Diagnosis): string {
   const lines = [`### ${inline(title)}`];
   if (title !== 'Evidence') lines.push(ownMarkdown(d.headline), '', `**Fix:** ${ownMarkdown(d.fix)}`, '');
   const who = d.who ? ` · answered by ${inline(d.who)}` : '';
-  lines.push(`Layer: **${d.layer}**${who} · confidence: ${d.confidence} · routes: ${d.routes.map((r) => code(r)).join(', ')}`, '');
+  lines.push(
+    `Layer: **${d.layer}**${who} · confidence: ${d.confidence} · routes: ${d.routes.map((r) => code(r)).join(', ')}`,
+    '',
+  );
   lines.push(...d.evidence.map((e) => `- ${code(e)}`));
-  if (d.fingerprint) lines.push('', `<sub>Signature ${code(d.fingerprint.id)} — source: ${inline(d.fingerprint.source)}</sub>`);
+  if (d.fingerprint)
+    lines.push('', `<sub>Signature ${code(d.fingerprint.id)} — source: ${inline(d.fingerprint.source)}</sub>`);
   return lines.join('\n');
 }
 
@@ -96,7 +108,11 @@ function timeline(report: Report): string {
     rows.push(`| ${when} | ${inline(run.label)} | ${run.count} |`);
   }
   const r = report.readiness!;
-  const end = r.ready ? `ready at ${seconds(r.readyAtMs!)}` : r.ended === 'cancelled' ? 'cancelled' : 'deadline reached';
+  const end = r.ready
+    ? `ready at ${seconds(r.readyAtMs!)}`
+    : r.ended === 'cancelled'
+      ? 'cancelled'
+      : 'deadline reached';
   return `<details><summary>Wait timeline (${r.attempts.length} health requests, ${end})</summary>\n\n${rows.join('\n')}\n\n</details>`;
 }
 
@@ -142,7 +158,9 @@ function footer(report: Report): string {
 
 function answer(o: RouteResult['observation']): string {
   if (o.error) return inline(describeOutcome(o));
-  const redirects = o.redirects.length ? ` (after ${o.redirects.length} redirect${o.redirects.length === 1 ? '' : 's'})` : '';
+  const redirects = o.redirects.length
+    ? ` (after ${o.redirects.length} redirect${o.redirects.length === 1 ? '' : 's'})`
+    : '';
   return `${o.status}${inline(redirects)}`;
 }
 
@@ -157,7 +175,7 @@ function seconds(ms: number): string {
 /** Cuts at a line boundary and says so, so a reader knows the rest is in the JSON report. */
 export function limit(text: string, max: number): string {
   if (text.length <= max) return text;
-  const note = '\n\n> ✂️ This summary was cut to stay within GitHub\'s size limit; the JSON report has everything.\n';
+  const note = "\n\n> ✂️ This summary was cut to stay within GitHub's size limit; the JSON report has everything.\n";
   const cut = text.lastIndexOf('\n', max - note.length);
   return text.slice(0, cut > 0 ? cut : max - note.length) + note;
 }

@@ -12,28 +12,48 @@ export interface TerminalOptions {
 const CODES = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
 
 export function renderTerminal(report: Report, options: TerminalOptions): string {
-  const paint = (style: keyof typeof CODES, text: string) => (options.color ? `\u001b[${CODES[style]}m${text}\u001b[0m` : text);
-  const verdictColor = report.verdict === 'pass' ? 'green' : report.verdict === 'fail' || report.verdict === 'error' ? 'red' : 'yellow';
+  const paint = (style: keyof typeof CODES, text: string) =>
+    options.color ? `\u001b[${CODES[style]}m${text}\u001b[0m` : text;
+  const verdictColor =
+    report.verdict === 'pass' ? 'green' : report.verdict === 'fail' || report.verdict === 'error' ? 'red' : 'yellow';
   const out: string[] = [];
-  out.push(`${paint('bold', 'post-deploy-gate')}: ${paint(verdictColor, report.verdict.toUpperCase())}${report.cause ? ` (${report.cause})` : ''}`);
+  out.push(
+    `${paint('bold', 'post-deploy-gate')}: ${paint(verdictColor, report.verdict.toUpperCase())}${report.cause ? ` (${report.cause})` : ''}`,
+  );
   out.push(plain(report.summary));
-  for (const issue of report.configIssues ?? []) out.push(`  ${paint('red', '✗')} ${forLog(issue.input)}: ${plain(issue.message)}`);
+  for (const issue of report.configIssues ?? [])
+    out.push(`  ${paint('red', '✗')} ${forLog(issue.input)}: ${plain(issue.message)}`);
   if (report.fault) out.push(`  ${paint('red', 'internal fault:')} ${forLog(report.fault)}`);
 
   const r = report.readiness;
   if (r?.last) {
-    const state = r.ready ? paint('green', `ready after ${(r.readyAtMs! / 1000).toFixed(1)}s`) : paint('red', r.versionMissing ? 'old version' : 'not ready');
-    out.push('', `  health ${forLog(new URL(r.last.url).pathname)}  ${forLog(describeOutcome(r.last))}  ${state}  (${r.attempts.length} requests)`);
+    const state = r.ready
+      ? paint('green', `ready after ${(r.readyAtMs! / 1000).toFixed(1)}s`)
+      : paint('red', r.versionMissing ? 'old version' : 'not ready');
+    out.push(
+      '',
+      `  health ${forLog(new URL(r.last.url).pathname)}  ${forLog(describeOutcome(r.last))}  ${state}  (${r.attempts.length} requests)`,
+    );
   }
   const cause = new Map<string, string>();
   for (const d of report.diagnoses) for (const route of d.routes) if (!cause.has(route)) cause.set(route, d.cause);
   for (const result of report.routes) {
     const mark = result.passed ? (result.flaky ? paint('yellow', '~') : paint('green', '✓')) : paint('red', '✗');
-    const note = result.passed ? (result.flaky ? paint('yellow', ' flaky') : '') : paint('red', ` ${cause.get(result.route.label) ?? 'failed'}`);
+    const note = result.passed
+      ? result.flaky
+        ? paint('yellow', ' flaky')
+        : ''
+      : paint('red', ` ${cause.get(result.route.label) ?? 'failed'}`);
     out.push(`  ${mark} ${forLog(result.route.label)}  ${forLog(describeOutcome(result.observation))}${note}`);
   }
   report.diagnoses.forEach((d, index) => {
-    out.push('', paint('bold', `${index === 0 ? 'Cause' : 'Also'}: ${d.cause} — ${CAUSE_INFO[d.cause].title} (${d.layer}${d.who ? `, ${forLog(d.who)}` : ''}; confidence ${d.confidence})`));
+    out.push(
+      '',
+      paint(
+        'bold',
+        `${index === 0 ? 'Cause' : 'Also'}: ${d.cause} — ${CAUSE_INFO[d.cause].title} (${d.layer}${d.who ? `, ${forLog(d.who)}` : ''}; confidence ${d.confidence})`,
+      ),
+    );
     out.push(`  ${plain(d.headline)}`);
     out.push(`  ${paint('bold', 'Fix:')} ${plain(d.fix)}`);
     for (const line of d.evidence) out.push(paint('dim', `    · ${forLog(line)}`));

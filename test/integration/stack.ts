@@ -18,10 +18,29 @@ export class Stack {
   private readonly processes: ChildProcess[] = [];
 
   async gunicorn(options: { bind: string; env?: Record<string, string>; timeoutSec?: number }): Promise<void> {
-    const child = this.spawn(PYTHON, [
-      '-m', 'gunicorn', '--bind', options.bind, '--workers', '1', '--timeout', String(options.timeoutSec ?? 30),
-      '--graceful-timeout', '1', '--chdir', APP_DIR, '--umask', '0', '--log-level', 'critical', 'wsgi:application',
-    ], { ...options.env });
+    const child = this.spawn(
+      PYTHON,
+      [
+        '-m',
+        'gunicorn',
+        '--bind',
+        options.bind,
+        '--workers',
+        '1',
+        '--timeout',
+        String(options.timeoutSec ?? 30),
+        '--graceful-timeout',
+        '1',
+        '--chdir',
+        APP_DIR,
+        '--umask',
+        '0',
+        '--log-level',
+        'critical',
+        'wsgi:application',
+      ],
+      { ...options.env },
+    );
     await this.waitFor(options.bind, child, 'gunicorn');
   }
 
@@ -30,7 +49,9 @@ export class Stack {
     mkdirSync(temp, { recursive: true });
     const user = process.getuid?.() === 0 ? 'user root;' : '';
     const conf = join(this.dir, `nginx-${options.port}.conf`);
-    writeFileSync(conf, `
+    writeFileSync(
+      conf,
+      `
 ${user}
 worker_processes 1;
 daemon off;
@@ -56,14 +77,22 @@ http {
     }
   }
 }
-`);
+`,
+    );
     const child = this.spawn('nginx', ['-c', conf, '-p', this.dir, '-e', join(this.dir, 'nginx-error.log')]);
     await this.waitFor(`127.0.0.1:${options.port}`, child, 'nginx');
   }
 
-  async haproxy(options: { port: number; backend: string; monitorUri?: string; serverTimeoutSec?: number }): Promise<void> {
+  async haproxy(options: {
+    port: number;
+    backend: string;
+    monitorUri?: string;
+    serverTimeoutSec?: number;
+  }): Promise<void> {
     const conf = join(this.dir, `haproxy-${options.port}.cfg`);
-    writeFileSync(conf, `
+    writeFileSync(
+      conf,
+      `
 global
   maxconn 64
 defaults
@@ -78,7 +107,8 @@ frontend web
 backend app
   option httpchk GET /health/
   server app1 ${options.backend} check inter 200ms fall 1 rise 1
-`);
+`,
+    );
     const child = this.spawn('haproxy', ['-f', conf, '-db']);
     await this.waitFor(`127.0.0.1:${options.port}`, child, 'haproxy');
   }
@@ -128,7 +158,9 @@ backend app
 
 function accepts(bind: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const target = bind.startsWith('unix:') ? { path: bind.slice(5) } : { host: bind.split(':')[0], port: Number(bind.split(':')[1]) };
+    const target = bind.startsWith('unix:')
+      ? { path: bind.slice(5) }
+      : { host: bind.split(':')[0], port: Number(bind.split(':')[1]) };
     const socket = createConnection(target as { path: string });
     socket.once('connect', () => {
       socket.destroy();

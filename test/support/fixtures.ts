@@ -15,7 +15,9 @@ export interface Fixture {
 export function loadFixture(name: string): Fixture {
   for (const folder of ['captured', 'reconstructed']) {
     try {
-      return JSON.parse(readFileSync(new URL(`../fixtures/${folder}/${name}.json`, import.meta.url), 'utf8')) as Fixture;
+      return JSON.parse(
+        readFileSync(new URL(`../fixtures/${folder}/${name}.json`, import.meta.url), 'utf8'),
+      ) as Fixture;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
@@ -23,7 +25,10 @@ export function loadFixture(name: string): Fixture {
   throw new Error(`no fixture ${name}`);
 }
 
-export function observe(name: string, overrides: Partial<Observation> & { path?: string; host?: string } = {}): Observation {
+export function observe(
+  name: string,
+  overrides: Partial<Observation> & { path?: string; host?: string } = {},
+): Observation {
   const fixture = loadFixture(name);
   const url = `http://${overrides.host ?? 'shop.example.com'}${overrides.path ?? fixture.request.path}`;
   const { path: _path, host: _host, ...rest } = overrides;

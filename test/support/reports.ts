@@ -12,7 +12,17 @@ export function routeResult(line: string, observation: Observation, extra: Parti
   const parsed = parseRouteLine(line);
   if (!parsed.ok) throw new Error(parsed.message);
   const problem = judge(parsed.value, observation);
-  return { route: parsed.value, url: observation.url, passed: !problem, flaky: false, attempts: 1, earlier: [], problem, observation, ...extra };
+  return {
+    route: parsed.value,
+    url: observation.url,
+    passed: !problem,
+    flaky: false,
+    attempts: 1,
+    earlier: [],
+    problem,
+    observation,
+    ...extra,
+  };
 }
 
 export function readyHealth(health: Observation): ReadinessResult {
@@ -53,7 +63,9 @@ export function reportOf(readiness: ReadinessResult, routes: RouteResult[], over
     readiness,
     routes,
     diagnoses,
-    warnings: routes.filter((r) => r.flaky).map((r) => `${r.route.label} passed only after 1 retry (${r.earlier.join(', ')})`),
+    warnings: routes
+      .filter((r) => r.flaky)
+      .map((r) => `${r.route.label} passed only after 1 retry (${r.earlier.join(', ')})`),
     ...overrides,
   };
 }

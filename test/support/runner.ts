@@ -17,15 +17,28 @@ export interface ActionRun {
   wallMs: number;
 }
 
-export async function runAction(inputs: Record<string, string>, env: Record<string, string> = {}, timeoutMs = 60_000): Promise<ActionRun> {
+export async function runAction(
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+  timeoutMs = 60_000,
+): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'gate-runner-'));
   const outputFile = join(dir, 'output');
   const summaryFile = join(dir, 'summary');
   writeFileSync(outputFile, '');
   writeFileSync(summaryFile, '');
-  const inputEnv = Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]));
+  const inputEnv = Object.fromEntries(
+    Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
+  );
   // The runner fills every input's default from action.yml; do the same so runs match production.
-  const defaults = { 'INPUT_HEALTH-PATH': '/health', INPUT_ROUTES: '/', INPUT_TIMEOUT: '5m', 'INPUT_REQUEST-TIMEOUT': '10s', 'INPUT_WAIT-FOR-DEPLOYMENT': 'false', INPUT_COMMENT: 'true' };
+  const defaults = {
+    'INPUT_HEALTH-PATH': '/health',
+    INPUT_ROUTES: '/',
+    INPUT_TIMEOUT: '5m',
+    'INPUT_REQUEST-TIMEOUT': '10s',
+    'INPUT_WAIT-FOR-DEPLOYMENT': 'false',
+    INPUT_COMMENT: 'true',
+  };
   const started = performance.now();
   const child = spawn(process.execPath, [ACTION], {
     env: {
@@ -66,7 +79,10 @@ export function parseOutputs(text: string): Record<string, string> {
 }
 
 export async function runCli(args: string[]): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '' } });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env['PATH'] ?? '' },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c) => (stdout += c));

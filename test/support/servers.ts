@@ -23,7 +23,11 @@ export async function startServer(routes: Record<string, Handler>, fallback?: Ha
     requests: [],
     peakConcurrency: 0,
     connections: 0,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
   const server: Server = createServer(async (req, res) => {
     inFlight++;

@@ -1,0 +1,60 @@
+// `npm run demo`: starts the local deploys of demo/deploys.js, runs the gate's CLI bundle against each
+// (as a user would, one process each), prints what it concluded, and exits 0 only when every conclusion
+// is the expected one.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startDeploys } from './deploys.js';
+
+const CLI = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url));
+const color = process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code, text) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
+
+function gate(args) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.on('close', (code) => resolve({ code, stdout }));
+  });
+}
+
+const running = await startDeploys();
+console.log(
+  `post-deploy-gate demo: ${running.length} local deploys, each checked by ${paint(1, 'post-deploy-gate')} (dist/cli)\n`,
+);
+const results = await Promise.all(
+  running.map(async ({ deploy, port }) => {
+    const host = deploy.host ?? '127.0.0.1';
+    const args = ['--url', `http://${host}:${port}`, '--health-path', '/health/', ...deploy.args, '--json'];
+    if (deploy.host) args.push('--resolve', `${deploy.host}=127.0.0.1`);
+    const { code, stdout } = await gate(args);
+    const text = await gate(args.filter((a) => a !== '--json').concat('--no-color'));
+    let report;
+    try {
+      report = JSON.parse(stdout);
+    } catch {
+      report = { verdict: 'error', summary: `the CLI printed no report (exit ${code})` };
+    }
+    const ok = report.verdict === deploy.expect.verdict && (report.cause ?? undefined) === deploy.expect.cause;
+    return { deploy, report, ok, terminal: text.stdout };
+  }),
+);
+for (const { server } of running) server.close();
+
+for (const { deploy, report, ok } of results) {
+  const conclusion = `${report.verdict}${report.cause ? ` · ${report.cause}` : ''}`;
+  console.log(
+    `${ok ? paint(32, '✓') : paint(31, '✗')} ${deploy.name.padEnd(21)} ${conclusion.padEnd(32)} ${paint(2, deploy.story)}`,
+  );
+  console.log(`  ${' '.repeat(21)} ${report.summary}`);
+  if (!ok)
+    console.log(
+      paint(31, `  expected ${deploy.expect.verdict}${deploy.expect.cause ? ` · ${deploy.expect.cause}` : ''}`),
+    );
+}
+const incident = results.find((r) => r.deploy.name === 'django-allowed-hosts');
+if (incident)
+  console.log(`\nThe full report for ${paint(1, incident.deploy.name)}, as the CLI prints it:\n\n${incident.terminal}`);
+const good = results.filter((r) => r.ok).length;
+console.log(`${good} of ${results.length} conclusions as expected.`);
+process.exitCode = good === results.length ? 0 : 1;
