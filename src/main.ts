@@ -5,33 +5,20 @@ import { dirname, join } from 'node:path';
 import { systemClock } from './clock.js';
 import { resolveConfig } from './config/resolve.js';
 import { ConfigError, type GateConfig } from './config/types.js';
-import { lines } from './config/values.js';
+import { headerValues } from './config/values.js';
+import { ACTION_INPUTS, DEFAULT_REPORT_FILE } from './config/defaults.js';
+import { runToReport } from './run.js';
 import { runGate } from './gate.js';
 import type { Logger } from './log.js';
 import { renderAnnotations } from './report/annotations.js';
 import { forLog } from './report/escape.js';
 import { renderJson } from './report/json.js';
-import { redactReport } from './report/redact.js';
 import type { Report } from './report/report.js';
-import { configErrorReport, faultReport } from './report/special.js';
 import { renderSummary } from './report/summary.js';
 
 /** The action: inputs → gate → outputs, summary, annotations. The only file that touches @actions/core. */
 
-export const ACTION_INPUTS = [
-  'url',
-  'health-path',
-  'routes',
-  'expect-version',
-  'timeout',
-  'request-timeout',
-  'headers',
-  'wait-for-deployment',
-  'environment',
-  'comment',
-  'github-token',
-  'config',
-] as const;
+export { ACTION_INPUTS };
 
 const logger: Logger = {
   info: (m) => core.info(forLog(m)),
@@ -42,45 +29,35 @@ const logger: Logger = {
 export async function run(): Promise<void> {
   const startedAt = new Date();
   const clock = systemClock();
-  const cancel = new AbortController();
-  const onSignal = () => cancel.abort();
-  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   const values = Object.fromEntries(ACTION_INPUTS.map((name) => [name, core.getInput(name)]));
   // Mask header values before anything can print them (the config parser never repeats them either).
-  const secrets = lines(values['headers'] ?? '')
-    .map((line) => line.slice(line.indexOf(':') + 1).trim())
-    .filter(Boolean);
+  const secrets = headerValues(values['headers'] ?? '');
   secrets.forEach((secret) => core.setSecret(secret));
-  let config: GateConfig | undefined;
-  let report: Report;
-  try {
-    config = resolveConfig({
-      values,
-      workspace: process.env['GITHUB_WORKSPACE'] || process.cwd(),
-      defaultReportPath: join(process.env['RUNNER_TEMP'] || tmpdir(), 'post-deploy-gate-report.json'),
-    });
-    if (config.waitForDeployment) {
-      throw new ConfigError([
-        {
-          input: 'wait-for-deployment',
-          message: 'waiting for GitHub deployments is not available in this version yet; set it to false and give url',
-        },
-      ]);
-    }
-    report = await runGate(config, { clock, log: logger, signal: cancel.signal, startedAt });
-  } catch (error) {
-    report =
-      error instanceof ConfigError
-        ? configErrorReport(error.issues, startedAt, clock.now())
-        : faultReport(error, startedAt, clock.now());
-  } finally {
-    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-  }
-  report = redactReport(report, secrets);
-  await publish(
-    report,
-    config?.reportPath ?? join(process.env['RUNNER_TEMP'] || tmpdir(), 'post-deploy-gate-report.json'),
-  );
+  const defaultReportPath = join(process.env['RUNNER_TEMP'] || tmpdir(), DEFAULT_REPORT_FILE);
+  let config = undefined as GateConfig | undefined;
+  const report = await runToReport({
+    clock,
+    startedAt,
+    secrets,
+    start: async (signal) => {
+      config = resolveConfig({
+        values,
+        workspace: process.env['GITHUB_WORKSPACE'] || process.cwd(),
+        defaultReportPath,
+      });
+      if (config.waitForDeployment) {
+        throw new ConfigError([
+          {
+            input: 'wait-for-deployment',
+            message:
+              'waiting for GitHub deployments is not available in this version yet; set it to false and give url',
+          },
+        ]);
+      }
+      return runGate(config, { clock, log: logger, signal, startedAt });
+    },
+  });
+  await publish(report, config?.reportPath ?? defaultReportPath);
   if (config?.comment)
     core.info('comment: the sticky PR comment is not available in this version yet; see the job summary');
 }

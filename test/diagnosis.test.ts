@@ -6,8 +6,9 @@ import { diagnose } from '../src/diagnosis/compare.js';
 import { FINGERPRINTS } from '../src/diagnosis/fingerprints.js';
 import type { Observation } from '../src/http/observation.js';
 import type { ReadinessResult } from '../src/readiness.js';
-import { judge, type RouteResult } from '../src/smoke.js';
+import { judge } from '../src/smoke.js';
 import { failedRequest, observe } from './support/fixtures.js';
+import { routeResult } from './support/reports.js';
 
 const base = new URL('http://shop.example.com');
 
@@ -17,20 +18,7 @@ function route(line: string): RouteSpec {
   return parsed.value;
 }
 
-function result(line: string, observation: Observation): RouteResult {
-  const spec = route(line);
-  const problem = judge(spec, observation);
-  return {
-    route: spec,
-    url: observation.url,
-    passed: !problem,
-    flaky: false,
-    attempts: 1,
-    earlier: [],
-    problem,
-    observation,
-  };
-}
+const result = (line: string, observation: Observation) => routeResult(line, observation);
 
 function ready(health: Observation): ReadinessResult {
   return {

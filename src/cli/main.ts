@@ -8,9 +8,9 @@ import { runGate } from '../gate.js';
 import type { Logger } from '../log.js';
 import { forLog } from '../report/escape.js';
 import { renderJson } from '../report/json.js';
-import { redactReport } from '../report/redact.js';
-import { VERSION, type Report } from '../report/report.js';
-import { configErrorReport, faultReport } from '../report/special.js';
+import { VERSION } from '../report/report.js';
+import { runToReport } from '../run.js';
+import { headerValues } from '../config/values.js';
 import { renderTerminal } from '../report/terminal.js';
 
 /** `npx post-deploy-gate …`: the same gate from a terminal, with a terminal report. */
@@ -88,7 +88,7 @@ export async function main(argv: string[]): Promise<number> {
     warning: (m) => process.stderr.write(`warning: ${forLog(m)}\n`),
     debug: () => {},
   };
-  const secrets = (flags.header ?? []).map((line) => line.slice(line.indexOf(':') + 1).trim()).filter(Boolean);
+  const secrets = headerValues((flags.header ?? []).join('\n'));
   const routes = [...(flags.routes ? [flags.routes] : []), ...(flags.route ?? [])].join('\n') || undefined;
   const values: Record<string, string | undefined> = {
     url: flags.url,
@@ -104,24 +104,17 @@ export async function main(argv: string[]): Promise<number> {
     'success-threshold': flags['success-threshold'],
     retries: flags.retries,
   };
-  const cancel = new AbortController();
-  const onSignal = () => cancel.abort();
-  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
-  let config: GateConfig | undefined;
-  let report: Report;
-  try {
-    const resolved = resolveAll(values, flags.resolve ?? []);
-    config = resolved.config;
-    report = await runGate(config, { clock, log, signal: cancel.signal, resolve: resolved.resolve, startedAt });
-  } catch (error) {
-    report =
-      error instanceof ConfigError
-        ? configErrorReport(error.issues, startedAt, clock.now())
-        : faultReport(error, startedAt, clock.now());
-  } finally {
-    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-  }
-  report = redactReport(report, secrets);
+  let config = undefined as GateConfig | undefined;
+  const report = await runToReport({
+    clock,
+    startedAt,
+    secrets,
+    start: async (signal) => {
+      const resolved = resolveAll(values, flags.resolve ?? []);
+      config = resolved.config;
+      return runGate(config, { clock, log, signal, resolve: resolved.resolve, startedAt });
+    },
+  });
   if (config?.reportPath) {
     const path = resolvePath(config.reportPath);
     mkdirSync(dirname(path), { recursive: true });

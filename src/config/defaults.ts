@@ -20,8 +20,8 @@ export const TUNING_DEFAULTS = {
 
 export const DEFAULT_REPORT_FILE = 'post-deploy-gate-report.json';
 
-/** Every setting name the parser knows, in the order messages list them. */
-export const SETTING_NAMES = [
+/** The action's inputs, as the contract names them (action.yml declares exactly these). */
+export const ACTION_INPUTS = [
   'url',
   'health-path',
   'routes',
@@ -32,7 +32,13 @@ export const SETTING_NAMES = [
   'wait-for-deployment',
   'environment',
   'comment',
+  'github-token',
   'config',
+] as const;
+
+/** Every setting the parser reads (inputs, CLI flags, config file keys), in the order messages list them. */
+export const SETTING_NAMES = [
+  ...ACTION_INPUTS.filter((name) => name !== 'github-token'),
   'report',
   ...Object.keys(TUNING_DEFAULTS),
 ] as const;

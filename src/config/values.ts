@@ -90,3 +90,10 @@ export function lines(text: string): string[] {
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#'));
 }
+
+/** The values of `Name: value` header lines: the secrets to mask before anything is printed. */
+export function headerValues(text: string): string[] {
+  return lines(text)
+    .map((line) => line.slice(line.indexOf(':') + 1).trim())
+    .filter(Boolean);
+}

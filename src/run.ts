@@ -1,0 +1,34 @@
+import type { Clock } from './clock.js';
+import { ConfigError } from './config/types.js';
+import { redactReport } from './report/redact.js';
+import type { Report } from './report/report.js';
+import { configErrorReport, faultReport } from './report/special.js';
+
+/**
+ * One failure path for both edges (action and CLI): the run is cancelled on SIGINT/SIGTERM, a bad
+ * configuration or an internal fault still becomes a Report, and secrets leave the report before any
+ * renderer sees it.
+ */
+export async function runToReport(options: {
+  clock: Clock;
+  startedAt: Date;
+  secrets: readonly string[];
+  start: (signal: AbortSignal) => Promise<Report>;
+}): Promise<Report> {
+  const { clock, startedAt } = options;
+  const cancel = new AbortController();
+  const onSignal = () => cancel.abort();
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  let report: Report;
+  try {
+    report = await options.start(cancel.signal);
+  } catch (error) {
+    report =
+      error instanceof ConfigError
+        ? configErrorReport(error.issues, startedAt, clock.now())
+        : faultReport(error, startedAt, clock.now());
+  } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+  }
+  return redactReport(report, options.secrets);
+}
