@@ -6,7 +6,7 @@ import { diagnose } from '../src/diagnosis/compare.js';
 import { FINGERPRINTS } from '../src/diagnosis/fingerprints.js';
 import type { Observation } from '../src/http/observation.js';
 import type { ReadinessResult } from '../src/readiness.js';
-import { judge } from '../src/smoke.js';
+import { judge, type RouteResult } from '../src/smoke.js';
 import { failedRequest, observe } from './support/fixtures.js';
 import { routeResult } from './support/reports.js';
 
