@@ -6,7 +6,7 @@ import { createHttpClient, type HttpClient, type HttpClientOptions } from './htt
 import type { ResolveOverrides } from './http/connections.js';
 import type { Logger } from './log.js';
 import { waitUntilReady, type ReadinessResult } from './readiness.js';
-import { VERSION, type Report } from './report/report.js';
+import { VERSION, type DeploymentInfo, type Report } from './report/report.js';
 import { runRoutes, type RouteResult } from './smoke.js';
 
 /** The whole check, from a validated config to a Report. It takes its I/O as arguments and never throws. */
@@ -20,6 +20,8 @@ export interface GateDeps {
   random?: () => number;
   /** The base URL when it comes from elsewhere (the GitHub deployment). */
   url?: URL;
+  /** The GitHub deployment waited for, to show in the report. */
+  deployment?: DeploymentInfo;
   startedAt?: Date;
 }
 
@@ -48,7 +50,8 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
       healthUrl,
       expectVersion: config.expectVersion,
       successThreshold: config.successThreshold,
-      deadlineMs: clock.now() + config.timeoutMs,
+      // The clock starts with the run: `timeout` covers the deployment wait and readiness together.
+      deadlineMs: config.timeoutMs,
       budgetMs: config.timeoutMs,
       requestTimeoutMs: config.requestTimeoutMs,
       random: deps.random,
@@ -108,6 +111,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
       routes,
       diagnoses,
       warnings,
+      deployment: deps.deployment,
     };
   } finally {
     await client.close().catch(() => undefined);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { systemClock } from './clock.js';
 import { resolveConfig } from './config/resolve.js';
-import { ConfigError, type GateConfig } from './config/types.js';
+import type { GateConfig } from './config/types.js';
 import { headerValues } from './config/values.js';
 import { ACTION_INPUTS, DEFAULT_REPORT_FILE } from './config/defaults.js';
 import { runToReport } from './run.js';
@@ -33,6 +33,7 @@ export async function run(): Promise<void> {
   // Mask header values before anything can print them (the config parser never repeats them either).
   const secrets = headerValues(values['headers'] ?? '');
   secrets.forEach((secret) => core.setSecret(secret));
+  const token = values['github-token'] ?? '';
   const defaultReportPath = join(process.env['RUNNER_TEMP'] || tmpdir(), DEFAULT_REPORT_FILE);
   let config = undefined as GateConfig | undefined;
   const report = await runToReport({
@@ -40,26 +41,41 @@ export async function run(): Promise<void> {
     startedAt,
     secrets,
     start: async (signal) => {
-      config = resolveConfig({
+      const gateConfig = (config = resolveConfig({
         values,
         workspace: process.env['GITHUB_WORKSPACE'] || process.cwd(),
         defaultReportPath,
+      }));
+      if (!gateConfig.waitForDeployment) return runGate(gateConfig, { clock, log: logger, signal, startedAt });
+      // The GitHub client is loaded only by runs that use it.
+      const github = await import('./github/steps.js');
+      const event = github.eventFromEnv(process.env);
+      const target = await github.waitForTarget({
+        config: gateConfig,
+        event,
+        token,
+        clock,
+        log: logger,
+        signal,
+        startedAt,
       });
-      if (config.waitForDeployment) {
-        throw new ConfigError([
-          {
-            input: 'wait-for-deployment',
-            message:
-              'waiting for GitHub deployments is not available in this version yet; set it to false and give url',
-          },
-        ]);
-      }
-      return runGate(config, { clock, log: logger, signal, startedAt });
+      if ('report' in target) return target.report;
+      return runGate(gateConfig, { clock, log: logger, signal, startedAt, ...target });
     },
   });
+  // The verdict is written before any GitHub API call, and nothing the API does changes it.
   await publish(report, config?.reportPath ?? defaultReportPath);
-  if (config?.comment)
-    core.info('comment: the sticky PR comment is not available in this version yet; see the job summary');
+  if (config?.comment) {
+    const github = await import('./github/steps.js');
+    const outcome = await github.commentOnPullRequest({
+      report,
+      config,
+      event: github.eventFromEnv(process.env),
+      token,
+      log: logger,
+    });
+    core.info(`comment: ${outcome}`);
+  }
 }
 
 /** Outputs, report file, summary and annotations: every path, before any GitHub API call. */

@@ -26,6 +26,25 @@ export interface Report {
   configIssues?: ConfigIssue[];
   /** An internal fault's message (verdict error). */
   fault?: string;
+  /** The GitHub deployment waited for (wait-for-deployment). */
+  deployment?: DeploymentInfo;
+  /** What happened to the PR comment; filled in after the verdict is written. */
+  comment?: string;
+}
+
+/** A deployment as GitHub (or a provider's commit status) reported it. */
+export interface DeploymentInfo {
+  source: 'deployment' | 'commit-status';
+  id?: number;
+  environment: string;
+  sha: string;
+  /** The latest state: success, failure, error, in_progress, pending, queued … */
+  state: string;
+  /** The site (environment_url, or a status's target_url). */
+  url?: string;
+  logUrl?: string;
+  description?: string;
+  waitedMs?: number;
 }
 
 /** What the run was asked to do; header values are never kept, only their names. */

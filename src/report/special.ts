@@ -1,4 +1,6 @@
 import type { ConfigIssue } from '../config/types.js';
+import { CAUSE_INFO } from '../diagnosis/causes.js';
+import type { DeploymentOutcome } from '../github/deployment.js';
 import { VERSION, type Report } from './report.js';
 
 /** Reports for runs that never got to check anything: bad configuration, or a fault of our own. */
@@ -34,4 +36,41 @@ function empty(startedAt: Date, durationMs: number): Omit<Report, 'verdict' | 's
     diagnoses: [],
     warnings: [],
   };
+}
+
+/** The deployment failed, or none appeared in time: the deploy is judged without a request to it. */
+export function deploymentReport(
+  outcome: Exclude<DeploymentOutcome, { kind: 'ready' }>,
+  startedAt: Date,
+  durationMs: number,
+): Report {
+  const d = outcome.deployment;
+  const failed = outcome.kind === 'failed';
+  const cause = failed ? 'deployment-failed' : 'deployment-not-found';
+  const name = d ? `${d.environment || 'deployment'}${d.id ? ` #${d.id}` : ''}` : '';
+  const headline = failed
+    ? `The deployment ${name} of ${d!.sha.slice(0, 7)} ended in ${d!.state}${d!.description ? `: ${d!.description}` : ''}.`
+    : d
+      ? `No successful deployment within the budget: ${name} of ${d.sha.slice(0, 7)} was still ${d.state}.`
+      : `No deployment appeared within the budget: looked for ${lookedFor(outcome)}.`;
+  const evidence = d
+    ? [
+        `${d.source === 'deployment' ? 'GitHub deployment' : 'commit status'} ${name} → ${d.state}`,
+        ...(d.description ? [`description: ${d.description}`] : []),
+        ...(d.logUrl ? [`log: ${d.logUrl}`] : []),
+      ]
+    : [`looked for ${lookedFor(outcome)} (GitHub deployments and commit statuses)`];
+  const fix = failed && d?.logUrl ? `Read the deployment's log: ${d.logUrl}` : CAUSE_INFO[cause].fix;
+  return {
+    ...empty(startedAt, durationMs),
+    verdict: 'fail',
+    cause,
+    summary: headline,
+    deployment: d,
+    diagnoses: [{ cause, layer: 'deploy', confidence: 'high', headline, evidence, fix, routes: ['deployment'] }],
+  };
+}
+
+function lookedFor(outcome: DeploymentOutcome): string {
+  return outcome.kind === 'not-found' ? outcome.looked : 'a deployment';
 }

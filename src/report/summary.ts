@@ -4,7 +4,7 @@ import { describeOutcome } from '../outcome.js';
 import type { HealthAttempt } from '../readiness.js';
 import type { RouteResult } from '../smoke.js';
 import { capped, code, fenced, inline, ownMarkdown } from './escape.js';
-import type { Report } from './report.js';
+import type { DeploymentInfo, Report } from './report.js';
 
 /**
  * The job summary (GitHub Markdown): verdict and cause first, the fix, a table of health and every
@@ -17,7 +17,7 @@ const EXCERPT_LIMIT = 2 * 1024;
 const MAX_EXCERPTS = 10;
 const MAX_ROUTE_ROWS = 300;
 
-const ICON: Record<Report['verdict'], string> = { pass: '✅', fail: '❌', inconclusive: '⚠️', error: '🛑' };
+export const ICON: Record<Report['verdict'], string> = { pass: '✅', fail: '❌', inconclusive: '⚠️', error: '🛑' };
 
 export function renderSummary(report: Report): string {
   const parts: string[] = [];
@@ -36,6 +36,7 @@ export function renderSummary(report: Report): string {
 
   const primary = report.diagnoses[0];
   if (primary) parts.push(`**Fix:** ${ownMarkdown(primary.fix)}`);
+  if (report.deployment) parts.push(deploymentLine(report.deployment));
   if (report.routes.length || report.readiness) parts.push(routeTable(report));
   if (primary) parts.push(diagnosisSection('Evidence', primary));
   for (const other of report.diagnoses.slice(1))
@@ -48,7 +49,7 @@ export function renderSummary(report: Report): string {
   return limit(parts.join('\n\n') + '\n', SUMMARY_LIMIT);
 }
 
-function routeTable(report: Report): string {
+export function routeTable(report: Report): string {
   const rows = ['| | Route | Answer | Time | What it means |', '|---|---|---|---|---|'];
   const health = report.readiness?.last;
   if (health && report.readiness) {
@@ -86,7 +87,7 @@ function causeByRoute(diagnoses: Diagnosis[]): Map<string, string> {
   return map;
 }
 
-function diagnosisSection(title: string, d: Diagnosis): string {
+export function diagnosisSection(title: string, d: Diagnosis): string {
   const lines = [`### ${inline(title)}`];
   if (title !== 'Evidence') lines.push(ownMarkdown(d.headline), '', `**Fix:** ${ownMarkdown(d.fix)}`, '');
   const who = d.who ? ` · answered by ${inline(d.who)}` : '';
@@ -98,6 +99,15 @@ function diagnosisSection(title: string, d: Diagnosis): string {
   if (d.fingerprint)
     lines.push('', `<sub>Signature ${code(d.fingerprint.id)} — source: ${inline(d.fingerprint.source)}</sub>`);
   return lines.join('\n');
+}
+
+/** Which deployment was waited for, how it ended, and where its log is. */
+export function deploymentLine(d: DeploymentInfo): string {
+  const what = d.source === 'deployment' ? 'GitHub deployment' : 'Commit status';
+  const name = `${code(d.environment || 'deployment')}${d.id ? ` #${d.id}` : ''}`;
+  const waited = d.waitedMs !== undefined ? ` after ${seconds(d.waitedMs)}` : '';
+  const log = d.logUrl ? ` · ${markdownLink('deployment log', d.logUrl)}` : '';
+  return `${what} ${name} of ${code(d.sha.slice(0, 7))}: **${inline(d.state)}**${waited}${log}`;
 }
 
 function timeline(report: Report): string {
@@ -152,7 +162,7 @@ function excerpt(label: string, status: number | undefined, body: string): strin
 }
 
 function footer(report: Report): string {
-  const checked = report.url ? ` · checked ${code(report.url)}` : '';
+  const checked = report.url ? ` · checked ${ownMarkdown(`\`${report.url}\``)}` : '';
   return `<sub>post-deploy-gate ${inline(report.version)}${checked} · ${seconds(report.durationMs)} in all · full details in the JSON report</sub>`;
 }
 
@@ -178,4 +188,9 @@ export function limit(text: string, max: number): string {
   const note = "\n\n> ✂️ This summary was cut to stay within GitHub's size limit; the JSON report has everything.\n";
   const cut = text.lastIndexOf('\n', max - note.length);
   return text.slice(0, cut > 0 ? cut : max - note.length) + note;
+}
+
+/** A Markdown link, only for a plain http(s) URL; anything else is dropped rather than made live. */
+export function markdownLink(label: string, url: string): string {
+  return /^https?:\/\/[^\s()<>]+$/.test(url) ? `[${inline(label)}](${encodeURI(url)})` : '';
 }
