@@ -13,6 +13,8 @@ import { describeOutcome } from './outcome.js';
  */
 
 export const HEALTH_BODY_LIMIT = 64 * 1024;
+/** A poll with less time than this left is not started: it could only time out and say nothing. */
+export const MIN_ATTEMPT_MS = 100;
 
 export interface ReadinessOptions {
   client: HttpClient;
@@ -42,6 +44,8 @@ export interface HealthAttempt {
   /** Milliseconds waited after this attempt, and why when a server asked. */
   waitMs?: number;
   retryAfterMs?: number;
+  /** Its time limit was cut short by the deadline (so a timeout here says little). */
+  cutAtDeadline?: boolean;
 }
 
 export interface ReadinessResult {
@@ -91,6 +95,7 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<Readine
 
   const attempt = async (): Promise<void> => {
     const remaining = options.deadlineMs - clock.now();
+    const cut = remaining < options.requestTimeoutMs;
     const observation = await client.probe({
       method: 'GET',
       url: options.healthUrl,
@@ -109,9 +114,12 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<Readine
       error: observation.error ? `${observation.error.kind} (${observation.error.code})` : undefined,
       healthy,
       versionFound,
+      ...(cut ? { cutAtDeadline: true } : {}),
     };
     result.attempts.push(entry);
-    result.last = observation;
+    // A timeout caused by our own deadline is not health's answer; keep the last real one for diagnosis.
+    const cutShort = cut && observation.error?.kind === 'timeout';
+    if (!cutShort || !result.last) result.last = observation;
     if (healthy) result.lastHealthy = observation;
     if (healthy && versionFound === false) sawHealthyWithoutVersion = true;
     if (versionFound) sawVersion = true;
@@ -136,7 +144,7 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<Readine
       retries: Number.POSITIVE_INFINITY,
       minTimeout: 0, // the schedule is ours (see onFailedAttempt): confirmation, Retry-After, the deadline
       signal: options.signal,
-      shouldRetry: () => clock.now() < options.deadlineMs && !options.signal?.aborted,
+      shouldRetry: () => options.deadlineMs - clock.now() > MIN_ATTEMPT_MS && !options.signal?.aborted,
       onFailedAttempt: async ({ error }) => {
         if (!(error instanceof NotReady)) throw error;
         let wait = error.confirming ? policy.confirmMs : backoffDelay(failures, policy, random);
@@ -145,8 +153,8 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<Readine
           entry.retryAfterMs = error.retryAfterMs;
           wait = Math.max(wait, Math.min(error.retryAfterMs, policy.retryAfterCapMs));
         }
-        // Never sleep past the deadline; the last poll happens at the deadline at the latest.
-        wait = Math.max(0, Math.min(wait, options.deadlineMs - clock.now()));
+        // Never sleep past the last moment a poll can still start.
+        wait = Math.max(0, Math.min(wait, options.deadlineMs - MIN_ATTEMPT_MS - clock.now()));
         entry.waitMs = wait;
         await clock.sleep(wait, options.signal);
       },

@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { backoffDelay, DEFAULT_POLL_POLICY, parseRetryAfter } from '../src/backoff.js';
 import { createHttpClient, type HttpClient } from '../src/http/client.js';
 import { silentLogger } from '../src/log.js';
-import { waitUntilReady, type ReadinessOptions } from '../src/readiness.js';
+import { MIN_ATTEMPT_MS, waitUntilReady, type ReadinessOptions } from '../src/readiness.js';
 import { seededRandom, virtualClock } from './support/clock.js';
-import { startServer, text, type Handler, type TestServer } from './support/servers.js';
+import { sleep, startServer, text, type Handler, type TestServer } from './support/servers.js';
 
 let server: TestServer | undefined;
 let client: HttpClient | undefined;
@@ -101,8 +101,22 @@ describe('readiness', () => {
     const { result, clock } = await poll(text(503, 'warming up'), { deadlineMs: 5_000, budgetMs: 5_000 });
     expect(result.ready).toBe(false);
     expect(result.ended).toBe('deadline');
-    expect(clock.now()).toBe(5_000);
+    expect(clock.now()).toBe(5_000 - MIN_ATTEMPT_MS);
     expect(result.last?.status).toBe(503);
+  });
+
+  it("keeps health's last real answer when the final poll is cut short by the deadline", async () => {
+    const clock = virtualClock();
+    const { result } = await poll(
+      async (_req, res) => {
+        // The last poll starts at 4.03 s with under a second left: answer slower than that.
+        if (clock.now() >= 4_000) await sleep(1_200);
+        res.writeHead(502).end('bad gateway');
+      },
+      { clock, deadlineMs: 5_000, budgetMs: 5_000, random: () => 1 },
+    );
+    expect(result.attempts.at(-1)).toMatchObject({ cutAtDeadline: true, error: expect.stringContaining('timeout') });
+    expect(result.last?.status).toBe(502);
   });
 
   it('honours Retry-After, capped by the policy and the remaining budget', async () => {
@@ -118,7 +132,7 @@ describe('readiness', () => {
       deadlineMs: 4_000,
       budgetMs: 4_000,
     });
-    expect(short.result.attempts[0]!.waitMs).toBe(4_000);
+    expect(short.result.attempts[0]!.waitMs).toBe(4_000 - MIN_ATTEMPT_MS);
   });
 
   it('waits for expect-version in the body or any header', async () => {
