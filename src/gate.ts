@@ -7,7 +7,7 @@ import type { ResolveOverrides } from './http/connections.js';
 import type { Logger } from './log.js';
 import { waitUntilReady, type ReadinessResult } from './readiness.js';
 import { VERSION, type DeploymentInfo, type Report } from './report/report.js';
-import { runRoutes, type RouteResult } from './smoke.js';
+import { runRoutes, smokeBudgetMs, type RouteResult } from './smoke.js';
 
 /** The whole check, from a validated config to a Report. It takes its I/O as arguments and never throws. */
 
@@ -59,7 +59,11 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
     });
     let routes: RouteResult[] = [];
     if (readiness.ended !== 'cancelled') {
-      log.info(`checking ${config.routes.length} route(s), ${config.concurrency} at a time`);
+      const budgetMs = smokeBudgetMs(config.requestTimeoutMs, config.routeRetries);
+      log.info(
+        `checking ${config.routes.length} route(s), ${config.concurrency} at a time (stage budget ${Math.round(budgetMs / 1000)}s)`,
+      );
+      const stage = AbortSignal.timeout(budgetMs);
       routes = await runRoutes({
         client,
         clock,
@@ -69,7 +73,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
         concurrency: config.concurrency,
         // Not ready: the deploy had its whole budget already; look once, for evidence.
         retries: readiness.ready ? config.routeRetries : 0,
-        signal: deps.signal,
+        signal: deps.signal ? AbortSignal.any([deps.signal, stage]) : stage,
         random: deps.random,
       });
     }
@@ -80,7 +84,10 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
       routes,
       expectVersion: config.expectVersion,
     });
-    const { verdict, cause } = verdictOf(readiness, routes, diagnoses);
+    const cancelled = deps.signal?.aborted ?? false;
+    const { verdict, cause } = cancelled
+      ? { verdict: 'error' as const, cause: undefined }
+      : verdictOf(readiness, routes, diagnoses);
     const warnings = routes
       .filter((r) => r.flaky)
       .map(
@@ -92,7 +99,10 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
       version: VERSION,
       verdict,
       cause,
-      summary: summarize(verdict, readiness, routes, diagnoses),
+      summary: cancelled
+        ? `Cancelled after ${(clock.now() / 1000).toFixed(1)}s, before a verdict (the runner stopped the job).`
+        : summarize(verdict, readiness, routes, diagnoses),
+      cancelled: cancelled || undefined,
       url: baseUrl.href,
       healthUrl: healthUrl.href,
       startedAt,
@@ -109,7 +119,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
       },
       readiness,
       routes,
-      diagnoses,
+      diagnoses: cancelled ? [] : diagnoses,
       warnings,
       deployment: deps.deployment,
     };

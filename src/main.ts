@@ -8,6 +8,7 @@ import type { GateConfig } from './config/types.js';
 import { headerValues } from './config/values.js';
 import { ACTION_INPUTS, DEFAULT_REPORT_FILE } from './config/defaults.js';
 import { runToReport } from './run.js';
+import { secretForms } from './report/redact.js';
 import { runGate } from './gate.js';
 import type { Logger } from './log.js';
 import { renderAnnotations } from './report/annotations.js';
@@ -32,7 +33,8 @@ export async function run(): Promise<void> {
   const values = Object.fromEntries(ACTION_INPUTS.map((name) => [name, core.getInput(name)]));
   // Mask header values before anything can print them (the config parser never repeats them either).
   const secrets = headerValues(values['headers'] ?? '');
-  secrets.forEach((secret) => core.setSecret(secret));
+  // Also the forms a server may echo back (URL-encoded, base64, the token of "Bearer …").
+  secretForms(secrets).forEach((form) => core.setSecret(form));
   const token = values['github-token'] ?? '';
   const defaultReportPath = join(process.env['RUNNER_TEMP'] || tmpdir(), DEFAULT_REPORT_FILE);
   let config = undefined as GateConfig | undefined;

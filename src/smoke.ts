@@ -6,6 +6,7 @@ import type { RouteSpec } from './config/types.js';
 import type { HttpClient } from './http/client.js';
 import type { FailureKind, Observation } from './http/observation.js';
 import type { Logger } from './log.js';
+import { PATTERN_TIME_LIMIT_MS, testPattern } from './body-pattern.js';
 import { softFailure } from './diagnosis/classify.js';
 import { describeOutcome } from './outcome.js';
 
@@ -56,17 +57,21 @@ export interface SmokeOptions {
   epochNow?: () => number;
 }
 
+/** The route stage's own limit: generous for slow apps, short of "hangs for half an hour". */
+export function smokeBudgetMs(requestTimeoutMs: number, retries: number): number {
+  return Math.max(60_000, 3 * requestTimeoutMs * (retries + 1));
+}
+
 export async function runRoutes(options: SmokeOptions): Promise<RouteResult[]> {
-  return pMap(options.routes, (route) => checkRoute(route, options), {
-    concurrency: options.concurrency,
-    signal: options.signal,
-  });
+  // Routes still waiting when the stage's budget (or the run) ends are reported as not checked, not lost.
+  return pMap(options.routes, (route) => checkRoute(route, options), { concurrency: options.concurrency });
 }
 
 async function checkRoute(route: RouteSpec, options: SmokeOptions): Promise<RouteResult> {
   const url = resolveRoute(options.baseUrl, route.path);
   const random = options.random ?? Math.random;
   const earlier: string[] = [];
+  if (options.signal?.aborted) return notChecked(route, url, options);
   for (let attempt = 1; ; attempt++) {
     const observation = await options.client.probe({
       method: route.method,
@@ -76,7 +81,7 @@ async function checkRoute(route: RouteSpec, options: SmokeOptions): Promise<Rout
       maxBodyBytes: route.method === 'HEAD' ? 0 : ROUTE_BODY_LIMIT,
       signal: options.signal,
     });
-    const problem = judge(route, observation);
+    const problem = await judgeRoute(route, observation);
     const canRetry = problem && attempt <= options.retries && retryable(observation) && !options.signal?.aborted;
     if (!canRetry) {
       const result: RouteResult = {
@@ -101,6 +106,36 @@ async function checkRoute(route: RouteSpec, options: SmokeOptions): Promise<Rout
   }
 }
 
+function notChecked(route: RouteSpec, url: URL, options: SmokeOptions): RouteResult {
+  const now = Math.round(options.clock.now());
+  return {
+    route,
+    url: url.href,
+    passed: false,
+    flaky: false,
+    attempts: 0,
+    earlier: [],
+    problem: { kind: 'transport' },
+    observation: {
+      method: route.method,
+      url: url.href,
+      finalUrl: url.href,
+      headers: {},
+      body: '',
+      bodyBytes: 0,
+      bodyTruncated: false,
+      redirects: [],
+      timings: { startMs: now, totalMs: 0, reusedConnection: false },
+      error: {
+        kind: 'cancelled',
+        phase: 'connect',
+        code: 'GATE_NOT_CHECKED',
+        message: 'not checked: the stage ended first',
+      },
+    },
+  };
+}
+
 /** A route path joined to the base URL, keeping the base's own path prefix (`https://x/app` + `/a`). */
 export function resolveRoute(base: URL, path: string): URL {
   const prefix = base.pathname.replace(/\/+$/, '');
@@ -108,8 +143,22 @@ export function resolveRoute(base: URL, path: string): URL {
   return url;
 }
 
+/** judge(), with a `matches` pattern run in a time-limited worker (a pattern may be slow on this body). */
+export async function judgeRoute(route: RouteSpec, observation: Observation): Promise<RouteProblem | undefined> {
+  if (route.body?.kind !== 'matches' || observation.error || observation.status === undefined)
+    return judge(route, observation);
+  const matched = await testPattern(route.body.pattern, route.body.flags, observation.body);
+  if (matched === 'too-slow') {
+    return {
+      kind: 'body',
+      expected: `matches /${route.body.pattern}/${route.body.flags} (stopped: the pattern took over ${PATTERN_TIME_LIMIT_MS} ms on this body; simplify it)`,
+    };
+  }
+  return judge(route, observation, matched);
+}
+
 /** Why the route fails its expectations, or undefined when it passes. */
-export function judge(route: RouteSpec, observation: Observation): RouteProblem | undefined {
+export function judge(route: RouteSpec, observation: Observation, patternMatched?: boolean): RouteProblem | undefined {
   if (observation.error || observation.status === undefined) return { kind: 'transport' };
   const status = observation.status;
   const statusOk = route.expect ? statusAccepted(route.expect, status) : status >= 200 && status < 300;
@@ -117,7 +166,10 @@ export function judge(route: RouteSpec, observation: Observation): RouteProblem 
   if (route.body?.kind === 'contains' && !observation.body.includes(route.body.text)) {
     return { kind: 'body', expected: `contains "${route.body.text}"` };
   }
-  if (route.body?.kind === 'matches' && !new RegExp(route.body.pattern, route.body.flags).test(observation.body)) {
+  if (
+    route.body?.kind === 'matches' &&
+    !(patternMatched ?? new RegExp(route.body.pattern, route.body.flags).test(observation.body))
+  ) {
     return { kind: 'body', expected: `matches /${route.body.pattern}/${route.body.flags}` };
   }
   const placeholder = route.body ? undefined : softFailure(observation);

@@ -1,3 +1,4 @@
+import { catastrophicReason } from './regex-safety.js';
 import type { BodyAssertion, RouteSpec, StatusExpectation } from './types.js';
 
 /**
@@ -105,6 +106,8 @@ export function compileBodyPattern(pattern: string, flags: string): Parsed<BodyA
   } catch (error) {
     return { ok: false, message: `invalid regular expression /${pattern}/: ${(error as Error).message}` };
   }
+  const danger = catastrophicReason(pattern);
+  if (danger) return { ok: false, message: `regular expression /${pattern}/ refused: ${danger}` };
   return { ok: true, value: { kind: 'matches', pattern, flags } };
 }
 

@@ -1,3 +1,4 @@
+import { isBlockedAddress } from '../http/addresses.js';
 import { parseDuration, DURATION_HELP } from './duration.js';
 import type { Parsed } from './route-line.js';
 
@@ -51,6 +52,12 @@ export function parseBaseUrl(text: string): Parsed<URL> {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return { ok: false, message: `scheme "${url.protocol.replace(':', '')}" is not accepted; use http or https` };
+  }
+  if (isBlockedAddress(url.hostname.replace(/^\[|\]$/g, ''))) {
+    return {
+      ok: false,
+      message: `${url.hostname} is a link-local or cloud-metadata address; the gate never contacts those`,
+    };
   }
   if (url.hash) url.hash = '';
   return { ok: true, value: url };

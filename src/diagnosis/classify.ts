@@ -94,6 +94,13 @@ export function classifyFailure(
     switch (error.kind) {
       case 'dns':
         return make('dns-failure', 'network', 'high', 'the host name does not resolve');
+      case 'blocked':
+        return make(
+          'dns-failure',
+          'network',
+          'high',
+          `the host name resolves to a link-local or cloud-metadata address, which the gate never contacts (${error.message})`,
+        );
       case 'tls':
         return make('tls-error', 'network', 'high', `the TLS certificate was rejected (${error.code})`);
       case 'refused':
@@ -112,6 +119,13 @@ export function classifyFailure(
           'app',
           'high',
           error.kind === 'redirect-loop' ? 'the redirects go round in a loop' : 'the redirects do not end',
+        );
+      case 'cancelled':
+        return make(
+          'timeout',
+          'app',
+          'medium',
+          'the route was not checked (or not finished) before the route stage ran out of time: earlier routes were too slow',
         );
       case 'reset':
         // A reset after health answered on the same host means the app died on this request.

@@ -9,6 +9,8 @@ import type { Observation, Phase, RedirectHop, Timings } from './observation.js'
 /** Every request of a run goes through here and comes back as an Observation; it never throws. */
 
 export const MAX_REDIRECTS = 5;
+/** Longest silence between two chunks of a body. */
+export const BODY_IDLE_MS = 5_000;
 export const USER_AGENT = 'post-deploy-gate/0.1 (+https://github.com/post-deploy-gate/post-deploy-gate)';
 
 export interface HttpClientOptions {
@@ -36,6 +38,8 @@ export interface ProbeRequest {
   signal?: AbortSignal;
   /** A shorter limit than request-timeout (the stage's deadline is nearer). */
   timeoutMs?: number;
+  /** Set on the one transparent retry after a kept-alive socket turned out to be closed. */
+  staleRetry?: boolean;
 }
 
 export interface HttpClient {
@@ -55,7 +59,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     connections: options.connectionsPerOrigin ?? null,
     keepAliveTimeout: 4_000,
     headersTimeout: options.requestTimeoutMs,
-    bodyTimeout: options.requestTimeoutMs,
+    // The body may not stall for long even when the request as a whole still has time.
+    bodyTimeout: Math.min(options.requestTimeoutMs, BODY_IDLE_MS),
   });
   let closing: Promise<void> | undefined;
   return {
@@ -152,6 +157,11 @@ async function probe(agent: Agent, options: HttpClientOptions, req: ProbeRequest
       };
     }
   } catch (error) {
+    if (isStaleSocket(error, trace, phase, method, req)) {
+      // The server closed a kept-alive connection just as we reused it: not the deploy's fault. Once more.
+      const left = limitMs - (clock.now() - startMs);
+      if (left > 0) return probe(agent, options, { ...req, staleRetry: true, timeoutMs: left });
+    }
     const reached = (error as { gateReached?: Phase }).gateReached;
     if (phase === 'dns') phase = reached ?? (trace.socket ? 'headers' : 'connect');
     return {
@@ -164,6 +174,20 @@ async function probe(agent: Agent, options: HttpClientOptions, req: ProbeRequest
       }),
     };
   }
+}
+
+const STALE_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function isStaleSocket(error: unknown, trace: RequestTrace, phase: Phase, method: string, req: ProbeRequest): boolean {
+  const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code ?? '';
+  return (
+    !req.staleRetry &&
+    phase !== 'body' &&
+    IDEMPOTENT.has(method) &&
+    STALE_CODES.has(code) &&
+    timingsOf(trace.socket)?.used === true
+  );
 }
 
 function headersFor(url: URL, options: HttpClientOptions, req: ProbeRequest): Record<string, string> {

@@ -1,7 +1,8 @@
 import diagnostics from 'node:diagnostics_channel';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { buildConnector } from 'undici';
+import { isBlockedAddress } from './addresses.js';
 
 /**
  * Connect and TLS timings per request. The connector stamps each new socket with when DNS, TCP and TLS
@@ -74,6 +75,12 @@ export function timedConnector(options: ConnectorOptions): buildConnector.connec
     ...(options.ca ? { ca: options.ca } : {}),
   } as buildConnector.BuildOptions);
   return (connectOptions, callback) => {
+    // An address written into the URL never goes through lookup, so it is checked here.
+    const literal = connectOptions.hostname.replace(/^\[|\]$/g, '');
+    if (isIP(literal) && isBlockedAddress(literal)) {
+      callback(blockedError(literal, literal), null);
+      return null as unknown as Socket;
+    }
     const timings: SocketTimings = { startedAt: options.now(), used: false };
     const socket = base(connectOptions, (error, connected) => {
       if (error) {
@@ -94,12 +101,19 @@ export function timedConnector(options: ConnectorOptions): buildConnector.connec
   };
 }
 
+function blockedError(hostname: string, address: string): Error {
+  return Object.assign(new Error(`${hostname} resolves to ${address}, a link-local or metadata address`), {
+    code: 'GATE_BLOCKED_ADDRESS',
+  });
+}
+
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 /** DNS through the OS resolver, with overrides and a deadline (getaddrinfo has none of its own). */
 function lookupWith(resolve: ResolveOverrides | undefined, timeoutMs: number) {
   return (hostname: string, lookupOptions: { all?: boolean }, callback: LookupCallback): void => {
     const override = resolve?.get(hostname.toLowerCase());
+    if (override && isBlockedAddress(override)) return callback(blockedError(hostname, override), '');
     if (override) {
       const family = override.includes(':') ? 6 : 4;
       if (lookupOptions.all) callback(null, [{ address: override, family }]);
@@ -117,8 +131,11 @@ function lookupWith(resolve: ResolveOverrides | undefined, timeoutMs: number) {
     dnsLookup(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
       if (done) return;
       clearTimeout(timer);
-      if (error || lookupOptions.all) callback(error, addresses);
-      else callback(null, addresses[0]!.address, addresses[0]!.family);
+      const allowed = addresses?.filter((a) => !isBlockedAddress(a.address)) ?? [];
+      if (error) callback(error, addresses);
+      else if (allowed.length === 0) callback(blockedError(hostname, addresses[0]?.address ?? '?'), '');
+      else if (lookupOptions.all) callback(null, allowed);
+      else callback(null, allowed[0]!.address, allowed[0]!.family);
     });
   };
 }

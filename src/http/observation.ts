@@ -11,6 +11,8 @@ export type FailureKind =
   | 'protocol'
   | 'body-too-large'
   | 'cancelled'
+  /** The name resolved to a link-local or cloud-metadata address, which the gate never contacts. */
+  | 'blocked'
   | 'other';
 
 export type Phase = 'dns' | 'connect' | 'tls' | 'headers' | 'body';

@@ -28,8 +28,8 @@ export interface Report {
   fault?: string;
   /** The GitHub deployment waited for (wait-for-deployment). */
   deployment?: DeploymentInfo;
-  /** What happened to the PR comment; filled in after the verdict is written. */
-  comment?: string;
+  /** The runner stopped the job (SIGINT/SIGTERM) before a verdict. */
+  cancelled?: boolean;
 }
 
 /** A deployment as GitHub (or a provider's commit status) reported it. */

@@ -15,13 +15,22 @@ export interface ActionRun {
   outputs: Record<string, string>;
   summary: string;
   wallMs: number;
+  /** Peak resident memory of the action's process (VmHWM), in MB. */
+  peakRssMb: number;
+}
+
+export interface RunOptions {
+  timeoutMs?: number;
+  /** Called once the process is running (to signal it, say). */
+  onStart?: (pid: number) => void;
 }
 
 export async function runAction(
   inputs: Record<string, string>,
   env: Record<string, string> = {},
-  timeoutMs = 60_000,
+  options: RunOptions = {},
 ): Promise<ActionRun> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const dir = mkdtempSync(join(tmpdir(), 'gate-runner-'));
   const outputFile = join(dir, 'output');
   const summaryFile = join(dir, 'summary');
@@ -58,8 +67,12 @@ export async function runAction(
   child.stdout.on('data', (c) => (stdout += c));
   child.stderr.on('data', (c) => (stderr += c));
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  let peakKb = 0;
+  const sampler = setInterval(() => (peakKb = Math.max(peakKb, peakRssKb(child.pid))), 10);
+  if (child.pid) options.onStart?.(child.pid);
   const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearTimeout(timer);
+  clearInterval(sampler);
   return {
     exitCode,
     stdout,
@@ -67,7 +80,18 @@ export async function runAction(
     outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
     summary: readFileSync(summaryFile, 'utf8'),
     wallMs: performance.now() - started,
+    peakRssMb: Math.round(peakKb / 1024),
   };
+}
+
+/** The kernel's high-water mark of the process's resident memory. */
+function peakRssKb(pid: number | undefined): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
 }
 
 /** The `name<<delimiter` format @actions/core writes to GITHUB_OUTPUT. */
