@@ -20,6 +20,9 @@ export async function readCappedBody(
   contentEncoding: string | undefined,
   limit: number,
 ): Promise<BodyExcerpt> {
+  // undici's body emits an 'error' when destroyed early; without a listener that would end the process.
+  // Errors that matter reach us through the iterator below.
+  body.on('error', () => undefined);
   const codings = (contentEncoding ?? '')
     .split(',')
     .map((c) => c.trim().toLowerCase())
