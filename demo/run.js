@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startDeploys } from './deploys.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../lib/cli/index.js', import.meta.url));
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code, text) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
 
@@ -20,7 +20,7 @@ function gate(args) {
 
 const running = await startDeploys();
 console.log(
-  `post-deploy-gate demo: ${running.length} local deploys, each checked by ${paint(1, 'post-deploy-gate')} (dist/cli)\n`,
+  `post-deploy-gate demo: ${running.length} local deploys, each checked by ${paint(1, 'post-deploy-gate')} (lib/cli)\n`,
 );
 const results = await Promise.all(
   running.map(async ({ deploy, port }) => {

@@ -1,27 +1,30 @@
-// Rebuilds dist/ from scratch: the action bundle (dist/index.js) and the CLI bundle (dist/cli/index.js).
-// Run with `npm run package`; CI fails when the committed dist/ differs from what this produces.
+// Rebuilds dist/ from scratch: the action bundle (dist/index.js) and the chunks it loads on demand.
+// ncc minifies only the entry file, so the chunks are minified here with terser (deterministic output).
+// The CLI is not bundled: it runs from lib/ (tsc output, built by `npm ci` through `prepare`).
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-
-const ncc = (entry, out) =>
-  execFileSync(
-    process.execPath,
-    [
-      'node_modules/@vercel/ncc/dist/ncc/cli.js',
-      'build',
-      entry,
-      '-o',
-      out,
-      '--minify',
-      '--license',
-      'licenses.txt',
-      '--target',
-      'es2022',
-      '--quiet',
-    ],
-    { stdio: 'inherit' },
-  );
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { minify } from 'terser';
 
 rmSync('dist', { recursive: true, force: true });
-ncc('src/index.ts', 'dist');
-ncc('src/cli/index.ts', 'dist/cli');
+execFileSync(
+  process.execPath,
+  [
+    'node_modules/@vercel/ncc/dist/ncc/cli.js',
+    'build',
+    'src/index.ts',
+    '-o',
+    'dist',
+    '--minify',
+    '--license',
+    'licenses.txt',
+    '--target',
+    'es2022',
+    '--quiet',
+  ],
+  { stdio: 'inherit' },
+);
+for (const file of readdirSync('dist').filter((f) => /^\d+\.index\.js$/.test(f))) {
+  const path = `dist/${file}`;
+  const result = await minify(readFileSync(path, 'utf8'), { module: true, ecma: 2022, compress: true, mangle: true });
+  writeFileSync(path, result.code);
+}

@@ -89,6 +89,7 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<Readine
   const result: ReadinessResult = { ready: false, attempts: [], versionMissing: false };
   let consecutive = 0;
   let failures = 0;
+  const waitStarted = clock.now();
   let sawHealthyWithoutVersion = false;
   let sawVersion = false;
   const progress = () => `${formatDuration(clock.now())} / ${formatDuration(options.budgetMs)}`;
@@ -147,7 +148,9 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<Readine
       shouldRetry: () => options.deadlineMs - clock.now() > MIN_ATTEMPT_MS && !options.signal?.aborted,
       onFailedAttempt: async ({ error }) => {
         if (!(error instanceof NotReady)) throw error;
-        let wait = error.confirming ? policy.confirmMs : backoffDelay(failures, policy, random);
+        let wait = error.confirming
+          ? policy.confirmMs
+          : backoffDelay(failures, policy, random, clock.now() - waitStarted);
         const entry = result.attempts.at(-1)!;
         if (error.retryAfterMs !== undefined) {
           entry.retryAfterMs = error.retryAfterMs;

@@ -82,7 +82,7 @@ describe('dist/index.js as the runner runs it', () => {
   });
 });
 
-describe('dist/cli/index.js', () => {
+describe('the CLI (lib/cli/index.js, as npx runs it)', () => {
   it('prints a JSON report and exits 1 on a failing deploy', async () => {
     server = await startServer({ '/health': text(200, 'ok') }, text(502, loadFixture('nginx-502-refused').body));
     const run = await runCli(['--url', server.url, '--route', '/', '--json']);

@@ -53,6 +53,14 @@ describe('backoff schedule', () => {
     expect(backoffDelay(50, DEFAULT_POLL_POLICY, () => 1)).toBe(1000);
   });
 
+  it('slows down after the fast phase, growing with the time waited, up to 30 s', () => {
+    const at = (seconds: number) => backoffDelay(99, DEFAULT_POLL_POLICY, () => 1, seconds * 1000);
+    expect(at(29)).toBe(1_000);
+    expect(at(40)).toBe(11_000);
+    expect(at(60)).toBe(30_000);
+    expect(at(280)).toBe(30_000);
+  });
+
   it.each([
     ['2', 2000],
     ['0', 0],
@@ -72,7 +80,7 @@ describe('readiness', () => {
     const { result, clock, server } = await poll(text(200, 'ok'));
     expect(result.ready).toBe(true);
     expect(server.requests).toHaveLength(2);
-    expect(clock.sleeps).toEqual([DEFAULT_POLL_POLICY.confirmMs]);
+    expect(clock.sleeps).toEqual([0]); // the confirmation follows at once
   });
 
   it('counts only consecutive successes', async () => {
@@ -81,6 +89,19 @@ describe('readiness', () => {
     const { result } = await poll((_req, res) => res.writeHead(script[Math.min(n++, script.length - 1)]!).end());
     expect(result.ready).toBe(true);
     expect(result.attempts.map((a) => a.status)).toEqual(script);
+  });
+
+  it('spends about 60 requests on a deploy that never becomes ready in five minutes', async () => {
+    const { result } = await poll(text(503, 'starting'), {
+      deadlineMs: 300_000,
+      budgetMs: 300_000,
+      random: seededRandom(3),
+    });
+    expect(result.attempts.length).toBeGreaterThanOrEqual(50);
+    expect(result.attempts.length).toBeLessThanOrEqual(65);
+    // Fast at first (the first 30 s hold most of them), then spaced out.
+    expect(result.attempts.filter((a) => a.atMs < 30_000).length).toBeGreaterThan(35);
+    expect(Math.max(...result.attempts.map((a) => a.waitMs ?? 0))).toBeLessThanOrEqual(30_000);
   });
 
   it('uses a fresh connection for every poll', async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 /** Runs the built action the way the runner does: INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files. */
 
 export const ACTION = new URL('../../dist/index.js', import.meta.url).pathname;
-export const CLI = new URL('../../dist/cli/index.js', import.meta.url).pathname;
+export const CLI = new URL('../../lib/cli/index.js', import.meta.url).pathname;
 
 export interface ActionRun {
   exitCode: number | null;

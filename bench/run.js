@@ -1,0 +1,331 @@
+// `npm run bench`: the gate's own cost, measured against loopback deploys it starts itself.
+//   node bench/run.js            every figure, 5 runs each (about three minutes)
+//   node bench/run.js --quick    a short version (CI), 3 runs, D = 2 s only
+//   --check FILE                 fail when a figure regressed far past the baseline in FILE
+//   --write FILE                 save the figures as a baseline
+// Each figure prints one JSON line (median, min, max over its runs); a table follows.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ACTION = join(ROOT, 'dist/index.js');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const RUNS = quick ? 3 : 5;
+const figures = [];
+
+const stats = (xs) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const round = (x) => Math.round(x * 10) / 10;
+  return {
+    median: round(sorted[Math.floor(sorted.length / 2)]),
+    min: round(sorted[0]),
+    max: round(sorted.at(-1)),
+    runs: xs.length,
+  };
+};
+function report(figure, unit, values, extra = {}) {
+  const line = { figure, unit, ...stats(values), ...extra };
+  figures.push(line);
+  console.log(JSON.stringify(line));
+}
+
+/** A loopback deploy: health answers 503 until `readyAfterMs`, then 200; every other path answers at once. */
+async function deploy({ readyAfterMs = 0, body } = {}) {
+  const state = { healthRequests: 0, readyAt: 0, server: undefined, url: '' };
+  state.server = createServer((req, res) => {
+    if (req.url === '/health') {
+      state.healthRequests++;
+      const ready = performance.now() >= state.readyAt;
+      return res.writeHead(ready ? 200 : 503).end(ready ? 'ok' : 'starting');
+    }
+    if (body) return body(req, res);
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Shop</title><h1>Shop</h1>');
+  });
+  await new Promise((resolve) => state.server.listen(0, '127.0.0.1', resolve));
+  state.url = `http://127.0.0.1:${state.server.address().port}`;
+  state.readyAt = performance.now() + readyAfterMs;
+  return state;
+}
+
+/** Runs the action bundle the way the runner does; resolves with wall time and peak RSS (VmHWM). */
+function runAction(url, inputs = {}, extraEnv = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'gate-bench-'));
+  for (const f of ['out', 'summary']) writeFileSync(join(dir, f), '');
+  const env = {
+    PATH: process.env.PATH,
+    GITHUB_OUTPUT: join(dir, 'out'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    RUNNER_TEMP: dir,
+    INPUT_URL: url,
+    'INPUT_HEALTH-PATH': '/health',
+    INPUT_ROUTES: '/',
+    INPUT_TIMEOUT: '5m',
+    'INPUT_REQUEST-TIMEOUT': '10s',
+    'INPUT_WAIT-FOR-DEPLOYMENT': 'false',
+    INPUT_COMMENT: 'false',
+    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+    ...extraEnv,
+  };
+  // The verdict moment is when the workflow could read it: the `verdict` output appearing in GITHUB_OUTPUT.
+  let verdictAt;
+  const watcher = setInterval(() => {
+    if (!verdictAt && readFileSync(join(dir, 'out'), 'utf8').includes('verdict<<')) verdictAt = performance.now();
+  }, 2);
+  return measure(process.execPath, [ACTION], env).then((r) => {
+    clearInterval(watcher);
+    return { ...r, verdictAt: verdictAt ?? r.endedAt, outputs: readFileSync(join(dir, 'out'), 'utf8') };
+  });
+}
+
+function measure(command, argv, env = { PATH: process.env.PATH }) {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const child = spawn(command, argv, { env, stdio: 'ignore' });
+    let peakKb = 0;
+    const sample = () => {
+      try {
+        peakKb = Math.max(
+          peakKb,
+          Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0),
+        );
+      } catch {}
+    };
+    const sampler = setInterval(sample, 5);
+    child.on('close', (code) => {
+      clearInterval(sampler);
+      resolve({ code, wallMs: performance.now() - started, endedAt: performance.now(), peakMb: peakKb / 1024 });
+    });
+  });
+}
+
+async function readinessLag() {
+  for (const seconds of quick ? [2] : [2, 8, 30]) {
+    // The runs of one D go in parallel: each process mostly sleeps between polls.
+    const results = await Promise.all(
+      Array.from({ length: RUNS }, async () => {
+        const d = await deploy({ readyAfterMs: seconds * 1000 });
+        const run = await runAction(d.url);
+        d.server.close();
+        return {
+          lagMs: run.verdictAt - d.readyAt,
+          exitLagMs: run.endedAt - d.readyAt,
+          requests: d.healthRequests,
+          pass: run.outputs.includes('pass'),
+        };
+      }),
+    );
+    if (!results.every((r) => r.pass)) throw new Error(`ready-lag D=${seconds}s: a run did not pass`);
+    report(
+      `ready-to-verdict lag, D=${seconds}s`,
+      'ms',
+      results.map((r) => r.lagMs),
+      {
+        toProcessExitMs: stats(results.map((r) => r.exitLagMs)),
+        readinessRequests: stats(results.map((r) => r.requests)),
+      },
+    );
+  }
+}
+
+/** The real readiness code under a virtual clock, against a real deploy that never becomes ready. */
+async function requestsOverFiveMinutes() {
+  const { waitUntilReady } = await import('../lib/readiness.js');
+  const { createHttpClient } = await import('../lib/http/client.js');
+  const counts = [];
+  for (let i = 0; i < (quick ? 5 : 20); i++) {
+    let now = 0;
+    const clock = { now: () => now, sleep: async (ms) => void (now += ms) };
+    const d = await deploy({ readyAfterMs: 10 ** 9 });
+    const client = createHttpClient({ requestTimeoutMs: 10_000, headers: [], clock });
+    const silent = { info() {}, warning() {}, debug() {} };
+    await waitUntilReady({
+      client,
+      clock,
+      log: silent,
+      healthUrl: new URL(`${d.url}/health`),
+      successThreshold: 2,
+      deadlineMs: 300_000,
+      budgetMs: 300_000,
+      requestTimeoutMs: 10_000,
+    });
+    counts.push(d.healthRequests);
+    await client.close();
+    d.server.close();
+  }
+  report('readiness requests in 5 minutes of waiting (virtual clock)', 'requests', counts);
+}
+
+/** What common actions do: a fixed interval (3 s, 10 s), on the same deploy; the start phase is random. */
+async function fixedIntervalComparison() {
+  for (const interval of [3000, 10000]) {
+    for (const seconds of quick ? [] : [8, 30]) {
+      const lags = [];
+      for (let i = 0; i < RUNS; i++) {
+        const offset = Math.random() * interval; // where in its cycle the poller was when the deploy started
+        let t = -offset;
+        while (t < seconds * 1000) t += interval;
+        lags.push(t - seconds * 1000);
+      }
+      report(`fixed ${interval / 1000}s poll: ready-to-noticed lag, D=${seconds}s (schedule)`, 'ms', lags, {
+        requests: Math.ceil(seconds / (interval / 1000)) + 1,
+      });
+    }
+  }
+}
+
+async function routes() {
+  for (const count of quick ? [100] : [10, 100, 300, 1000]) {
+    const d = await deploy();
+    const lines = Array.from({ length: count }, (_, i) => `/p/${i}`).join('\n');
+    const gate = [];
+    const plain = [];
+    const peaks = [];
+    for (let i = 0; i < RUNS; i++) {
+      const run = await runAction(d.url, { routes: lines });
+      if (!run.outputs.includes('pass')) throw new Error(`routes ${count}: the gate did not pass`);
+      gate.push(run.wallMs);
+      peaks.push(run.peakMb);
+      plain.push(
+        (await measure(process.execPath, [join(ROOT, 'bench/plain-loop.js'), d.url, String(count), '4'])).wallMs,
+      );
+    }
+    d.server.close();
+    const g = stats(gate).median;
+    const p = stats(plain).median;
+    report(`routes: ${count}, whole process`, 'ms', gate, {
+      requestsPerSecond: Math.round((count / g) * 1000),
+      plainUndiciLoopMs: stats(plain),
+      overheadRatio: Math.round((g / p) * 100) / 100,
+    });
+    if (count === 1000) report('memory: peak RSS, 1000 routes', 'MB', peaks);
+  }
+}
+
+/** The route stage alone, in this process: the gate's per-request work against a bare undici loop. */
+async function routeStage() {
+  const { runRoutes } = await import('../lib/smoke.js');
+  const { parseRouteLine } = await import('../lib/config/route-line.js');
+  const { createHttpClient } = await import('../lib/http/client.js');
+  const { Agent, request } = await import('undici');
+  const count = quick ? 300 : 1000;
+  const d = await deploy();
+  const specs = Array.from({ length: count }, (_, i) => parseRouteLine(`/p/${i}`).value);
+  const gate = [];
+  const plain = [];
+  const clock = { now: () => performance.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+  const silent = { info() {}, warning() {}, debug() {} };
+  for (let i = 0; i < RUNS; i++) {
+    const client = createHttpClient({ requestTimeoutMs: 10_000, headers: [], clock, connectionsPerOrigin: 4 });
+    let started = performance.now();
+    await runRoutes({ client, clock, log: silent, baseUrl: new URL(d.url), routes: specs, concurrency: 4, retries: 2 });
+    gate.push(performance.now() - started);
+    await client.close();
+    const agent = new Agent({ connections: 4 });
+    let next = 0;
+    started = performance.now();
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < count) await (await request(`${d.url}/p/${next++}`, { dispatcher: agent })).body.text();
+      }),
+    );
+    plain.push(performance.now() - started);
+    await agent.close();
+  }
+  d.server.close();
+  report(`route stage only: ${count} routes, in-process`, 'ms', gate, {
+    plainUndiciLoopMs: stats(plain),
+    overheadRatio: Math.round((stats(gate).median / stats(plain).median) * 100) / 100,
+  });
+}
+
+async function coldRun() {
+  const d = await deploy();
+  // First run on a machine (empty compile cache, as on a fresh hosted runner), then with a warm cache.
+  const first = [];
+  const warm = [];
+  const cache = mkdtempSync(join(tmpdir(), 'gate-cache-'));
+  for (let i = 0; i < RUNS * 2; i++) {
+    first.push((await runAction(d.url, {}, { NODE_COMPILE_CACHE: mkdtempSync(join(tmpdir(), 'gate-cache-')) })).wallMs);
+    warm.push((await runAction(d.url, {}, { NODE_COMPILE_CACHE: cache })).wallMs);
+  }
+  d.server.close();
+  const node = [];
+  for (let i = 0; i < RUNS * 2; i++) node.push((await measure(process.execPath, ['-e', '0'])).wallMs);
+  report('cold run: node dist/index.js, one route, empty compile cache', 'ms', first, { nodeAloneMs: stats(node) });
+  report('cold run: node dist/index.js, one route, warm compile cache', 'ms', warm);
+}
+
+async function bigBody() {
+  const chunk = Buffer.alloc(1024 * 1024, 120);
+  const d = await deploy({
+    body: async (_req, res) => {
+      res.writeHead(200, { 'content-length': String(100 * chunk.length) });
+      for (let i = 0; i < 100 && !res.destroyed; i++)
+        if (!res.write(chunk)) await new Promise((r) => res.once('drain', r));
+      res.end();
+    },
+  });
+  const peaks = [];
+  for (let i = 0; i < RUNS; i++) peaks.push((await runAction(d.url, { routes: '/big' })).peakMb);
+  d.server.close();
+  report('memory: peak RSS, one route serving 100 MB', 'MB', peaks);
+}
+
+async function bundle() {
+  const files = readdirSync(join(ROOT, 'dist')).map((f) => statSync(join(ROOT, 'dist', f)));
+  const bytes = files.reduce((sum, s) => sum + (s.isFile() ? s.size : 0), 0);
+  const load = [];
+  // Loading with no inputs: the action parses nothing useful and exits; the time is mostly the bundle.
+  for (let i = 0; i < RUNS * 2; i++)
+    load.push((await measure(process.execPath, ['-e', `await import(${JSON.stringify(ACTION)})`])).wallMs);
+  report('bundle: dist/ size', 'MB', [bytes / 1024 / 1024]);
+  report('bundle: process start + load (no inputs)', 'ms', load);
+}
+
+await readinessLag();
+await requestsOverFiveMinutes();
+await fixedIntervalComparison();
+await routes();
+await routeStage();
+await coldRun();
+if (!quick) await bigBody();
+await bundle();
+
+console.log(
+  `\nmachine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+);
+console.log('figure'.padEnd(64), 'median'.padStart(9), 'min'.padStart(9), 'max'.padStart(9), ' unit');
+for (const f of figures)
+  console.log(
+    f.figure.padEnd(64),
+    String(f.median).padStart(9),
+    String(f.min).padStart(9),
+    String(f.max).padStart(9),
+    ` ${f.unit}`,
+  );
+
+if (option('--write'))
+  writeFileSync(
+    option('--write'),
+    JSON.stringify({ machine: `${cpus().length} × ${cpus()[0]?.model}`, figures }, null, 2) + '\n',
+  );
+if (option('--check')) {
+  // Generous: these machines are noisy. A figure fails when its median is over 2.5× the baseline's (+ 50 units).
+  const baseline = JSON.parse(readFileSync(option('--check'), 'utf8')).figures;
+  const regressions = [];
+  for (const f of figures) {
+    const base = baseline.find((b) => b.figure === f.figure);
+    if (base && f.median > base.median * 2.5 + 50)
+      regressions.push(`${f.figure}: ${f.median} ${f.unit} against ${base.median} in the baseline`);
+  }
+  if (regressions.length) {
+    console.error(`\nperformance regressed:\n${regressions.join('\n')}`);
+    process.exitCode = 1;
+  } else console.log(`\nno regression against ${option('--check')} (${figures.length} figures)`);
+}
