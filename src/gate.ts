@@ -7,7 +7,9 @@ import type { ResolveOverrides } from './http/connections.js';
 import type { Logger } from './log.js';
 import { waitUntilReady, type ReadinessResult } from './readiness.js';
 import { VERSION, type DeploymentInfo, type Report } from './report/report.js';
-import { runRoutes, smokeBudgetMs, type RouteResult } from './smoke.js';
+import { KEPT_BODY_CHARS, resolveRoute, runRoutes, smokeBudgetMs, type RouteResult } from './smoke.js';
+import type { Observation } from './http/observation.js';
+import { randomBytes } from 'node:crypto';
 
 /** The whole check, from a validated config to a Report. It takes its I/O as arguments and never throws. */
 
@@ -77,12 +79,14 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
         random: deps.random,
       });
     }
+    const notFoundProbe = await probeNotFound(client, baseUrl, routes, deps);
     const diagnoses = diagnose({
       baseUrl,
       healthLabel: `health ${config.healthPath}`,
       readiness,
       routes,
       expectVersion: config.expectVersion,
+      notFoundProbe,
     });
     const cancelled = deps.signal?.aborted ?? false;
     const { verdict, cause } = cancelled
@@ -126,6 +130,30 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
   } finally {
     await client.close().catch(() => undefined);
   }
+}
+
+/**
+ * One request to a path that cannot exist, made only when a route answered 404: it shows what this
+ * deploy's ordinary "not found" looks like, which tells a missing route from a rule elsewhere.
+ */
+async function probeNotFound(
+  client: HttpClient,
+  baseUrl: URL,
+  routes: RouteResult[],
+  deps: GateDeps,
+): Promise<Observation | undefined> {
+  const missing = routes.some((r) => !r.passed && (r.observation.status === 404 || r.observation.status === 410));
+  if (!missing || deps.signal?.aborted) return undefined;
+  const path = `/__post-deploy-gate-${randomBytes(6).toString('hex')}`;
+  deps.log.info(`probing ${path} to learn this deploy's own 404`);
+  const seen = await client.probe({
+    method: 'GET',
+    url: resolveRoute(baseUrl, path),
+    followRedirects: true,
+    maxBodyBytes: 64 * 1024,
+    signal: deps.signal,
+  });
+  return { ...seen, body: seen.body.slice(0, KEPT_BODY_CHARS) };
 }
 
 export function healthUrlOf(base: URL, healthPath: string): URL {

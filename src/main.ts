@@ -8,6 +8,7 @@ import type { GateConfig } from './config/types.js';
 import { headerValues } from './config/values.js';
 import { ACTION_INPUTS, DEFAULT_REPORT_FILE } from './config/defaults.js';
 import { runToReport } from './run.js';
+import { withPointers } from './repo/attach.js';
 import { secretForms } from './report/redact.js';
 import { runGate } from './gate.js';
 import type { Logger } from './log.js';
@@ -38,14 +39,15 @@ export async function run(): Promise<void> {
   const token = values['github-token'] ?? '';
   const defaultReportPath = join(process.env['RUNNER_TEMP'] || tmpdir(), DEFAULT_REPORT_FILE);
   let config = undefined as GateConfig | undefined;
-  const report = await runToReport({
+  const workspace = process.env['GITHUB_WORKSPACE'] || process.cwd();
+  const finished = await runToReport({
     clock,
     startedAt,
     secrets,
     start: async (signal) => {
       const gateConfig = (config = resolveConfig({
         values,
-        workspace: process.env['GITHUB_WORKSPACE'] || process.cwd(),
+        workspace,
         defaultReportPath,
       }));
       if (!gateConfig.waitForDeployment) return runGate(gateConfig, { clock, log: logger, signal, startedAt });
@@ -65,6 +67,7 @@ export async function run(): Promise<void> {
       return runGate(gateConfig, { clock, log: logger, signal, startedAt, ...target });
     },
   });
+  const report = withPointers(finished, workspace);
   // The verdict is written before any GitHub API call, and nothing the API does changes it.
   await publish(report, config?.reportPath ?? defaultReportPath);
   if (config?.comment) {
@@ -101,7 +104,10 @@ async function publish(report: Report, reportPath: string): Promise<void> {
     core.warning(`could not write the job summary: ${forLog(String(error))}`);
   }
   for (const annotation of renderAnnotations(report)) {
-    const properties = { title: annotation.title };
+    const properties = {
+      title: annotation.title,
+      ...(annotation.file ? { file: annotation.file, startLine: annotation.line } : {}),
+    };
     if (annotation.level === 'error') core.error(annotation.message, properties);
     else if (annotation.level === 'warning') core.warning(annotation.message, properties);
     else core.notice(annotation.message, properties);

@@ -174,7 +174,23 @@ export function judge(route: RouteSpec, observation: Observation, patternMatched
   }
   const placeholder = route.body ? undefined : softFailure(observation);
   if (placeholder) return { kind: 'content', expected: `the app, not ${placeholder.who}'s own page` };
+  if (!route.body && spaShellForApi(route.path, observation)) {
+    return {
+      kind: 'content',
+      expected:
+        "an API answer, but the single-page app's HTML shell came back (a catch-all rewrite swallows the API route)",
+    };
+  }
   return undefined;
+}
+
+/** `/api/…` answered with the HTML shell of a single-page app: a catch-all rewrite in front of the API. */
+function spaShellForApi(path: string, observation: Observation): boolean {
+  return (
+    /^\/api(\/|$|\?)/.test(path) &&
+    /text\/html/i.test(observation.headers['content-type'] ?? '') &&
+    /<div id="(root|app|__next)"/.test(observation.body)
+  );
 }
 
 function retryable(observation: Observation): boolean {

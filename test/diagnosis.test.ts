@@ -208,6 +208,29 @@ describe('health against routes', () => {
     expect(diagnoses[0]).toMatchObject({ cause: 'dns-failure', routes: ['health /health/', '/', '/a', '/b'] });
   });
 
+  it("compares a route's 404 with what a path that cannot exist gets", () => {
+    const routes = [
+      result('/', observe('django-health-bypass', { path: '/' })),
+      result('/cart/', observe('django-404', { path: '/cart/' })),
+    ];
+    const same = diagnose({
+      baseUrl: base,
+      healthLabel: 'health /health/',
+      readiness: ready(healthOk),
+      routes,
+      notFoundProbe: observe('django-404', { path: '/__post-deploy-gate-abc' }),
+    });
+    expect(same[0]!.evidence.join('\n')).toContain("gets the same 404: this is the deploy's ordinary not-found");
+    const other = diagnose({
+      baseUrl: base,
+      healthLabel: 'health /health/',
+      readiness: ready(healthOk),
+      routes,
+      notFoundProbe: observe('nginx-404', { path: '/__post-deploy-gate-abc' }),
+    });
+    expect(other[0]!.evidence.join('\n')).toContain('gets a different 404 (from nginx)');
+  });
+
   it('a healthy deploy has nothing to say', () => {
     const routes = ['/', '/products/'].map((p) => result(p, observe('django-health-bypass', { path: p })));
     expect(run(ready(healthOk), routes)).toEqual([]);

@@ -42,6 +42,25 @@ describe('dist/index.js as the runner runs it', () => {
     expect(run.summary).toContain('ALLOWED&#95;HOSTS');
   });
 
+  it('attaches the error annotation to the settings line that needs the change', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const workspace = mkdtempSync('/tmp/gate-ws-');
+    mkdirSync(`${workspace}/shop`);
+    writeFileSync(`${workspace}/shop/settings.py`, 'DEBUG = False\nALLOWED_HOSTS = ["app.internal"]\n');
+    server = await startServer({ '/health/': text(200, 'ok') }, text(400, django400.body));
+    const run = await runAction({ url: server.url, 'health-path': '/health/' }, { GITHUB_WORKSPACE: workspace });
+    expect(run.stdout).toMatch(
+      /^::error title=post-deploy-gate%3A host-rejected[^:]*,file=shop\/settings.py,line=2::/m,
+    );
+    expect(run.summary).toContain('**Where:** <code>shop/settings.py:2</code>');
+  });
+
+  it('says "no candidate found" rather than guess a file', async () => {
+    server = await startServer({ '/health/': text(200, 'ok') }, text(400, django400.body));
+    const run = await runAction({ url: server.url, 'health-path': '/health/' });
+    expect(run.summary).toContain('**Where:** no candidate found in the repository');
+  });
+
   it('reports bad inputs together, before any request, with verdict error', async () => {
     server = await startServer({}, text(200, 'ok'));
     const run = await runAction({ url: 'ftp://files.example', timeout: 'soon', routes: `${server.url}/x` });

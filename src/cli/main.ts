@@ -10,6 +10,7 @@ import { forLog } from '../report/escape.js';
 import { renderJson } from '../report/json.js';
 import { VERSION } from '../report/report.js';
 import { runToReport } from '../run.js';
+import { withPointers } from '../repo/attach.js';
 import { headerValues } from '../config/values.js';
 import { renderTerminal } from '../report/terminal.js';
 
@@ -105,7 +106,7 @@ export async function main(argv: string[]): Promise<number> {
     retries: flags.retries,
   };
   let config = undefined as GateConfig | undefined;
-  const report = await runToReport({
+  const finished = await runToReport({
     clock,
     startedAt,
     secrets,
@@ -115,6 +116,7 @@ export async function main(argv: string[]): Promise<number> {
       return runGate(config, { clock, log, signal, resolve: resolved.resolve, startedAt });
     },
   });
+  const report = withPointers(finished, process.cwd());
   if (config?.reportPath) {
     const path = resolvePath(config.reportPath);
     mkdirSync(dirname(path), { recursive: true });

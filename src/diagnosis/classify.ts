@@ -1,6 +1,7 @@
 import type { Observation } from '../http/observation.js';
 import { describeOutcome } from '../outcome.js';
 import type { RouteProblem } from '../smoke.js';
+import { answeredBy, timingNote } from './attribution.js';
 import type { CauseId, Layer } from './causes.js';
 import { FINGERPRINTS, SOFT_FAILURES, type Confidence, type Fingerprint } from './fingerprints.js';
 
@@ -15,6 +16,8 @@ export interface Classification {
   who?: string;
   fingerprint?: Fingerprint;
   evidence: string[];
+  /** The answer this was read from (the first, when several routes share the cause). */
+  sample: Observation;
 }
 
 const STATIC_PATH =
@@ -66,6 +69,8 @@ export function classifyFailure(
   const redirects = observation.redirects.length
     ? [`redirects: ${observation.redirects.map((h) => `${h.status} → ${h.location}`).join(', ')}`]
     : [];
+  const who = answeredBy(observation);
+  const timing = timingNote(observation);
   const make = (
     cause: CauseId,
     layer: Layer,
@@ -77,7 +82,8 @@ export function classifyFailure(
     layer,
     confidence,
     meaning,
-    evidence: [request, ...redirects, ...extra],
+    evidence: [request, ...redirects, ...extra, ...(who ? [`answered by: ${who}`] : []), ...(timing ? [timing] : [])],
+    sample: observation,
   });
 
   if (problem?.kind === 'body') {
@@ -143,6 +149,11 @@ export function classifyFailure(
   }
 
   const match = matchFingerprint(observation);
+  if (problem?.kind === 'content' && !match) {
+    return make('wrong-content', 'app', 'high', problem.expected, [
+      `body starts: ${firstLine(observation.body) || '(empty)'}`,
+    ]);
+  }
   if (match) {
     const { row } = match;
     return {

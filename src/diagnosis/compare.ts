@@ -3,6 +3,7 @@ import { describeOutcome } from '../outcome.js';
 import type { ReadinessResult } from '../readiness.js';
 import type { RouteResult } from '../smoke.js';
 import { CAUSE_INFO, CAUSE_PRIORITY, fillFix, type CauseId, type Layer } from './causes.js';
+import { headerDivergence } from './attribution.js';
 import { classifyFailure, firstLine, matchFingerprint, type Classification } from './classify.js';
 import type { Confidence } from './fingerprints.js';
 
@@ -23,6 +24,12 @@ export interface Diagnosis {
   /** Route labels it covers; "health" when the health endpoint is one of them. */
   routes: string[];
   fingerprint?: { id: string; source: string };
+  /** Another cause that fits, and what would tell them apart. */
+  alternative?: string;
+  /** The repository line where the fix most likely goes (filled in at the edge, from the workspace). */
+  where?: { file: string; line: number; text: string; others: number };
+  /** Why there is no `where`. */
+  whereNote?: string;
 }
 
 export interface DiagnosisInput {
@@ -31,6 +38,8 @@ export interface DiagnosisInput {
   readiness: ReadinessResult;
   routes: RouteResult[];
   expectVersion?: string;
+  /** What a path that cannot exist answered (made only when a route answered 404). */
+  notFoundProbe?: Observation;
 }
 
 const CONFIDENCE_RANK: Record<Confidence, number> = { high: 0, medium: 1, low: 2 };
@@ -112,17 +121,57 @@ function toDiagnosis(c: Classification, routes: string[], input: DiagnosisInput,
           ? `Health is fine, but ${failing} ${routeCount === 1 && routeCount === checked ? 'fails' : 'fail'}`
           : `${capitalize(failing)} ${routeCount === 1 && routeCount === checked ? 'fails' : 'fail'}`;
   const healthLine = healthEvidence(input);
+  const divergence =
+    readiness.lastHealthy && routeCount > 0 ? headerDivergence(readiness.lastHealthy, c.sample) : undefined;
   return {
     cause: c.cause,
     layer: c.layer,
     who: c.who,
     confidence: c.confidence,
     headline: fillFix(`${lead}: ${c.meaning}.`, baseUrl),
-    evidence: [...(healthLine ? [healthLine] : []), ...c.evidence, ...(readiness.ready ? notes : [])],
+    evidence: [
+      ...(healthLine ? [healthLine] : []),
+      ...c.evidence,
+      ...(divergence ? [`note: ${divergence}`] : []),
+      ...notFoundEvidence(c, input.notFoundProbe),
+      ...(readiness.ready ? notes : []),
+    ],
+    alternative: c.fingerprint?.alternative ? fillFix(c.fingerprint.alternative, baseUrl) : undefined,
     fix: fillFix(c.fingerprint?.fix ?? CAUSE_INFO[c.cause].fix, baseUrl),
     routes,
     fingerprint: c.fingerprint ? { id: c.fingerprint.id, source: c.fingerprint.source } : undefined,
   };
+}
+
+/** Compares a route's 404 with what a path that cannot exist gets. */
+function notFoundEvidence(c: Classification, probe: Observation | undefined): string[] {
+  const status = c.sample.status;
+  if (!probe || (status !== 404 && status !== 410)) return [];
+  const path = new URL(probe.url).pathname;
+  if (probe.error || probe.status === undefined)
+    return [`probe: ${path} (a path that cannot exist) got no answer (${describeOutcome(probe)})`];
+  if (probe.status === status && sameAnswer(probe, c.sample)) {
+    return [
+      `probe: ${path} (a path that cannot exist) gets the same ${status}: this is the deploy's ordinary not-found, so the route is simply missing from this build or its routing`,
+    ];
+  }
+  if (probe.status >= 200 && probe.status < 300) {
+    return [
+      `probe: ${path} (a path that cannot exist) answers ${probe.status}: a catch-all serves unknown paths, so this ${status} comes from a rule of its own`,
+    ];
+  }
+  const who = matchFingerprint(probe)?.row.who;
+  return [
+    `probe: ${path} (a path that cannot exist) gets a different ${probe.status}${who ? ` (from ${who})` : ''}: this route's ${status} comes from another layer than the ordinary not-found`,
+  ];
+}
+
+/** Same signature, or the same body once the path itself is taken out (pages often echo it). */
+function sameAnswer(a: Observation, b: Observation): boolean {
+  const sig = (o: Observation) => matchFingerprint(o)?.row.id;
+  if (sig(a) || sig(b)) return sig(a) === sig(b);
+  const strip = (o: Observation) => o.body.split(new URL(o.url).pathname).join('');
+  return strip(a) === strip(b);
 }
 
 function staleVersion(input: DiagnosisInput): Diagnosis {

@@ -11,6 +11,9 @@ export interface Annotation {
   level: 'error' | 'warning' | 'notice';
   title: string;
   message: string;
+  /** The repository line the fix goes to: the annotation shows there in the PR's Files view. */
+  file?: string;
+  line?: number;
 }
 
 const MAX_ERRORS = 10;
@@ -40,7 +43,8 @@ export function renderAnnotations(report: Report): Annotation[] {
     target.push({
       level,
       title: `post-deploy-gate: ${d.cause}${index === 0 ? '' : ' (also)'} — ${CAUSE_INFO[d.cause].title}`,
-      message: `${d.headline}\nFix: ${d.fix}\nRoutes: ${routes}\nEvidence: ${d.evidence.slice(0, 4).join(' | ')}`,
+      message: `${d.headline}\nFix: ${d.fix}${d.alternative ? `\nOr: ${d.alternative}` : ''}\nRoutes: ${routes}\nEvidence: ${d.evidence.slice(0, 4).join(' | ')}`,
+      ...(d.where ? { file: d.where.file, line: d.where.line } : {}),
     });
   });
   for (const warning of report.warnings)
@@ -57,6 +61,7 @@ export function renderAnnotations(report: Report): Annotation[] {
     return kept;
   };
   return [...keep(errors, MAX_ERRORS, 'errors'), ...keep(warnings, MAX_WARNINGS, 'warnings')].map((a) => ({
+    ...(a.file ? { file: a.file, line: a.line } : {}),
     level: a.level,
     title: capped(plain(a.title), 200),
     message: capped(a.message.split('\n').map(plain).join('\n'), MAX_MESSAGE),

@@ -1,7 +1,7 @@
 import { CAUSE_INFO } from '../diagnosis/causes.js';
 import { code, inline, ownMarkdown } from './escape.js';
 import type { Report } from './report.js';
-import { deploymentLine, diagnosisSection, ICON, limit, markdownLink, routeTable } from './summary.js';
+import { deploymentLine, diagnosisSection, ICON, limit, markdownLink, routeTable, whereLine } from './summary.js';
 
 /**
  * The sticky PR comment: verdict, cause, fix, route table and evidence lines, with a link to the run.
@@ -52,6 +52,8 @@ export function renderComment(report: Report, context: CommentContext): string {
   const parts = [commentMarker(context.key), title, `**${ownMarkdown(report.summary)}**`];
   const primary = report.diagnoses[0];
   if (primary) parts.push(`**Fix:** ${ownMarkdown(primary.fix)}`);
+  const whereText = primary ? whereLine(primary) : undefined;
+  if (whereText) parts.push(whereText);
   if (report.configIssues?.length)
     parts.push(report.configIssues.map((i) => `- ${code(i.input)}: ${ownMarkdown(i.message)}`).join('\n'));
   if (report.deployment) parts.push(deploymentLine(report.deployment));

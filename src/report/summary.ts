@@ -36,6 +36,8 @@ export function renderSummary(report: Report): string {
 
   const primary = report.diagnoses[0];
   if (primary) parts.push(`**Fix:** ${ownMarkdown(primary.fix)}`);
+  const where = primary ? whereLine(primary) : undefined;
+  if (where) parts.push(where);
   if (report.deployment) parts.push(deploymentLine(report.deployment));
   if (report.routes.length || report.readiness) parts.push(routeTable(report));
   if (primary) parts.push(diagnosisSection('Evidence', primary));
@@ -96,9 +98,19 @@ export function diagnosisSection(title: string, d: Diagnosis): string {
     '',
   );
   lines.push(...d.evidence.map((e) => `- ${code(e)}`));
+  if (d.alternative) lines.push('', `**Or:** ${ownMarkdown(d.alternative)}`);
   if (d.fingerprint)
     lines.push('', `<sub>Signature ${code(d.fingerprint.id)} — source: ${inline(d.fingerprint.source)}</sub>`);
   return lines.join('\n');
+}
+
+/** Where in the repository the fix goes, or that no candidate was found. */
+export function whereLine(d: Diagnosis): string | undefined {
+  if (d.where) {
+    const more = d.where.others ? ` (and ${d.where.others} more like it)` : '';
+    return `**Where:** ${ownMarkdown(`\`${d.where.file}:${d.where.line}\``)} — ${code(d.where.text)}${more}`;
+  }
+  return d.whereNote ? `**Where:** ${ownMarkdown(d.whereNote)}` : undefined;
 }
 
 /** Which deployment was waited for, how it ended, and where its log is. */

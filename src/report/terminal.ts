@@ -56,7 +56,11 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
     );
     out.push(`  ${plain(d.headline)}`);
     out.push(`  ${paint('bold', 'Fix:')} ${plain(d.fix)}`);
+    if (d.where)
+      out.push(`  ${paint('bold', 'Where:')} ${forLog(`${d.where.file}:${d.where.line}`)}  ${forLog(d.where.text)}`);
+    else if (d.whereNote) out.push(`  ${paint('bold', 'Where:')} ${plain(d.whereNote)}`);
     for (const line of d.evidence) out.push(paint('dim', `    · ${forLog(line)}`));
+    if (d.alternative) out.push(`  ${paint('bold', 'Or:')} ${plain(d.alternative)}`);
   });
   for (const warning of report.warnings) out.push(paint('yellow', `warning: ${forLog(warning)}`));
   return out.join('\n') + '\n';

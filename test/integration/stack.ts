@@ -17,7 +17,12 @@ export class Stack {
   readonly dir = mkdtempSync(join(tmpdir(), 'gate-stack-'));
   private readonly processes: ChildProcess[] = [];
 
-  async gunicorn(options: { bind: string; env?: Record<string, string>; timeoutSec?: number }): Promise<void> {
+  async gunicorn(options: {
+    bind: string;
+    env?: Record<string, string>;
+    timeoutSec?: number;
+    workers?: number;
+  }): Promise<void> {
     const child = this.spawn(
       PYTHON,
       [
@@ -26,7 +31,7 @@ export class Stack {
         '--bind',
         options.bind,
         '--workers',
-        '1',
+        String(options.workers ?? 1),
         '--timeout',
         String(options.timeoutSec ?? 30),
         '--graceful-timeout',
@@ -111,6 +116,60 @@ backend app
     );
     const child = this.spawn('haproxy', ['-f', conf, '-db']);
     await this.waitFor(`127.0.0.1:${options.port}`, child, 'haproxy');
+  }
+
+  /** Any WSGI/ASGI app of test/integration under gunicorn (WSGI) or uvicorn (ASGI). */
+  async python(options: { kind: 'flask' | 'starlette'; port: number }): Promise<void> {
+    const dir = new URL(`./${options.kind}_app/`, import.meta.url).pathname;
+    const args =
+      options.kind === 'flask'
+        ? [
+            '-m',
+            'gunicorn',
+            '--bind',
+            `127.0.0.1:${options.port}`,
+            '--workers',
+            '1',
+            '--chdir',
+            dir,
+            '--log-level',
+            'critical',
+            'app:app',
+          ]
+        : [
+            '-m',
+            'uvicorn',
+            '--host',
+            '127.0.0.1',
+            '--port',
+            String(options.port),
+            '--app-dir',
+            dir,
+            '--log-level',
+            'critical',
+            'app:app',
+          ];
+    const child = this.spawn(PYTHON, args);
+    await this.waitFor(`127.0.0.1:${options.port}`, child, options.kind);
+  }
+
+  /** Caddy with a site that proxies `/app/*` (or everything) to `upstream`. */
+  async caddy(options: { port: number; upstream: string; only?: string }): Promise<void> {
+    const conf = join(this.dir, `Caddyfile-${options.port}`);
+    const proxy = options.only
+      ? `handle ${options.only} {\n    reverse_proxy ${options.upstream}\n  }`
+      : `reverse_proxy ${options.upstream}`;
+    writeFileSync(
+      conf,
+      `{\n  admin off\n  auto_https off\n}\nhttp://127.0.0.1:${options.port} {\n  bind 127.0.0.1\n  ${proxy}\n}\n`,
+    );
+    const env = {
+      XDG_DATA_HOME: join(this.dir, 'caddy-data'),
+      XDG_CONFIG_HOME: join(this.dir, 'caddy-config'),
+      HOME: this.dir,
+    };
+    const child = this.spawn('caddy', ['run', '--config', conf, '--adapter', 'caddyfile'], env);
+    await this.waitFor(`127.0.0.1:${options.port}`, child, 'caddy');
   }
 
   /** Server output, for a failing test's message. */

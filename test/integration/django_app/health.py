@@ -1,17 +1,28 @@
 import os
+import time
 
 from django.http import HttpResponse
 
+STARTED = time.monotonic()
+
 
 class HealthCheckMiddleware:
-    """Answers /health/ before anything reads the Host, so probes with any Host pass."""
+    """Answers /health/ before anything reads the Host, so probes with any Host pass.
+
+    WARMUP (seconds): the whole app answers 503 until then, as apps do while they load.
+    VERSION_IN_BODY=0: the release is named only in the X-Release header.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if time.monotonic() - STARTED < float(os.environ.get("WARMUP", "0")):
+            return HttpResponse("warming up", status=503, content_type="text/plain")
         if request.path in ("/health", "/health/"):
-            response = HttpResponse("ok " + os.environ.get("RELEASE", "dev"), content_type="text/plain")
-            response["X-Release"] = os.environ.get("RELEASE", "dev")
+            release = os.environ.get("RELEASE", "dev")
+            body = "ok" if os.environ.get("VERSION_IN_BODY") == "0" else "ok " + release
+            response = HttpResponse(body, content_type="text/plain")
+            response["X-Release"] = release
             return response
         return self.get_response(request)
