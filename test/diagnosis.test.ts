@@ -231,6 +231,21 @@ describe('health against routes', () => {
     expect(other[0]!.evidence.join('\n')).toContain('gets a different 404 (from nginx)');
   });
 
+  it('an https route redirected to plain http is the proxy-scheme trouble behind redirect loops', () => {
+    const url = 'https://shop.example.com/products';
+    const downgrade: Observation = {
+      ...observe('django-health-bypass', { path: '/products' }),
+      url,
+      finalUrl: url,
+      status: 301,
+      body: '',
+      headers: { location: 'http://shop.example.com/products/' },
+    };
+    const c = classifyFailure(downgrade, judge(route('/products'), downgrade), '/products', { healthAnswered: true });
+    expect(c).toMatchObject({ cause: 'redirect-loop', confidence: 'medium' });
+    expect(c.meaning).toContain('X-Forwarded-Proto');
+  });
+
   it('a healthy deploy has nothing to say', () => {
     const routes = ['/', '/products/'].map((p) => result(p, observe('django-health-bypass', { path: p })));
     expect(run(ready(healthOk), routes)).toEqual([]);

@@ -173,6 +173,15 @@ function classifyByStatus(observation: Observation, make: Make): Classification 
   const server = observation.headers['server'] ? [`header server: ${observation.headers['server']}`] : [];
   if (status >= 300 && status < 400) {
     const location = observation.headers['location'] ?? '';
+    if (isDowngrade(observation, location)) {
+      return make(
+        'redirect-loop',
+        'app',
+        'medium',
+        'an https request is redirected to plain http: the app believes requests arrive over http (a TLS-terminating proxy without X-Forwarded-Proto), which ends in a loop or a downgrade in browsers',
+        [`header location: ${location}`],
+      );
+    }
     if (LOGIN_PATH.test(location) || isOtherHost(observation, location)) {
       return make('auth-required', 'edge', 'medium', 'the route redirects to a sign-in page or another host', [
         `header location: ${location}`,
@@ -211,6 +220,17 @@ function staticCause(cause: CauseId, path: string, observation: Observation): Ca
     return 'static-assets-missing';
   }
   return cause;
+}
+
+/** https → http on the same host: not followed (never a downgrade), and a sign of proxy-scheme trouble. */
+function isDowngrade(observation: Observation, location: string): boolean {
+  try {
+    const from = new URL(observation.finalUrl);
+    const to = new URL(location, from);
+    return from.protocol === 'https:' && to.protocol === 'http:' && from.hostname === to.hostname;
+  } catch {
+    return false;
+  }
 }
 
 function isOtherHost(observation: Observation, location: string): boolean {

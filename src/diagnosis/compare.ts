@@ -45,7 +45,7 @@ export interface DiagnosisInput {
 const CONFIDENCE_RANK: Record<Confidence, number> = { high: 0, medium: 1, low: 2 };
 
 export function diagnose(input: DiagnosisInput): Diagnosis[] {
-  const { readiness, baseUrl } = input;
+  const { readiness } = input;
   const failed = input.routes.filter((r) => !r.passed);
   const healthAnswered = readiness.lastHealthy !== undefined;
   const notes = healthNotes(readiness);

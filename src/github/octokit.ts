@@ -22,8 +22,15 @@ export interface OctokitOptions {
 
 export function createOctokit(options: OctokitOptions): Octokit {
   const { log } = options;
-  const fits = (retryAfterSeconds: number, retryCount: number) =>
-    retryCount < 1 && retryAfterSeconds * 1000 < options.timeLeft();
+  /** Both kinds of rate limit: wait once, and only when the wait fits what is left of the budget. */
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      const retrying = retryCount < 1 && retryAfter * 1000 < options.timeLeft();
+      const what = retrying ? `retrying after ${retryAfter}s` : 'giving up (does not fit the time budget)';
+      log.warning(`GitHub API ${kind} on ${request.method} ${request.url}; ${what}`);
+      return retrying;
+    };
   return getOctokit(
     options.token,
     {
@@ -31,30 +38,7 @@ export function createOctokit(options: OctokitOptions): Octokit {
       request: { signal: options.signal },
       // Short waits between 5xx retries (0.2 s, 0.8 s, 1.8 s): the reporting budget is one minute.
       retry: { retries: 3, retryAfterBaseValue: 200 },
-      throttle: {
-        onRateLimit: (
-          retryAfter: number,
-          request: { method: string; url: string },
-          _octokit: unknown,
-          retryCount: number,
-        ) => {
-          log.warning(
-            `GitHub API rate limit on ${request.method} ${request.url}; ${fits(retryAfter, retryCount) ? `retrying after ${retryAfter}s` : 'giving up (does not fit the time budget)'}`,
-          );
-          return fits(retryAfter, retryCount);
-        },
-        onSecondaryRateLimit: (
-          retryAfter: number,
-          request: { method: string; url: string },
-          _octokit: unknown,
-          retryCount: number,
-        ) => {
-          log.warning(
-            `GitHub API secondary rate limit on ${request.method} ${request.url}; ${fits(retryAfter, retryCount) ? `retrying after ${retryAfter}s` : 'giving up (does not fit the time budget)'}`,
-          );
-          return fits(retryAfter, retryCount);
-        },
-      },
+      throttle: { onRateLimit: onLimit('rate limit'), onSecondaryRateLimit: onLimit('secondary rate limit') },
     },
     retry,
     throttling,

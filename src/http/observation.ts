@@ -64,7 +64,3 @@ export interface Observation {
   remoteAddress?: string;
   error?: TransportError;
 }
-
-export function isAnswered(observation: Observation): observation is Observation & { status: number } {
-  return observation.status !== undefined && observation.error === undefined;
-}
