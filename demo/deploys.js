@@ -40,7 +40,7 @@ export const DEPLOYS = [
   {
     name: 'django-allowed-hosts',
     story: 'health answered by a middleware before the Host check; shop.example.com missing from ALLOWED_HOSTS',
-    expect: { verdict: 'fail', cause: 'host-rejected' },
+    expect: { verdict: 'fail', cause: 'host-rejected', where: 'shop/settings.py' },
     host: 'shop.example.com',
     args: ['--route', '/', '--route', '/products/'],
     allowedHosts: ['127.0.0.1', 'app.internal'],
@@ -54,7 +54,7 @@ export const DEPLOYS = [
   {
     name: 'sevalla-edge-503',
     story: 'the platform edge answers 503 X-Sevalla-Status: application-crashed while /health/ is 200',
-    expect: { verdict: 'fail', cause: 'no-healthy-backend' },
+    expect: { verdict: 'fail', cause: 'no-healthy-backend', where: 'shop/settings.py' },
     args: ['--route', '/', '--route', '/products/'],
     handle(req, res) {
       if (req.url === '/health/') return health(res);
@@ -64,7 +64,7 @@ export const DEPLOYS = [
   {
     name: 'nginx-502-socket',
     story: 'nginx proxy_pass points at 127.0.0.1:8000 while gunicorn listens on a unix socket',
-    expect: { verdict: 'fail', cause: 'upstream-unreachable' },
+    expect: { verdict: 'fail', cause: 'upstream-unreachable', where: 'deploy/nginx.conf' },
     args: ['--route', '/', '--timeout', '3s'],
     handle(_req, res) {
       replay(res, 'nginx-502-refused');
@@ -73,7 +73,7 @@ export const DEPLOYS = [
   {
     name: 'worker-killed',
     story: 'one slow view; gunicorn kills the worker and nginx answers 502 after the wait',
-    expect: { verdict: 'fail', cause: 'upstream-timeout' },
+    expect: { verdict: 'fail', cause: 'upstream-timeout', where: 'Procfile' },
     args: ['--route', '/', '--route', '/reports/', '--retries', '0'],
     handle(req, res) {
       if (req.url === '/health/') return health(res);

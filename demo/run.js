@@ -9,9 +9,12 @@ const CLI = fileURLToPath(new URL('../lib/cli/index.js', import.meta.url));
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code, text) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
 
+// The CLI runs inside a small example project, so it can point at the line to change there.
+const PROJECT = fileURLToPath(new URL('./project/', import.meta.url));
+
 function gate(args) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: PROJECT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.on('close', (code) => resolve({ code, stdout }));
@@ -35,7 +38,11 @@ const results = await Promise.all(
     } catch {
       report = { verdict: 'error', summary: `the CLI printed no report (exit ${code})` };
     }
-    const ok = report.verdict === deploy.expect.verdict && (report.cause ?? undefined) === deploy.expect.cause;
+    const where = report.diagnoses?.[0]?.where?.file;
+    const ok =
+      report.verdict === deploy.expect.verdict &&
+      (report.cause ?? undefined) === deploy.expect.cause &&
+      where === deploy.expect.where;
     return { deploy, report, ok, terminal: text.stdout };
   }),
 );
@@ -43,10 +50,12 @@ for (const { server } of running) server.close();
 
 for (const { deploy, report, ok } of results) {
   const conclusion = `${report.verdict}${report.cause ? ` · ${report.cause}` : ''}`;
+  const where = report.diagnoses?.[0]?.where;
   console.log(
     `${ok ? paint(32, '✓') : paint(31, '✗')} ${deploy.name.padEnd(21)} ${conclusion.padEnd(32)} ${paint(2, deploy.story)}`,
   );
   console.log(`  ${' '.repeat(21)} ${report.summary}`);
+  if (where) console.log(`  ${' '.repeat(21)} where: ${where.file}:${where.line}  ${where.text}`);
   if (!ok)
     console.log(
       paint(31, `  expected ${deploy.expect.verdict}${deploy.expect.cause ? ` · ${deploy.expect.cause}` : ''}`),
