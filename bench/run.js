@@ -3,6 +3,7 @@
 //   node bench/run.js --quick    a short version (CI), 3 runs, D = 2 s only
 //   --check FILE                 fail when a figure regressed far past the baseline in FILE
 //   --write FILE                 save the figures as a baseline
+//   --runs N                     runs per figure;  --only lag,routes   only these figures
 // Each figure prints one JSON line (median, min, max over its runs); a table follows.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,10 @@ const ACTION = join(ROOT, 'dist/index.js');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
-const RUNS = quick ? 3 : 5;
+const RUNS = Number(option('--runs') ?? (quick ? 3 : 5));
+/** `--only lag,routes`: run only the figures whose names contain one of these words. */
+const only = option('--only')?.split(',');
+const wanted = (name) => !only || only.some((word) => name.includes(word));
 const figures = [];
 
 const stats = (xs) => {
@@ -106,9 +110,10 @@ function measure(command, argv, env = { PATH: process.env.PATH }) {
 
 async function readinessLag() {
   for (const seconds of quick ? [2] : [2, 8, 30]) {
-    // The runs of one D go in parallel: each process mostly sleeps between polls.
+    // The runs of one D go in parallel (each process mostly sleeps between polls), so the full benchmark
+    // takes 15 of them: with 5 the median of this skewed figure moved by ±0.2 s between runs.
     const results = await Promise.all(
-      Array.from({ length: RUNS }, async () => {
+      Array.from({ length: quick || option('--runs') ? RUNS : 15 }, async () => {
         const d = await deploy({ readyAfterMs: seconds * 1000 });
         const run = await runAction(d.url);
         d.server.close();
@@ -288,14 +293,20 @@ async function bundle() {
   report('bundle: process start + load (no inputs)', 'ms', load);
 }
 
-await readinessLag();
-await requestsOverFiveMinutes();
-await fixedIntervalComparison();
-await routes();
-await routeStage();
-await coldRun();
-if (!quick) await bigBody();
-await bundle();
+const steps = {
+  lag: readinessLag,
+  requests: requestsOverFiveMinutes,
+  fixed: fixedIntervalComparison,
+  routes,
+  stage: routeStage,
+  cold: coldRun,
+  memory: bigBody,
+  bundle,
+};
+for (const [name, step] of Object.entries(steps)) {
+  if (quick && name === 'memory') continue;
+  if (wanted(name)) await step();
+}
 
 console.log(
   `\nmachine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
