@@ -73,8 +73,18 @@ async function probe(agent: Agent, options: HttpClientOptions, req: ProbeRequest
   const { clock } = options;
   const startMs = clock.now();
   const limitMs = Math.max(1, Math.ceil(Math.min(options.requestTimeoutMs, req.timeoutMs ?? Number.POSITIVE_INFINITY)));
-  const deadline = AbortSignal.timeout(limitMs);
-  const signal = req.signal ? AbortSignal.any([deadline, req.signal]) : deadline;
+  // One controller per request, with a plain timer: AbortSignal.any() here would leave a registration on the
+  // long-lived run/stage signal for every request until the stage ends (measurable with 1,000 routes).
+  const controller = new AbortController();
+  const signal = controller.signal;
+  let deadlineHit = false;
+  const timer = setTimeout(() => {
+    deadlineHit = true;
+    controller.abort();
+  }, limitMs);
+  const onCancel = () => controller.abort();
+  if (req.signal?.aborted) controller.abort();
+  else req.signal?.addEventListener('abort', onCancel, { once: true });
   const redirects: RedirectHop[] = [];
   const visited = new Set<string>([req.url.href]);
   let method = req.method;
@@ -168,11 +178,14 @@ async function probe(agent: Agent, options: HttpClientOptions, req: ProbeRequest
       ...base(),
       error: classifyError(error, {
         phase,
-        deadlineHit: deadline.aborted,
+        deadlineHit,
         cancelled: !!req.signal?.aborted,
         requestTimeoutMs: limitMs,
       }),
     };
+  } finally {
+    clearTimeout(timer);
+    req.signal?.removeEventListener('abort', onCancel);
   }
 }
 
