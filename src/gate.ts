@@ -157,8 +157,7 @@ async function probeNotFound(
 }
 
 export function healthUrlOf(base: URL, healthPath: string): URL {
-  if (/^https?:\/\//i.test(healthPath)) return new URL(healthPath);
-  return new URL(base.origin + base.pathname.replace(/\/+$/, '') + healthPath);
+  return /^https?:\/\//i.test(healthPath) ? new URL(healthPath) : resolveRoute(base, healthPath);
 }
 
 function verdictOf(

@@ -11,6 +11,7 @@ import { runToReport } from './run.js';
 import { withPointers } from './repo/attach.js';
 import { secretForms } from './report/redact.js';
 import { runGate } from './gate.js';
+import type { GitHubEvent } from './github/event.js';
 import type { Logger } from './log.js';
 import { renderAnnotations } from './report/annotations.js';
 import { forLog } from './report/escape.js';
@@ -27,6 +28,15 @@ const logger: Logger = {
   warning: (m) => core.warning(forLog(m)),
   debug: (m) => core.debug(forLog(m)),
 };
+
+/** The GitHub client and the event payload, loaded once and only by runs that use them. */
+let gitHub: Promise<{ github: typeof import('./github/steps.js'); event: GitHubEvent }> | undefined;
+function loadGitHub() {
+  return (gitHub ??= import('./github/steps.js').then((github) => ({
+    github,
+    event: github.eventFromEnv(process.env),
+  })));
+}
 
 export async function run(): Promise<void> {
   const startedAt = new Date();
@@ -51,9 +61,7 @@ export async function run(): Promise<void> {
         defaultReportPath,
       }));
       if (!gateConfig.waitForDeployment) return runGate(gateConfig, { clock, log: logger, signal, startedAt });
-      // The GitHub client is loaded only by runs that use it.
-      const github = await import('./github/steps.js');
-      const event = github.eventFromEnv(process.env);
+      const { github, event } = await loadGitHub();
       const target = await github.waitForTarget({
         config: gateConfig,
         event,
@@ -71,11 +79,11 @@ export async function run(): Promise<void> {
   // The verdict is written before any GitHub API call, and nothing the API does changes it.
   await publish(report, config?.reportPath ?? defaultReportPath);
   if (config?.comment) {
-    const github = await import('./github/steps.js');
+    const { github, event } = await loadGitHub();
     const outcome = await github.commentOnPullRequest({
       report,
       config,
-      event: github.eventFromEnv(process.env),
+      event,
       token,
       log: logger,
     });

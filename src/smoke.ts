@@ -4,7 +4,7 @@ import type { Clock } from './clock.js';
 import { expectsRedirect, statusAccepted } from './config/route-line.js';
 import type { RouteSpec } from './config/types.js';
 import type { HttpClient } from './http/client.js';
-import type { FailureKind, Observation } from './http/observation.js';
+import { emptyObservation, type FailureKind, type Observation } from './http/observation.js';
 import type { Logger } from './log.js';
 import { PATTERN_TIME_LIMIT_MS, testPattern } from './body-pattern.js';
 import { softFailure } from './diagnosis/classify.js';
@@ -107,7 +107,6 @@ async function checkRoute(route: RouteSpec, options: SmokeOptions): Promise<Rout
 }
 
 function notChecked(route: RouteSpec, url: URL, options: SmokeOptions): RouteResult {
-  const now = Math.round(options.clock.now());
   return {
     route,
     url: url.href,
@@ -117,15 +116,7 @@ function notChecked(route: RouteSpec, url: URL, options: SmokeOptions): RouteRes
     earlier: [],
     problem: { kind: 'transport' },
     observation: {
-      method: route.method,
-      url: url.href,
-      finalUrl: url.href,
-      headers: {},
-      body: '',
-      bodyBytes: 0,
-      bodyTruncated: false,
-      redirects: [],
-      timings: { startMs: now, totalMs: 0, reusedConnection: false },
+      ...emptyObservation(route.method, url.href, options.clock.now()),
       error: {
         kind: 'cancelled',
         phase: 'connect',
@@ -138,9 +129,7 @@ function notChecked(route: RouteSpec, url: URL, options: SmokeOptions): RouteRes
 
 /** A route path joined to the base URL, keeping the base's own path prefix (`https://x/app` + `/a`). */
 export function resolveRoute(base: URL, path: string): URL {
-  const prefix = base.pathname.replace(/\/+$/, '');
-  const url = new URL(base.origin + prefix + path);
-  return url;
+  return new URL(base.origin + base.pathname.replace(/\/+$/, '') + path);
 }
 
 /** judge(), with a `matches` pattern run in a time-limited worker (a pattern may be slow on this body). */

@@ -241,7 +241,7 @@ function isOtherHost(observation: Observation, location: string): boolean {
   }
 }
 
-function pathOf(url: string): string {
+export function pathOf(url: string): string {
   const parsed = new URL(url);
   return parsed.pathname + parsed.search;
 }

@@ -4,7 +4,7 @@ import type { ReadinessResult } from '../readiness.js';
 import type { RouteResult } from '../smoke.js';
 import { CAUSE_INFO, CAUSE_PRIORITY, fillFix, type CauseId, type Layer } from './causes.js';
 import { headerDivergence } from './attribution.js';
-import { classifyFailure, firstLine, matchFingerprint, type Classification } from './classify.js';
+import { classifyFailure, firstLine, matchFingerprint, pathOf, type Classification } from './classify.js';
 import type { Confidence } from './fingerprints.js';
 
 /**
@@ -235,11 +235,6 @@ function versionHeaders(observation: Observation): string[] {
   return Object.entries(observation.headers)
     .filter(([name]) => /version|revision|commit|build|release|sha/i.test(name))
     .map(([name, value]) => `header ${name}: ${value}`);
-}
-
-function pathOf(url: string): string {
-  const parsed = new URL(url);
-  return parsed.pathname + parsed.search;
 }
 
 function plural(n: number, word: string): string {

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import { decodeText, readCappedBody } from './body.js';
 import { timedConnector, timingsOf, traced, type RequestTrace, type ResolveOverrides } from './connections.js';
 import { classifyError } from './errors.js';
-import type { Observation, Phase, RedirectHop, Timings } from './observation.js';
+import { emptyObservation, type Observation, type Phase, type RedirectHop, type Timings } from './observation.js';
 
 /** Every request of a run goes through here and comes back as an Observation; it never throws. */
 
@@ -92,13 +92,8 @@ async function probe(agent: Agent, options: HttpClientOptions, req: ProbeRequest
   let phase: Phase = 'dns';
   const trace: RequestTrace = {};
   const base = (): Observation => ({
-    method: req.method,
-    url: req.url.href,
+    ...emptyObservation(req.method, req.url.href, startMs),
     finalUrl: current.href,
-    headers: {},
-    body: '',
-    bodyBytes: 0,
-    bodyTruncated: false,
     redirects,
     timings: timingsFor(trace, current.protocol === 'https:', startMs, undefined, clock.now()),
     remoteAddress: trace.socket?.remoteAddress,

@@ -64,3 +64,18 @@ export interface Observation {
   remoteAddress?: string;
   error?: TransportError;
 }
+
+/** An observation with no answer yet: the start every request (or skipped request) builds on. */
+export function emptyObservation(method: string, url: string, startMs: number): Observation {
+  return {
+    method,
+    url,
+    finalUrl: url,
+    headers: {},
+    body: '',
+    bodyBytes: 0,
+    bodyTruncated: false,
+    redirects: [],
+    timings: { startMs: Math.round(startMs), totalMs: 0, reusedConnection: false },
+  };
+}

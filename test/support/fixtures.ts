@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Observation } from '../../src/http/observation.js';
+import { emptyObservation, type Observation } from '../../src/http/observation.js';
 
 /** Observations built from recorded responses in test/fixtures (captured or reconstructed, source inside). */
 
@@ -48,16 +48,8 @@ export function observe(
 }
 
 export function failedRequest(kind: NonNullable<Observation['error']>['kind'], code: string, path = '/'): Observation {
-  const url = `http://shop.example.com${path}`;
   return {
-    method: 'GET',
-    url,
-    finalUrl: url,
-    headers: {},
-    body: '',
-    bodyBytes: 0,
-    bodyTruncated: false,
-    redirects: [],
+    ...emptyObservation('GET', `http://shop.example.com${path}`, 0),
     timings: { startMs: 0, totalMs: 3, reusedConnection: false },
     error: { kind, phase: kind === 'dns' ? 'dns' : 'connect', code, message: code },
   };
