@@ -6,6 +6,7 @@ import { createHttpClient, type HttpClient, type HttpClientOptions } from './htt
 import type { ResolveOverrides } from './http/connections.js';
 import type { Logger } from './log.js';
 import { waitUntilReady, type ReadinessResult } from './readiness.js';
+import { headline } from './report/headline.js';
 import { VERSION, type DeploymentInfo, type Report } from './report/report.js';
 import { KEPT_BODY_CHARS, resolveRoute, runRoutes, smokeBudgetMs, type RouteResult } from './smoke.js';
 import type { Observation } from './http/observation.js';
@@ -180,10 +181,6 @@ function summarize(
   diagnoses: Diagnosis[],
 ): string {
   if (readiness.ended === 'cancelled') return 'The run was cancelled before the deploy was ready.';
-  if (verdict === 'pass') {
-    const flaky = routes.filter((r) => r.flaky).length;
-    const ready = ((readiness.readyAtMs ?? 0) / 1000).toFixed(1);
-    return `Ready after ${ready}s; ${routes.length} route${routes.length === 1 ? '' : 's'} OK${flaky ? ` (${flaky} flaky)` : ''}.`;
-  }
-  return diagnoses[0]?.headline.replaceAll('`', '') ?? 'The deploy did not pass.';
+  if (verdict !== 'pass' && diagnoses.length === 0 && routes.every((r) => r.passed)) return 'The deploy did not pass.';
+  return headline({ readiness, routes, diagnoses });
 }

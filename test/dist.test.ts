@@ -37,9 +37,9 @@ describe('dist/index.js as the runner runs it', () => {
     const run = await runAction({ url: server.url, 'health-path': '/health/', routes: '/\n/products/' });
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toMatchObject({ verdict: 'fail', cause: 'host-rejected' });
-    expect(run.outputs['summary']).toContain('Health is fine, but 2 routes of 2 fail');
+    expect(run.outputs['summary']).toContain('Health is fine, but all 2 routes fail');
     expect(run.stdout).toMatch(/^::error title=post-deploy-gate%3A host-rejected/m);
-    expect(run.summary).toContain('ALLOWED&#95;HOSTS');
+    expect(run.summary).toContain('`ALLOWED_HOSTS`');
   });
 
   it('attaches the error annotation to the settings line that needs the change', async () => {
@@ -52,7 +52,7 @@ describe('dist/index.js as the runner runs it', () => {
     expect(run.stdout).toMatch(
       /^::error title=post-deploy-gate%3A host-rejected[^:]*,file=shop\/settings.py,line=2::/m,
     );
-    expect(run.summary).toContain('**Where:** <code>shop/settings.py:2</code>');
+    expect(run.summary).toContain('**Where:** `shop/settings.py:2`');
   });
 
   it('says "no candidate found" rather than guess a file', async () => {
@@ -69,7 +69,7 @@ describe('dist/index.js as the runner runs it', () => {
     expect(run.stdout).toContain('::error title=post-deploy-gate%3A invalid url::');
     expect(run.stdout).toContain('::error title=post-deploy-gate%3A invalid timeout::');
     expect(run.stdout).toContain('::error title=post-deploy-gate%3A invalid routes::');
-    expect(run.summary).toContain('Configuration problems');
+    expect(run.summary).toContain('- `url`: ');
     expect(server.requests).toHaveLength(0);
     expect(run.wallMs).toBeLessThan(5_000);
   });

@@ -74,7 +74,7 @@ describe('waiting for the deployment', () => {
     expect(api.requests.some((r) => r.path.includes(MERGE))).toBe(false);
     // Polls after the first are conditional.
     expect(api.requests.filter((r) => r.headers['if-none-match']).length).toBeGreaterThan(0);
-    expect(run.summary).toContain('GitHub deployment <code>Preview – shop</code> #2');
+    expect(run.summary).toContain('GitHub deployment `Preview – shop #2`');
     // The token never goes to the deployment.
     expect(deploy.requests.every((r) => r.headers.authorization === undefined)).toBe(true);
   });
@@ -159,7 +159,7 @@ describe('the sticky PR comment', () => {
     await runAction({ ...token, url: deploy.url }, { ...env, GITHUB_RUN_ID: '779' });
     expect(api.comments[7]).toHaveLength(1);
     const body = api.comments[7]![0]!.body;
-    expect(body).toContain('pass — fixed (was <code>host-rejected</code>)');
+    expect(body).toContain('pass · fixed (was `host-rejected`)');
     expect(body).toContain('Earlier runs (2)');
     expect(body).toContain('/actions/runs/779');
     // Evidence lines, never response bodies.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderAnnotations } from '../src/report/annotations.js';
-import { code, fenced, inline } from '../src/report/escape.js';
+import { codeSpan, fenced, prose } from '../src/report/markdown.js';
 import { renderJson } from '../src/report/json.js';
 import { redactReport } from '../src/report/redact.js';
 import { configErrorReport } from '../src/report/special.js';
@@ -104,10 +104,14 @@ describe('untrusted content', () => {
     expect(terminal).not.toContain('\u202e');
   });
 
-  it('escapes every Markdown-significant character inline', () => {
-    const escaped = inline('*b* _i_ [l](u) `c` <t> & | #1 @me');
-    expect(escaped.replace(/&#\d+;/g, '')).not.toMatch(/[*_[\]`<>|#&]|@me/);
-    expect(code('a`b')).toBe('<code>a&#96;b</code>');
+  it('escapes only what GFM would act on, with backslashes, never entities', () => {
+    expect(prose('*b* _i_ [l](u) `c` <t> &amp; #1 @me')).toBe(
+      '\\*b\\* \\_i\\_ \\[l](u) \\`c\\` \\<t> \\&amp; #\u200b1 @\u200bme',
+    );
+    // Words people read stay as they are: an intraword underscore, apostrophes, quotes, a lone < or &.
+    expect(prose(`ALLOWED_HOSTS isn't "a" < b & c`)).toBe(`ALLOWED_HOSTS isn't "a" < b & c`);
+    expect(codeSpan('a`b')).toBe('``a`b``');
+    expect(codeSpan('`x')).toBe('`` `x ``');
     expect(fenced('x ```` y')).toMatch(/^`````\n/);
   });
 

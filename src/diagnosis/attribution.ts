@@ -1,4 +1,6 @@
 import type { Observation } from '../http/observation.js';
+import type { CauseId, Layer } from './causes.js';
+import type { Fingerprint } from './fingerprints.js';
 
 /**
  * Which layer answered, read from the answer itself: platform and proxy headers, app headers, and when a
@@ -63,16 +65,40 @@ const TIMEOUT_DEFAULTS: ReadonlyArray<readonly [number, string]> = [
   [120, "Cloudflare's proxy read timeout (100–120 s)"],
 ];
 
-/** What the time of a failing answer says about which layer decided. */
-export function timingNote(observation: Observation): string | undefined {
+/** What the diagnosis already decided, so the timing note never argues with it. */
+export interface Decided {
+  cause: CauseId;
+  layer: Layer;
+  /** The signature matched, if any. */
+  fingerprint?: Pick<Fingerprint, 'fasterThanMs' | 'slowerThanMs'>;
+}
+
+const FRONT_LAYERS: ReadonlySet<Layer> = new Set(['proxy', 'edge', 'platform']);
+
+/**
+ * What the time of a failing answer says about which layer decided, only where that adds something:
+ * not when the signature itself rests on the timing, not "a routing decision" for the app's own error
+ * page, and a known proxy timeout only when no app page explains the answer.
+ */
+export function timingNote(observation: Observation, decided: Decided): string | undefined {
   const status = observation.status;
   if (status === undefined || status < 500) return undefined;
+  const { fingerprint } = decided;
+  if (fingerprint?.fasterThanMs !== undefined || fingerprint?.slowerThanMs !== undefined) return undefined;
+  const front = FRONT_LAYERS.has(decided.layer);
+  const appPage = decided.layer === 'app' && fingerprint !== undefined;
   const ms = observation.timings.firstByteMs ?? observation.timings.totalMs;
-  if (ms < 100) return `answered ${status} in ${ms} ms: a routing decision (nothing tried to serve it), not a timeout`;
+  if (ms < 100) {
+    return front && decided.cause !== 'upstream-timeout'
+      ? `answered ${status} in ${ms} ms: a routing decision (nothing tried to serve it), not a timeout`
+      : undefined;
+  }
+  if (appPage) return undefined;
   const seconds = ms / 1000;
   const match = TIMEOUT_DEFAULTS.find(([limit]) => Math.abs(seconds - limit) <= Math.max(0.5, limit * 0.03));
   if (match) return `answered ${status} after ${seconds.toFixed(1)} s, which matches ${match[1]}`;
-  if (seconds >= 1) return `answered ${status} after ${seconds.toFixed(1)} s: something waited before giving up`;
+  if (seconds >= 1 && (front || decided.cause === 'upstream-timeout'))
+    return `answered ${status} after ${seconds.toFixed(1)} s: something waited before giving up`;
   return undefined;
 }
 

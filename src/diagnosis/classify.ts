@@ -70,21 +70,25 @@ export function classifyFailure(
     ? [`redirects: ${observation.redirects.map((h) => `${h.status} → ${h.location}`).join(', ')}`]
     : [];
   const who = answeredBy(observation);
-  const timing = timingNote(observation);
   const make = (
     cause: CauseId,
     layer: Layer,
     confidence: Confidence,
     meaning: string,
     extra: string[] = [],
-  ): Classification => ({
-    cause: staticCause(cause, path, observation),
-    layer,
-    confidence,
-    meaning,
-    evidence: [request, ...redirects, ...extra, ...(who ? [`answered by: ${who}`] : []), ...(timing ? [timing] : [])],
-    sample: observation,
-  });
+    fingerprint?: Fingerprint,
+  ): Classification => {
+    const decided = staticCause(cause, path, observation);
+    const timing = timingNote(observation, { cause: decided, layer, fingerprint });
+    return {
+      cause: decided,
+      layer,
+      confidence,
+      meaning,
+      evidence: [request, ...redirects, ...extra, ...(who ? [`answered by: ${who}`] : []), ...(timing ? [timing] : [])],
+      sample: observation,
+    };
+  };
 
   if (problem?.kind === 'body') {
     return make(
@@ -157,7 +161,7 @@ export function classifyFailure(
   if (match) {
     const { row } = match;
     return {
-      ...make(row.cause, row.layer, row.confidence, row.meaning, match.evidence),
+      ...make(row.cause, row.layer, row.confidence, row.meaning, match.evidence, row),
       who: row.who,
       fingerprint: row,
     };

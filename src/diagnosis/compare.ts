@@ -19,6 +19,8 @@ export interface Diagnosis {
   confidence: Confidence;
   /** One sentence: what failed, seen from the user's side. */
   headline: string;
+  /** The headline's reason alone, without its count of routes (for a headline that counts them all). */
+  meaning?: string;
   evidence: string[];
   fix: string;
   /** Route labels it covers; "health" when the health endpoint is one of them. */
@@ -129,6 +131,7 @@ function toDiagnosis(c: Classification, routes: string[], input: DiagnosisInput,
     who: c.who,
     confidence: c.confidence,
     headline: fillFix(`${lead}: ${c.meaning}.`, baseUrl),
+    meaning: fillFix(c.meaning, baseUrl),
     evidence: [
       ...(healthLine ? [healthLine] : []),
       ...c.evidence,

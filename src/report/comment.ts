@@ -1,10 +1,10 @@
-import { CAUSE_INFO } from '../diagnosis/causes.js';
-import { code, inline, ownMarkdown } from './escape.js';
+import { cell, codeSpan, markdownLink, prose } from './markdown.js';
 import type { Report } from './report.js';
-import { deploymentLine, diagnosisSection, ICON, limit, markdownLink, routeTable, whereLine } from './summary.js';
+import { evidenceSection, firstScreen, limit, routeTable } from './summary.js';
 
 /**
- * The sticky PR comment: verdict, cause, fix, route table and evidence lines, with a link to the run.
+ * The sticky PR comment: the summary's first screen, the route table and the evidence (folded), with a link
+ * to the run.
  * No response bodies (those stay in the job summary). A hidden marker finds it again; another keeps the
  * earlier runs, so a pass after a failure says "fixed" instead of silently replacing the history.
  */
@@ -44,33 +44,23 @@ export function renderComment(report: Report, context: CommentContext): string {
   };
   const earlier = previous ? [previous.current, ...previous.earlier].slice(0, MAX_HISTORY) : [];
   const fixed = report.verdict === 'pass' && earlier[0] && earlier[0].verdict !== 'pass';
-  const scope = context.key === 'default' ? '' : ` (${inline(context.key)})`;
-  const title = fixed
-    ? `### ✅ post-deploy-gate${scope}: pass — fixed (was ${code(earlier[0]!.cause ?? earlier[0]!.verdict)})`
-    : `### ${ICON[report.verdict]} post-deploy-gate${scope}: ${report.verdict}${report.cause ? ` — ${code(report.cause)}` : ''}`;
+  const scope = context.key === 'default' ? '' : ` (${prose(context.key)})`;
+  const top = firstScreen(report, '###', scope);
+  if (fixed)
+    top[0] = `### ✅ post-deploy-gate${scope}: pass · fixed (was ${codeSpan(earlier[0]!.cause ?? earlier[0]!.verdict)})`;
 
-  const parts = [commentMarker(context.key), title, `**${ownMarkdown(report.summary)}**`];
-  const primary = report.diagnoses[0];
-  if (primary) parts.push(`**Fix:** ${ownMarkdown(primary.fix)}`);
-  const whereText = primary ? whereLine(primary) : undefined;
-  if (whereText) parts.push(whereText);
-  if (report.configIssues?.length)
-    parts.push(report.configIssues.map((i) => `- ${code(i.input)}: ${ownMarkdown(i.message)}`).join('\n'));
-  if (report.deployment) parts.push(deploymentLine(report.deployment));
+  const parts = [commentMarker(context.key), ...top];
   if (report.routes.length || report.readiness) parts.push(routeTable(report));
-  if (primary) {
-    const sections = report.diagnoses.map((d, i) =>
-      diagnosisSection(i === 0 ? 'Evidence' : `Also: ${CAUSE_INFO[d.cause].title}`, d),
-    );
-    parts.push(`<details><summary>Evidence</summary>\n\n${sections.join('\n\n')}\n\n</details>`);
+  if (report.diagnoses.length) {
+    parts.push(`<details><summary>Evidence</summary>\n\n${evidenceSection(report)}\n\n</details>`);
   }
   const where = [
     context.runUrl ? markdownLink('workflow run', context.runUrl) : '',
-    context.sha ? `commit ${code(context.sha.slice(0, 7))}` : '',
-    report.url ? `checked ${ownMarkdown(`\`${report.url}\``)}` : '',
+    context.sha ? `commit ${codeSpan(context.sha.slice(0, 7))}` : '',
+    report.url ? `checked ${codeSpan(report.url)}` : '',
     `${report.startedAt.slice(0, 16).replace('T', ' ')} UTC`,
   ].filter(Boolean);
-  parts.push(`<sub>${where.join(' · ')} · the job summary has the response excerpts and the full timeline</sub>`);
+  parts.push(`<sub>${where.join(' · ')} · the job summary has the response excerpts and the timeline</sub>`);
   if (earlier.length) parts.push(historyTable(earlier));
   parts.push(
     `<!-- post-deploy-gate:history=${Buffer.from(JSON.stringify({ current, earlier })).toString('base64')} -->`,
@@ -83,7 +73,7 @@ function historyTable(entries: RunEntry[]): string {
   for (const e of entries) {
     const run = e.runUrl ? markdownLink('run', e.runUrl) : '';
     rows.push(
-      `| ${inline(e.at.slice(0, 16).replace('T', ' '))} | ${inline(e.verdict)} | ${e.cause ? code(e.cause) : ''} | ${e.sha ? code(e.sha.slice(0, 7)) : ''} | ${run} |`,
+      `| ${cell(prose(e.at.slice(0, 16).replace('T', ' ')))} | ${cell(prose(e.verdict))} | ${e.cause ? cell(codeSpan(e.cause)) : ''} | ${e.sha ? cell(codeSpan(e.sha.slice(0, 7))) : ''} | ${run} |`,
     );
   }
   return `<details><summary>Earlier runs (${entries.length})</summary>\n\n${rows.join('\n')}\n\n</details>`;

@@ -1,14 +1,19 @@
 import { CAUSE_INFO } from '../diagnosis/causes.js';
 import type { Diagnosis } from '../diagnosis/compare.js';
 import { describeOutcome } from '../outcome.js';
-import type { HealthAttempt } from '../readiness.js';
 import type { RouteResult } from '../smoke.js';
-import { capped, code, fenced, inline, ownMarkdown } from './escape.js';
+import { hasStory, mermaidChart, seconds, timelineTable } from './chart.js';
+import { capped } from './escape.js';
+import { diagnosisByRoute, evidenceBeyondTable } from './evidence.js';
+import { cell, codeSpan, fenced, markdownLink, own, prose } from './markdown.js';
+import { routeMeaning } from './phrases.js';
 import type { DeploymentInfo, Report } from './report.js';
 
 /**
- * The job summary (GitHub Markdown): verdict and cause first, the fix, a table of health and every
- * route, the evidence, the wait timeline, and response excerpts. Pure: Report → text, within limits.
+ * The job summary (GitHub Markdown). The first screen holds what a person acts on: verdict and cause,
+ * the headline, the fix and where it goes. Then the table of health and every route, one evidence
+ * section, the run as a chart (with its table, for screen readers), and each distinct failing answer
+ * once. Pure: Report → text, within limits.
  */
 
 /** GitHub refuses a step summary over 1 MiB; stay well inside, with room for other steps. */
@@ -20,62 +25,55 @@ const MAX_ROUTE_ROWS = 300;
 export const ICON: Record<Report['verdict'], string> = { pass: '✅', fail: '❌', inconclusive: '⚠️', error: '🛑' };
 
 export function renderSummary(report: Report): string {
-  const parts: string[] = [];
-  const cause = report.cause ? ` — ${code(report.cause)}` : '';
-  parts.push(`## ${ICON[report.verdict]} post-deploy-gate: ${report.verdict}${cause}`);
-  parts.push(`**${ownMarkdown(report.summary)}**`);
-
-  if (report.configIssues?.length) {
-    parts.push(
-      '### Configuration problems',
-      report.configIssues.map((i) => `- ${code(i.input)}: ${ownMarkdown(i.message)}`).join('\n'),
-    );
-    parts.push('Nothing was requested: fix the inputs above and run again.');
-  }
-  if (report.fault) parts.push(`### Internal fault\n${fenced(report.fault)}`);
-
-  const primary = report.diagnoses[0];
-  if (primary) parts.push(`**Fix:** ${ownMarkdown(primary.fix)}`);
-  const where = primary ? whereLine(primary) : undefined;
-  if (where) parts.push(where);
-  if (report.deployment) parts.push(deploymentLine(report.deployment));
+  const parts: string[] = [...firstScreen(report, '##')];
+  if (report.fault) parts.push(`### Internal fault\n\n${fenced(report.fault)}`);
   if (report.routes.length || report.readiness) parts.push(routeTable(report));
-  if (primary) parts.push(diagnosisSection('Evidence', primary));
-  for (const other of report.diagnoses.slice(1))
-    parts.push(diagnosisSection(`Also: ${CAUSE_INFO[other.cause].title}`, other));
-  if (report.warnings.length) parts.push('### Warnings\n' + report.warnings.map((w) => `- ${inline(w)}`).join('\n'));
-  if (report.readiness?.attempts.length) parts.push(timeline(report));
+  if (report.diagnoses.length) parts.push(`### Evidence\n\n${evidenceSection(report)}`);
+  if (report.warnings.length) parts.push('### Warnings\n\n' + report.warnings.map((w) => `- ${prose(w)}`).join('\n'));
+  if (hasStory(report)) parts.push(timelineSection(report));
   const excerpts = excerptSection(report);
   if (excerpts) parts.push(excerpts);
   parts.push(footer(report));
   return limit(parts.join('\n\n') + '\n', SUMMARY_LIMIT);
 }
 
+/** Verdict, cause, headline, fix, where, configuration problems and the deployment: what to act on. */
+export function firstScreen(report: Report, level: '##' | '###', scope = ''): string[] {
+  const cause = report.cause ? ` · ${codeSpan(report.cause)}` : '';
+  const parts = [`${level} ${ICON[report.verdict]} post-deploy-gate${scope}: ${report.verdict}${cause}`];
+  parts.push(`**${prose(report.summary)}**`);
+  if (report.configIssues?.length) {
+    parts.push(report.configIssues.map((i) => `- ${codeSpan(i.input)}: ${own(i.message)}`).join('\n'));
+  }
+  const primary = report.diagnoses[0];
+  if (primary) parts.push(`**Fix:** ${own(primary.fix)}`);
+  const where = primary ? whereLine(primary) : undefined;
+  if (where) parts.push(where);
+  if (report.deployment) parts.push(deploymentLine(report.deployment));
+  return parts;
+}
+
 export function routeTable(report: Report): string {
   const rows = ['| | Route | Answer | Time | What it means |', '|---|---|---|---|---|'];
-  const health = report.readiness?.last;
-  if (health && report.readiness) {
-    const r = report.readiness;
+  const r = report.readiness;
+  const health = r?.last;
+  if (r && health) {
     const meaning = r.ready
-      ? `ready after ${seconds(r.readyAtMs!)} (${r.attempts.length} requests)`
+      ? `ready after ${seconds(r.readyAtMs!)} (${plural(r.attempts.length, 'request')})`
       : r.versionMissing
         ? 'healthy, but without the expected version'
-        : `not ready (${r.attempts.length} requests)`;
-    rows.push(
-      `| ${r.ready ? '✅' : '❌'} | ${code(`health ${new URL(health.url).pathname}`)} | ${answer(health)} | ${time(health.timings.totalMs)} | ${inline(meaning)} |`,
-    );
+        : `never healthy (${plural(r.attempts.length, 'request')})`;
+    rows.push(row(r.ready ? '✅' : '❌', `health ${new URL(health.url).pathname}`, health, meaning));
   }
-  const byRoute = causeByRoute(report.diagnoses);
+  const byRoute = diagnosisByRoute(report.diagnoses);
   for (const result of report.routes.slice(0, MAX_ROUTE_ROWS)) {
     const icon = result.passed ? (result.flaky ? '⚠️' : '✅') : '❌';
     const meaning = result.passed
       ? result.flaky
-        ? `passed after ${result.attempts - 1} retr${result.attempts === 2 ? 'y' : 'ies'}`
+        ? `passed after ${plural(result.attempts - 1, 'retry', 'retries')}`
         : 'OK'
-      : (byRoute.get(result.route.label) ?? 'failed');
-    rows.push(
-      `| ${icon} | ${code(result.route.label)} | ${answer(result.observation)} | ${time(result.observation.timings.totalMs)} | ${inline(meaning)} |`,
-    );
+      : routeMeaning(result, byRoute.get(result.route.label));
+    rows.push(row(icon, result.route.label, result.observation, meaning));
   }
   if (report.routes.length > MAX_ROUTE_ROWS) {
     rows.push(`| | … | | | ${report.routes.length - MAX_ROUTE_ROWS} more routes in the JSON report |`);
@@ -83,24 +81,43 @@ export function routeTable(report: Report): string {
   return rows.join('\n');
 }
 
-function causeByRoute(diagnoses: Diagnosis[]): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const d of diagnoses) for (const route of d.routes) if (!map.has(route)) map.set(route, d.cause);
-  return map;
+function row(icon: string, label: string, o: RouteResult['observation'], meaning: string): string {
+  return `| ${icon} | ${cell(codeSpan(label))} | ${cell(answer(o))} | ${time(o.timings.totalMs)} | ${cell(prose(meaning))} |`;
 }
 
-export function diagnosisSection(title: string, d: Diagnosis): string {
-  const lines = [`### ${inline(title)}`];
-  if (title !== 'Evidence') lines.push(ownMarkdown(d.headline), '', `**Fix:** ${ownMarkdown(d.fix)}`, '');
-  const who = d.who ? ` · answered by ${inline(d.who)}` : '';
-  lines.push(
-    `Layer: **${d.layer}**${who} · confidence: ${d.confidence} · routes: ${d.routes.map((r) => code(r)).join(', ')}`,
-    '',
-  );
-  lines.push(...d.evidence.map((e) => `- ${code(e)}`));
-  if (d.alternative) lines.push('', `**Or:** ${ownMarkdown(d.alternative)}`);
-  if (d.fingerprint)
-    lines.push('', `<sub>Signature ${code(d.fingerprint.id)} — source: ${inline(d.fingerprint.source)}</sub>`);
+/** Every diagnosis once: the main one without a heading of its own, the others under "Also". */
+export function evidenceSection(report: Report): string {
+  return report.diagnoses
+    .map((d, i) =>
+      i === 0 ? diagnosisBody(d, report) : `#### Also: ${CAUSE_INFO[d.cause].title}\n\n${also(d, report)}`,
+    )
+    .join('\n\n');
+}
+
+function also(d: Diagnosis, report: Report): string {
+  const where = whereLine(d);
+  return [
+    prose(d.headline.replaceAll('`', '')),
+    `**Fix:** ${own(d.fix)}`,
+    ...(where ? [where] : []),
+    diagnosisBody(d, report),
+  ].join('\n\n');
+}
+
+function diagnosisBody(d: Diagnosis, report: Report): string {
+  const who = d.who ? ` · answered by ${prose(d.who)}` : '';
+  const labels = new Set(report.routes.map((r) => r.route.label));
+  const routes = d.routes.filter((r) => labels.has(r));
+  const covers = routes.length
+    ? ` · ${routes.length === report.routes.length && routes.length > 1 ? `all ${routes.length} routes` : plural(routes.length, 'route')}`
+    : '';
+  const lines = [
+    `${codeSpan(d.cause)}: ${CAUSE_INFO[d.cause].title} · layer ${d.layer}${who} · confidence ${d.confidence}${covers}`,
+  ];
+  const evidence = evidenceBeyondTable(d, report);
+  if (evidence.length) lines.push('', ...evidence.map((e) => `- ${codeSpan(e)}`));
+  if (d.alternative) lines.push('', `**Or:** ${own(d.alternative)}`);
+  if (d.fingerprint) lines.push('', `Signature ${codeSpan(d.fingerprint.id)}, from ${prose(d.fingerprint.source)}`);
   return lines.join('\n');
 }
 
@@ -108,90 +125,68 @@ export function diagnosisSection(title: string, d: Diagnosis): string {
 export function whereLine(d: Diagnosis): string | undefined {
   if (d.where) {
     const more = d.where.others ? ` (and ${d.where.others} more like it)` : '';
-    return `**Where:** ${ownMarkdown(`\`${d.where.file}:${d.where.line}\``)} — ${code(d.where.text)}${more}`;
+    return `**Where:** ${codeSpan(`${d.where.file}:${d.where.line}`)} — ${codeSpan(d.where.text)}${more}`;
   }
-  return d.whereNote ? `**Where:** ${ownMarkdown(d.whereNote)}` : undefined;
+  return d.whereNote ? `**Where:** ${own(d.whereNote)}` : undefined;
 }
 
 /** Which deployment was waited for, how it ended, and where its log is. */
 export function deploymentLine(d: DeploymentInfo): string {
   const what = d.source === 'deployment' ? 'GitHub deployment' : 'Commit status';
-  const name = `${code(d.environment || 'deployment')}${d.id ? ` #${d.id}` : ''}`;
+  const name = codeSpan(`${d.environment || 'deployment'}${d.id ? ` #${d.id}` : ''}`);
   const waited = d.waitedMs !== undefined ? ` after ${seconds(d.waitedMs)}` : '';
-  const log = d.logUrl ? ` · ${markdownLink('deployment log', d.logUrl)}` : '';
-  return `${what} ${name} of ${code(d.sha.slice(0, 7))}: **${inline(d.state)}**${waited}${log}`;
+  const link = d.logUrl ? markdownLink('deployment log', d.logUrl) : '';
+  return `${what} ${name} of ${codeSpan(d.sha.slice(0, 7))}: **${prose(d.state)}**${waited}${link ? ` · ${link}` : ''}`;
 }
 
-function timeline(report: Report): string {
-  const runs = compress(report.readiness!.attempts);
-  const rows = ['| When | Health answered | Requests |', '|---|---|---|'];
-  for (const run of runs) {
-    const when = run.first === run.last ? seconds(run.first) : `${seconds(run.first)} – ${seconds(run.last)}`;
-    rows.push(`| ${when} | ${inline(run.label)} | ${run.count} |`);
-  }
-  const r = report.readiness!;
-  const end = r.ready
-    ? `ready at ${seconds(r.readyAtMs!)}`
-    : r.ended === 'cancelled'
-      ? 'cancelled'
-      : 'deadline reached';
-  return `<details><summary>Wait timeline (${r.attempts.length} health requests, ${end})</summary>\n\n${rows.join('\n')}\n\n</details>`;
+function timelineSection(report: Report): string {
+  const table = timelineTable(report);
+  const fold = table ? `\n\n<details><summary>The wait as a table</summary>\n\n${table}\n\n</details>` : '';
+  return `### Timeline\n\n${mermaidChart(report)}${fold}`;
 }
 
-interface Run {
-  label: string;
-  first: number;
-  last: number;
-  count: number;
-}
-
-/** Consecutive attempts with the same answer become one row. */
-export function compress(attempts: HealthAttempt[]): Run[] {
-  const runs: Run[] = [];
-  for (const a of attempts) {
-    const label = `${a.error ?? a.status}${a.healthy ? (a.versionFound === false ? ' (healthy, old version)' : ' (healthy)') : ''}${a.retryAfterMs !== undefined ? `, Retry-After ${seconds(a.retryAfterMs)}` : ''}`;
-    const last = runs.at(-1);
-    if (last && last.label === label) {
-      last.last = a.atMs;
-      last.count++;
-    } else runs.push({ label, first: a.atMs, last: a.atMs, count: 1 });
-  }
-  return runs;
-}
-
+/** Each distinct failing answer once, with the routes that got it. */
 function excerptSection(report: Report): string | undefined {
-  const failed: RouteResult[] = report.routes.filter((r) => !r.passed && r.observation.body).slice(0, MAX_EXCERPTS);
+  const groups = new Map<string, { labels: string[]; status?: number; body: string }>();
+  const add = (label: string, status: number | undefined, body: string) => {
+    if (!body) return;
+    const key = `${status}\n${body}`;
+    const group = groups.get(key);
+    if (group) group.labels.push(label);
+    else groups.set(key, { labels: [label], status, body });
+  };
   const health = report.readiness && !report.readiness.ready ? report.readiness.last : undefined;
-  const blocks: string[] = [];
-  if (health?.body) blocks.push(excerpt(`health ${new URL(health.url).pathname}`, health.status, health.body));
-  for (const r of failed) blocks.push(excerpt(r.route.label, r.observation.status, r.observation.body));
-  if (!blocks.length) return undefined;
-  return `<details><summary>Response excerpts (first ${EXCERPT_LIMIT / 1024} KiB of each failing answer)</summary>\n\n${blocks.join('\n\n')}\n\n</details>`;
-}
-
-function excerpt(label: string, status: number | undefined, body: string): string {
-  return `${code(label)} → ${status ?? '—'}\n\n${fenced(capped(body, EXCERPT_LIMIT, '\n… (cut)'), 'html')}`;
+  if (health) add(`health ${new URL(health.url).pathname}`, health.status, health.body);
+  for (const r of report.routes) if (!r.passed) add(r.route.label, r.observation.status, r.observation.body);
+  if (!groups.size) return undefined;
+  const blocks = [...groups.values()].slice(0, MAX_EXCERPTS).map((g) => {
+    const who =
+      g.labels.length > 3
+        ? `${g.labels.slice(0, 3).map(codeSpan).join(', ')} and ${g.labels.length - 3} more`
+        : g.labels.map(codeSpan).join(', ');
+    return `${who} → ${g.status ?? 'no answer'}\n\n${fenced(capped(g.body, EXCERPT_LIMIT, '\n… (cut)'), 'html')}`;
+  });
+  const title = groups.size === 1 ? 'The failing answer' : `The ${groups.size} different failing answers`;
+  return `<details><summary>${title} (first ${EXCERPT_LIMIT / 1024} KiB of each)</summary>\n\n${blocks.join('\n\n')}\n\n</details>`;
 }
 
 function footer(report: Report): string {
-  const checked = report.url ? ` · checked ${ownMarkdown(`\`${report.url}\``)}` : '';
-  return `<sub>post-deploy-gate ${inline(report.version)}${checked} · ${seconds(report.durationMs)} in all · full details in the JSON report</sub>`;
+  const checked = report.url ? ` · checked ${codeSpan(report.url)}` : '';
+  return `<sub>post-deploy-gate ${prose(report.version)}${checked} · ${seconds(report.durationMs)} in all · full details in the JSON report</sub>`;
 }
 
 function answer(o: RouteResult['observation']): string {
-  if (o.error) return inline(describeOutcome(o));
-  const redirects = o.redirects.length
-    ? ` (after ${o.redirects.length} redirect${o.redirects.length === 1 ? '' : 's'})`
-    : '';
-  return `${o.status}${inline(redirects)}`;
+  if (o.error) return prose(describeOutcome(o));
+  const redirects = o.redirects.length ? ` (after ${plural(o.redirects.length, 'redirect')})` : '';
+  return `${o.status}${redirects}`;
 }
 
 function time(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)}s`;
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** Cuts at a line boundary and says so, so a reader knows the rest is in the JSON report. */
@@ -202,7 +197,4 @@ export function limit(text: string, max: number): string {
   return text.slice(0, cut > 0 ? cut : max - note.length) + note;
 }
 
-/** A Markdown link, only for a plain http(s) URL; anything else is dropped rather than made live. */
-export function markdownLink(label: string, url: string): string {
-  return /^https?:\/\/[^\s()<>]+$/.test(url) ? `[${inline(label)}](${encodeURI(url)})` : '';
-}
+export { markdownLink };

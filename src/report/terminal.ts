@@ -1,6 +1,8 @@
 import { CAUSE_INFO } from '../diagnosis/causes.js';
 import { describeOutcome } from '../outcome.js';
 import { forLog, plain } from './escape.js';
+import { diagnosisByRoute, evidenceBeyondTable } from './evidence.js';
+import { routeMeaning } from './phrases.js';
 import type { Report } from './report.js';
 
 /** The CLI's report: readable in a terminal, coloured only when asked (a TTY). */
@@ -35,15 +37,14 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
       `  health ${forLog(new URL(r.last.url).pathname)}  ${forLog(describeOutcome(r.last))}  ${state}  (${r.attempts.length} requests)`,
     );
   }
-  const cause = new Map<string, string>();
-  for (const d of report.diagnoses) for (const route of d.routes) if (!cause.has(route)) cause.set(route, d.cause);
+  const cause = diagnosisByRoute(report.diagnoses);
   for (const result of report.routes) {
     const mark = result.passed ? (result.flaky ? paint('yellow', '~') : paint('green', '✓')) : paint('red', '✗');
     const note = result.passed
       ? result.flaky
         ? paint('yellow', ' flaky')
         : ''
-      : paint('red', ` ${cause.get(result.route.label) ?? 'failed'}`);
+      : paint('red', `  ${forLog(routeMeaning(result, cause.get(result.route.label)))}`);
     out.push(`  ${mark} ${forLog(result.route.label)}  ${forLog(describeOutcome(result.observation))}${note}`);
   }
   report.diagnoses.forEach((d, index) => {
@@ -54,12 +55,13 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
         `${index === 0 ? 'Cause' : 'Also'}: ${d.cause} — ${CAUSE_INFO[d.cause].title} (${d.layer}${d.who ? `, ${forLog(d.who)}` : ''}; confidence ${d.confidence})`,
       ),
     );
-    out.push(`  ${plain(d.headline)}`);
+    // The main diagnosis's sentence is the headline above; the others' say what they cover.
+    if (index > 0) out.push(`  ${plain(d.headline)}`);
     out.push(`  ${paint('bold', 'Fix:')} ${plain(d.fix)}`);
     if (d.where)
       out.push(`  ${paint('bold', 'Where:')} ${forLog(`${d.where.file}:${d.where.line}`)}  ${forLog(d.where.text)}`);
     else if (d.whereNote) out.push(`  ${paint('bold', 'Where:')} ${plain(d.whereNote)}`);
-    for (const line of d.evidence) out.push(paint('dim', `    · ${forLog(line)}`));
+    for (const line of evidenceBeyondTable(d, report)) out.push(paint('dim', `    · ${forLog(line)}`));
     if (d.alternative) out.push(`  ${paint('bold', 'Or:')} ${plain(d.alternative)}`);
   });
   for (const warning of report.warnings) out.push(paint('yellow', `warning: ${forLog(warning)}`));

@@ -2,6 +2,7 @@ import { parseRouteLine } from '../../src/config/route-line.js';
 import { diagnose } from '../../src/diagnosis/compare.js';
 import type { Observation } from '../../src/http/observation.js';
 import type { ReadinessResult } from '../../src/readiness.js';
+import { headline } from '../../src/report/headline.js';
 import type { Report } from '../../src/report/report.js';
 import { judge, type RouteResult } from '../../src/smoke.js';
 import { observe } from './fixtures.js';
@@ -54,7 +55,7 @@ export function reportOf(readiness: ReadinessResult, routes: RouteResult[], over
     version: '0.1.0',
     verdict: failing ? 'fail' : 'pass',
     cause: diagnoses[0]?.cause,
-    summary: failing ? diagnoses[0]!.headline.replaceAll('`', '') : `Ready after 4.3s; ${routes.length} routes OK.`,
+    summary: headline({ readiness, routes, diagnoses }),
     url: baseUrl.href,
     healthUrl: `${baseUrl.origin}/health/`,
     startedAt: '2026-11-22T00:00:00.000Z',

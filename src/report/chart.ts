@@ -1,0 +1,156 @@
+import type { HealthAttempt } from '../readiness.js';
+import { cell, prose } from './markdown.js';
+import type { Report } from './report.js';
+
+/**
+ * The run as a picture: a Mermaid gantt chart (GitHub renders ```mermaid blocks) of the deployment
+ * wait, the health polls grouped into runs of the same answer, and each route's request, on one time
+ * axis. Bounded: a fixed number of bars whatever the run did, the rest counted in one bar. Labels come
+ * from config and the deployment, so they are cut down to characters Mermaid takes as plain text.
+ */
+
+export const MAX_HEALTH_BARS = 12;
+export const MAX_ROUTE_BARS = 15;
+
+export interface Run {
+  label: string;
+  first: number;
+  last: number;
+  count: number;
+  healthy: boolean;
+}
+
+/** Consecutive health answers that were the same become one run. */
+export function compress(attempts: HealthAttempt[]): Run[] {
+  const runs: Run[] = [];
+  for (const a of attempts) {
+    const label = `${a.error ?? a.status}${a.healthy ? (a.versionFound === false ? ' (healthy, old version)' : ' (healthy)') : ''}${a.retryAfterMs !== undefined ? `, Retry-After ${seconds(a.retryAfterMs)}` : ''}`;
+    const last = runs.at(-1);
+    if (last && last.label === label) {
+      last.last = a.atMs;
+      last.count++;
+    } else runs.push({ label, first: a.atMs, last: a.atMs, count: 1, healthy: a.healthy && a.versionFound !== false });
+  }
+  return runs;
+}
+
+/** Worth a picture: the wait changed answers, a route needed more than one try, or a deployment was waited for. */
+export function hasStory(report: Report): boolean {
+  const runs = compress(report.readiness?.attempts ?? []);
+  return runs.length > 1 || report.routes.some((r) => r.attempts > 1) || report.deployment?.waitedMs !== undefined;
+}
+
+interface Bar {
+  label: string;
+  tag: 'crit' | 'done' | 'active';
+  start: number;
+  end: number;
+}
+
+export function mermaidChart(report: Report): string {
+  const sections: Array<[string, Bar[]]> = [];
+  const d = report.deployment;
+  if (d?.waitedMs !== undefined) {
+    const ok = d.state === 'success';
+    sections.push([
+      'Deployment',
+      [{ label: `${d.environment || 'deployment'} ${d.state}`, tag: ok ? 'done' : 'crit', start: 0, end: d.waitedMs }],
+    ]);
+  }
+  const attempts = report.readiness?.attempts ?? [];
+  if (attempts.length) sections.push(['Wait for health', healthBars(attempts, report.readiness?.readyAtMs)]);
+  if (report.routes.length) sections.push(['Routes', routeBars(report)]);
+
+  const all = sections.flatMap(([, bars]) => bars);
+  const span = Math.max(1, ...all.map((b) => b.end));
+  // A bar shorter than this would not show; every bar stays visible at 1/150 of the axis.
+  const minWidth = Math.max(1, Math.round(span / 150));
+  const lines = ['gantt', '  title Seconds since the gate started', '  dateFormat x', '  axisFormat %M:%S'];
+  for (const [name, bars] of sections) {
+    lines.push(`  section ${name}`);
+    for (const bar of bars) {
+      const start = Math.round(bar.start);
+      const end = Math.max(Math.round(bar.end), start + minWidth);
+      lines.push(`  ${chartLabel(bar.label)} :${bar.tag}, ${start}, ${end}`);
+    }
+  }
+  return '```mermaid\n' + lines.join('\n') + '\n```';
+}
+
+function healthBars(attempts: HealthAttempt[], readyAtMs: number | undefined): Bar[] {
+  const runs = compress(attempts);
+  const bars = runs.map((run, i): Bar => ({
+    label: `${run.label}${run.count > 1 ? ` ×${run.count}` : ''}`,
+    tag: run.healthy ? 'done' : 'crit',
+    start: run.first,
+    // A run lasts until the next one began (or, for the last, until ready).
+    end: runs[i + 1]?.first ?? readyAtMs ?? run.last,
+  }));
+  if (bars.length <= MAX_HEALTH_BARS) return bars;
+  const head = bars.slice(0, MAX_HEALTH_BARS / 2);
+  const tail = bars.slice(bars.length - (MAX_HEALTH_BARS / 2 - 1));
+  const middle = bars.slice(head.length, bars.length - tail.length);
+  const merged: Bar = {
+    label: `${middle.length} more changes of answer`,
+    tag: 'active',
+    start: middle[0]!.start,
+    end: middle.at(-1)!.end,
+  };
+  return [...head, merged, ...tail];
+}
+
+function routeBars(report: Report): Bar[] {
+  // Failing routes first: they are the story; passing ones are counted when there is no room.
+  const ordered = [...report.routes].sort((a, b) => Number(a.passed) - Number(b.passed));
+  const bar = (r: (typeof ordered)[number]): Bar => {
+    const o = r.observation;
+    const answer = o.error ? o.error.kind : String(o.status);
+    const tries = r.attempts > 1 ? ` after ${r.attempts} tries` : '';
+    return {
+      label: `${r.route.label} ${answer}${tries}`,
+      tag: r.passed ? 'done' : 'crit',
+      start: o.timings.startMs,
+      end: o.timings.startMs + o.timings.totalMs,
+    };
+  };
+  if (ordered.length <= MAX_ROUTE_BARS) return ordered.map(bar);
+  const shown = ordered.slice(0, MAX_ROUTE_BARS - 1).map(bar);
+  const rest = ordered.slice(MAX_ROUTE_BARS - 1).map(bar);
+  const failing = ordered.slice(MAX_ROUTE_BARS - 1).filter((r) => !r.passed).length;
+  shown.push({
+    label: `${rest.length} more routes${failing ? `, ${failing} failing` : ', all OK'}`,
+    tag: failing ? 'crit' : 'done',
+    start: Math.min(...rest.map((b) => b.start)),
+    end: Math.max(...rest.map((b) => b.end)),
+  });
+  return shown;
+}
+
+/**
+ * A task name Mermaid reads as plain text: no `:` (it starts the task's data), `;`, `#`, `%` (comments),
+ * quotes, brackets or HTML; one line, at most 48 characters.
+ */
+export function chartLabel(text: string): string {
+  const safe = text
+    .replace(/[^\p{L}\p{N} ./_+×,()=-]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const cut = safe.length > 48 ? `${safe.slice(0, 47)}…` : safe;
+  return cut || 'route';
+}
+
+/** The chart's data as a table, for screen readers and plain-text readers. */
+export function timelineTable(report: Report): string | undefined {
+  const rows = ['| When | What | Answer |', '|---|---|---|'];
+  const d = report.deployment;
+  if (d?.waitedMs !== undefined) rows.push(`| 0.0s – ${seconds(d.waitedMs)} | deployment | ${cell(prose(d.state))} |`);
+  for (const run of compress(report.readiness?.attempts ?? [])) {
+    const when = run.first === run.last ? seconds(run.first) : `${seconds(run.first)} – ${seconds(run.last)}`;
+    rows.push(`| ${when} | health (${run.count} request${run.count === 1 ? '' : 's'}) | ${cell(prose(run.label))} |`);
+  }
+  return rows.length > 3 ? rows.join('\n') : undefined;
+}
+
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
