@@ -182,5 +182,5 @@ function summarize(
 ): string {
   if (readiness.ended === 'cancelled') return 'The run was cancelled before the deploy was ready.';
   if (verdict !== 'pass' && diagnoses.length === 0 && routes.every((r) => r.passed)) return 'The deploy did not pass.';
-  return headline({ readiness, routes, diagnoses });
+  return headline({ readiness, routes, diagnoses, inconclusive: verdict === 'inconclusive' });
 }

@@ -37,7 +37,7 @@ describe('dist/index.js as the runner runs it', () => {
     const run = await runAction({ url: server.url, 'health-path': '/health/', routes: '/\n/products/' });
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toMatchObject({ verdict: 'fail', cause: 'host-rejected' });
-    expect(run.outputs['summary']).toContain('Health is fine, but all 2 routes fail');
+    expect(run.outputs['summary']).toContain('Health is fine, but both routes fail');
     expect(run.stdout).toMatch(/^::error title=post-deploy-gate%3A host-rejected/m);
     expect(run.summary).toContain('`ALLOWED_HOSTS`');
   });

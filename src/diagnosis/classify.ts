@@ -84,7 +84,8 @@ export function classifyFailure(
       cause: decided,
       layer,
       confidence,
-      meaning,
+      // A page's "not found" is about a route; on a static file it means nothing serves the file.
+      meaning: decided === cause ? meaning : `nothing serves this static file (${meaning})`,
       evidence: [request, ...redirects, ...extra, ...(who ? [`answered by: ${who}`] : []), ...(timing ? [timing] : [])],
       sample: observation,
     };

@@ -140,7 +140,11 @@ function toDiagnosis(c: Classification, routes: string[], input: DiagnosisInput,
       ...(readiness.ready ? notes : []),
     ],
     alternative: c.fingerprint?.alternative ? fillFix(c.fingerprint.alternative, baseUrl) : undefined,
-    fix: fillFix(c.fingerprint?.fix ?? CAUSE_INFO[c.cause].fix, baseUrl),
+    // The signature's own fix only where its cause still holds (a 404 page on a static file is not a routing fix).
+    fix: fillFix(
+      (c.fingerprint?.cause === c.cause ? c.fingerprint.fix : undefined) ?? CAUSE_INFO[c.cause].fix,
+      baseUrl,
+    ),
     routes,
     fingerprint: c.fingerprint ? { id: c.fingerprint.id, source: c.fingerprint.source } : undefined,
   };

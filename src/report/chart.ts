@@ -34,10 +34,14 @@ export function compress(attempts: HealthAttempt[]): Run[] {
   return runs;
 }
 
-/** Worth a picture: the wait changed answers, a route needed more than one try, or a deployment was waited for. */
+/**
+ * Worth a picture: the wait changed answers, a route needed more than one try, or a deployment was
+ * waited for before health was polled. One bar alone is not a timeline.
+ */
 export function hasStory(report: Report): boolean {
   const runs = compress(report.readiness?.attempts ?? []);
-  return runs.length > 1 || report.routes.some((r) => r.attempts > 1) || report.deployment?.waitedMs !== undefined;
+  const waited = report.deployment?.waitedMs !== undefined && runs.length > 0;
+  return runs.length > 1 || report.routes.some((r) => r.attempts > 1) || waited;
 }
 
 interface Bar {
@@ -107,7 +111,7 @@ function routeBars(report: Report): Bar[] {
     const answer = o.error ? o.error.kind : String(o.status);
     const tries = r.attempts > 1 ? ` after ${r.attempts} tries` : '';
     return {
-      label: `${r.route.label} ${answer}${tries}`,
+      label: `${r.route.label} → ${answer}${tries}`,
       tag: r.passed ? 'done' : 'crit',
       start: o.timings.startMs,
       end: o.timings.startMs + o.timings.totalMs,
@@ -132,7 +136,7 @@ function routeBars(report: Report): Bar[] {
  */
 export function chartLabel(text: string): string {
   const safe = text
-    .replace(/[^\p{L}\p{N} ./_+×,()=-]/gu, ' ')
+    .replace(/[^\p{L}\p{N} ./_+×→,()=-]/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();
   const cut = safe.length > 48 ? `${safe.slice(0, 47)}…` : safe;

@@ -60,7 +60,7 @@ export function renderComment(report: Report, context: CommentContext): string {
     report.url ? `checked ${codeSpan(report.url)}` : '',
     `${report.startedAt.slice(0, 16).replace('T', ' ')} UTC`,
   ].filter(Boolean);
-  parts.push(`<sub>${where.join(' · ')} · the job summary has the response excerpts and the timeline</sub>`);
+  parts.push(`<sub>${where.join(' · ')} · the job summary has the full details</sub>`);
   if (earlier.length) parts.push(historyTable(earlier));
   parts.push(
     `<!-- post-deploy-gate:history=${Buffer.from(JSON.stringify({ current, earlier })).toString('base64')} -->`,

@@ -15,6 +15,8 @@ export interface HeadlineInput {
   routes: RouteResult[];
   /** Ordered: the first is the main cause. */
   diagnoses: Diagnosis[];
+  /** The verdict is inconclusive: the routes were not measured, so they "could not be checked". */
+  inconclusive?: boolean;
 }
 
 /** Causes named one by one; the rest are counted together. */
@@ -25,26 +27,25 @@ export function headline(input: HeadlineInput): string {
   const labels = new Set(routes.map((r) => r.route.label));
   const covered = (d: Diagnosis) => d.routes.filter((label) => labels.has(label)).length;
   const failing = routes.filter((r) => !r.passed).length;
-  if (diagnoses.length === 0) return failing === 0 ? passSentence(input) : `${countFailing(failing, routes.length)}.`;
+  const fail = (n: number) => (input.inconclusive ? 'could not be checked' : n === 1 ? 'fails' : 'fail');
+  const subject = failingRoutes(failing, routes.length);
+  if (diagnoses.length === 0) return failing === 0 ? passSentence(input) : `${capitalize(subject)} ${fail(failing)}.`;
 
   const routeCauses = diagnoses.filter((d) => covered(d) > 0);
   const primary = diagnoses[0]!;
   if (covered(primary) === 0) {
     // Stale version, a failed deployment, health alone: its own sentence, then what the routes did.
-    const rest = failing
-      ? ` ${capitalize(countFailing(failing, routes.length))} too: ${parts(routeCauses, covered)}.`
-      : '';
+    const rest = failing ? ` ${capitalize(subject)} ${fail(failing)} too: ${parts(routeCauses, covered)}.` : '';
     return `${plain(primary.headline)}.${rest}`;
   }
   const healthToo = routeCauses.some((d) =>
     d.routes.some((label) => !labels.has(label) && label.startsWith('health ')),
   );
-  const count = countFailing(failing, routes.length);
   const lead = healthToo
-    ? `Health and ${count.replace(/ fails?$/, '')} fail`
+    ? `Health and ${subject} ${fail(2)}`
     : readiness?.ready
-      ? `Health is fine, but ${count}`
-      : capitalize(count);
+      ? `Health is fine, but ${subject} ${fail(failing)}`
+      : `${capitalize(subject)} ${fail(failing)}`;
   const why = routeCauses.length === 1 && primary.meaning ? plain(primary.meaning) : parts(routeCauses, covered);
   return `${lead}: ${why}.`;
 }
@@ -56,10 +57,11 @@ function passSentence({ readiness, routes }: HeadlineInput): string {
   return `${ready}${ready ? ok : capitalize(ok)}.`;
 }
 
-/** "all 3 routes fail", "the only route fails", "2 of 5 routes fail". */
-function countFailing(failing: number, checked: number): string {
-  if (failing === checked) return checked === 1 ? 'the only route fails' : `all ${checked} routes fail`;
-  return `${failing} of ${checked} routes ${failing === 1 ? 'fails' : 'fail'}`;
+/** "all 3 routes", "both routes", "the only route", "2 of 5 routes". */
+function failingRoutes(failing: number, checked: number): string {
+  if (failing === checked)
+    return checked === 1 ? 'the only route' : checked === 2 ? 'both routes' : `all ${checked} routes`;
+  return `${failing} of ${checked} routes`;
 }
 
 function parts(causes: Diagnosis[], covered: (d: Diagnosis) => number): string {

@@ -47,20 +47,20 @@ export function deploymentReport(
   const d = outcome.deployment;
   const failed = outcome.kind === 'failed';
   const cause = failed ? 'deployment-failed' : 'deployment-not-found';
-  const name = d ? `${d.environment || 'deployment'}${d.id ? ` #${d.id}` : ''}` : '';
+  // "(id 3)", not "#3": GitHub would link #3 to an issue of that number.
+  const name = d ? `${d.environment || 'deployment'}${d.id ? ` (id ${d.id})` : ''}` : '';
   const headline = failed
     ? `The deployment ${name} of ${d!.sha.slice(0, 7)} ended in ${d!.state}${d!.description ? `: ${d!.description}` : ''}.`
     : d
       ? `No successful deployment within the budget: ${name} of ${d.sha.slice(0, 7)} was still ${d.state}.`
       : `No deployment appeared within the budget: looked for ${lookedFor(outcome)}.`;
+  // The report's deployment line shows the state and links the log; the evidence adds what it does not.
   const evidence = d
-    ? [
-        `${d.source === 'deployment' ? 'GitHub deployment' : 'commit status'} ${name} → ${d.state}`,
-        ...(d.description ? [`description: ${d.description}`] : []),
-        ...(d.logUrl ? [`log: ${d.logUrl}`] : []),
-      ]
+    ? d.description
+      ? [`description: ${d.description}`]
+      : []
     : [`looked for ${lookedFor(outcome)} (GitHub deployments and commit statuses)`];
-  const fix = failed && d?.logUrl ? `Read the deployment's log: ${d.logUrl}` : CAUSE_INFO[cause].fix;
+  const fix = failed && d?.logUrl ? `Read the deployment's log: \`${d.logUrl}\`` : CAUSE_INFO[cause].fix;
   return {
     ...empty(startedAt, durationMs),
     verdict: 'fail',

@@ -1,6 +1,7 @@
 import { CAUSE_INFO } from '../diagnosis/causes.js';
 import type { Diagnosis } from '../diagnosis/compare.js';
 import { describeOutcome } from '../outcome.js';
+import type { Observation } from '../http/observation.js';
 import type { RouteResult } from '../smoke.js';
 import { hasStory, mermaidChart, seconds, timelineTable } from './chart.js';
 import { capped } from './escape.js';
@@ -21,6 +22,10 @@ export const SUMMARY_LIMIT = 512 * 1024;
 const EXCERPT_LIMIT = 2 * 1024;
 const MAX_EXCERPTS = 10;
 const MAX_ROUTE_ROWS = 300;
+
+/** A cancel nobody asked for is most often the job's own time limit. */
+const CANCELLED_FIX =
+  "Nothing was judged. If nobody cancelled the run, the job's `timeout-minutes` is shorter than the gate's `timeout`: raise the first or lower the second, then re-run.";
 
 export const ICON: Record<Report['verdict'], string> = { pass: '✅', fail: '❌', inconclusive: '⚠️', error: '🛑' };
 
@@ -47,6 +52,7 @@ export function firstScreen(report: Report, level: '##' | '###', scope = ''): st
   }
   const primary = report.diagnoses[0];
   if (primary) parts.push(`**Fix:** ${own(primary.fix)}`);
+  else if (report.cancelled) parts.push(`**Fix:** ${own(CANCELLED_FIX)}`);
   const where = primary ? whereLine(primary) : undefined;
   if (where) parts.push(where);
   if (report.deployment) parts.push(deploymentLine(report.deployment));
@@ -62,7 +68,9 @@ export function routeTable(report: Report): string {
       ? `ready after ${seconds(r.readyAtMs!)} (${plural(r.attempts.length, 'request')})`
       : r.versionMissing
         ? 'healthy, but without the expected version'
-        : `never healthy (${plural(r.attempts.length, 'request')})`;
+        : r.ended === 'cancelled'
+          ? `not healthy before the cancel (${plural(r.attempts.length, 'request')})`
+          : `never healthy (${plural(r.attempts.length, 'request')})`;
     rows.push(row(r.ready ? '✅' : '❌', `health ${new URL(health.url).pathname}`, health, meaning));
   }
   const byRoute = diagnosisByRoute(report.diagnoses);
@@ -96,12 +104,8 @@ export function evidenceSection(report: Report): string {
 
 function also(d: Diagnosis, report: Report): string {
   const where = whereLine(d);
-  return [
-    prose(d.headline.replaceAll('`', '')),
-    `**Fix:** ${own(d.fix)}`,
-    ...(where ? [where] : []),
-    diagnosisBody(d, report),
-  ].join('\n\n');
+  const said = d.meaning ? `${capitalize(d.meaning)}.` : d.headline;
+  return [own(said), `**Fix:** ${own(d.fix)}`, ...(where ? [where] : []), diagnosisBody(d, report)].join('\n\n');
 }
 
 function diagnosisBody(d: Diagnosis, report: Report): string {
@@ -147,27 +151,46 @@ function timelineSection(report: Report): string {
 
 /** Each distinct failing answer once, with the routes that got it. */
 function excerptSection(report: Report): string | undefined {
-  const groups = new Map<string, { labels: string[]; status?: number; body: string }>();
-  const add = (label: string, status: number | undefined, body: string) => {
-    if (!body) return;
-    const key = `${status}\n${body}`;
+  const groups = new Map<string, { labels: string[]; status?: number; body: string; language: string }>();
+  // A body short enough to be quoted whole in an evidence line needs no excerpt.
+  const quoted = report.diagnoses.flatMap((d) => d.evidence);
+  const add = (label: string, o: Observation) => {
+    const whole = o.body.trim();
+    if (!whole || quoted.some((line) => line.endsWith(`: ${whole}`))) return;
+    const key = `${o.status}\n${o.body}`;
     const group = groups.get(key);
     if (group) group.labels.push(label);
-    else groups.set(key, { labels: [label], status, body });
+    else groups.set(key, { labels: [label], status: o.status, body: o.body, language: languageOf(o) });
   };
   const health = report.readiness && !report.readiness.ready ? report.readiness.last : undefined;
-  if (health) add(`health ${new URL(health.url).pathname}`, health.status, health.body);
-  for (const r of report.routes) if (!r.passed) add(r.route.label, r.observation.status, r.observation.body);
+  if (health) add(`health ${new URL(health.url).pathname}`, health);
+  for (const r of report.routes) if (!r.passed) add(r.route.label, r.observation);
   if (!groups.size) return undefined;
   const blocks = [...groups.values()].slice(0, MAX_EXCERPTS).map((g) => {
     const who =
       g.labels.length > 3
         ? `${g.labels.slice(0, 3).map(codeSpan).join(', ')} and ${g.labels.length - 3} more`
         : g.labels.map(codeSpan).join(', ');
-    return `${who} → ${g.status ?? 'no answer'}\n\n${fenced(capped(g.body, EXCERPT_LIMIT, '\n… (cut)'), 'html')}`;
+    return `${who} → ${g.status ?? 'no answer'}\n\n${fenced(capped(g.body, EXCERPT_LIMIT, '\n… (cut)'), g.language)}`;
   });
-  const title = groups.size === 1 ? 'The failing answer' : `The ${groups.size} different failing answers`;
-  return `<details><summary>${title} (first ${EXCERPT_LIMIT / 1024} KiB of each)</summary>\n\n${blocks.join('\n\n')}\n\n</details>`;
+  const title =
+    groups.size === 1
+      ? `The failing answer (first ${EXCERPT_LIMIT / 1024} KiB)`
+      : `The ${groups.size} different failing answers (first ${EXCERPT_LIMIT / 1024} KiB of each)`;
+  return `<details><summary>${title}</summary>\n\n${blocks.join('\n\n')}\n\n</details>`;
+}
+
+/** The fence's language, for highlighting: what the body is, whatever the header claims. */
+function languageOf(o: Observation): string {
+  const type = o.headers['content-type'] ?? '';
+  const start = o.body.trimStart();
+  if (/json/i.test(type) || /^[[{]/.test(start)) return 'json';
+  if (start.startsWith('<') && (!type || /html|xml/i.test(type))) return 'html';
+  return '';
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function footer(report: Report): string {

@@ -49,7 +49,7 @@ describe('against real servers', () => {
       routes: '/\n/products/',
     });
     expect(run.outputs).toMatchObject({ verdict: 'fail', cause: 'host-rejected' });
-    expect(run.outputs['summary']).toContain('Health is fine, but all 2 routes fail');
+    expect(run.outputs['summary']).toContain('Health is fine, but both routes fail');
     const [diagnosis] = report(run.outputs['report']!).diagnoses;
     expect(diagnosis.fix).toContain('Add `localhost` to `ALLOWED_HOSTS`');
     expect(diagnosis.routes).toEqual(['/', '/products/']);

@@ -2,6 +2,7 @@ import { parseRouteLine } from '../../src/config/route-line.js';
 import { diagnose } from '../../src/diagnosis/compare.js';
 import type { Observation } from '../../src/http/observation.js';
 import type { ReadinessResult } from '../../src/readiness.js';
+import { CAUSE_INFO } from '../../src/diagnosis/causes.js';
 import { headline } from '../../src/report/headline.js';
 import type { Report } from '../../src/report/report.js';
 import { judge, type RouteResult } from '../../src/smoke.js';
@@ -55,7 +56,12 @@ export function reportOf(readiness: ReadinessResult, routes: RouteResult[], over
     version: '0.1.0',
     verdict: failing ? 'fail' : 'pass',
     cause: diagnoses[0]?.cause,
-    summary: headline({ readiness, routes, diagnoses }),
+    summary: headline({
+      readiness,
+      routes,
+      diagnoses,
+      inconclusive: diagnoses.length > 0 && diagnoses.every((d) => CAUSE_INFO[d.cause].inconclusive),
+    }),
     url: baseUrl.href,
     healthUrl: `${baseUrl.origin}/health/`,
     startedAt: '2026-11-22T00:00:00.000Z',
