@@ -43,7 +43,8 @@ export function renderAnnotations(report: Report): Annotation[] {
     target.push({
       level,
       title: `post-deploy-gate: ${d.cause}${index === 0 ? '' : ' (also)'} — ${CAUSE_INFO[d.cause].title}`,
-      message: `${d.headline}\nFix: ${d.fix}${d.alternative ? `\nOr: ${d.alternative}` : ''}\nRoutes: ${routes}\nEvidence: ${d.evidence.slice(0, 4).join(' | ')}`,
+      // The main one opens with the run's headline, which counts every failing route.
+      message: `${index === 0 ? report.summary : d.headline}\nFix: ${d.fix}${d.alternative ? `\nOr: ${d.alternative}` : ''}\nRoutes: ${routes}\nEvidence: ${d.evidence.slice(0, 4).join(' | ')}`,
       ...(d.where ? { file: d.where.file, line: d.where.line } : {}),
     });
   });
