@@ -69,7 +69,13 @@ export function mermaidChart(report: Report): string {
   const span = Math.max(1, ...all.map((b) => b.end));
   // A bar shorter than this would not show; every bar stays visible at 1/150 of the axis.
   const minWidth = Math.max(1, Math.round(span / 150));
-  const lines = ['gantt', '  title Seconds since the gate started', '  dateFormat x', '  axisFormat %M:%S'];
+  const lines = [
+    'gantt',
+    '  title Minutes and seconds since the gate started',
+    '  dateFormat x',
+    '  axisFormat %M:%S',
+    `  tickInterval ${tickInterval(span)}`,
+  ];
   for (const [name, bars] of sections) {
     lines.push(`  section ${name}`);
     for (const bar of bars) {
@@ -128,6 +134,18 @@ function routeBars(report: Report): Bar[] {
     end: Math.max(...rest.map((b) => b.end)),
   });
   return shown;
+}
+
+/** About five to fifteen ticks on the axis, at whole seconds or minutes (the axis shows mm:ss). */
+function tickInterval(spanMs: number): string {
+  const steps: Array<[number, string]> = [
+    [15_000, '1second'],
+    [75_000, '5second'],
+    [225_000, '15second'],
+    [900_000, '1minute'],
+    [4_500_000, '5minute'],
+  ];
+  return steps.find(([limit]) => spanMs <= limit)?.[1] ?? '15minute';
 }
 
 /**
