@@ -1,10 +1,11 @@
-import { CAUSE_INFO } from '../diagnosis/causes.js';
+import { CAUSE_INFO } from '../diagnosis/catalogue/index.js';
 import type { Diagnosis } from '../diagnosis/compare.js';
-import { describeOutcome } from '../outcome.js';
+import { describeObservation } from '../http/describe.js';
 import type { HealthAttempt } from '../readiness.js';
 import type { RouteResult } from '../smoke.js';
 import { capped, code, fenced, inline, ownMarkdown } from './escape.js';
-import type { DeploymentInfo, Report } from './report.js';
+import type { DeploymentInfo } from '../deploy/deployment.js';
+import type { Report } from './report.js';
 
 /**
  * The job summary (GitHub Markdown): verdict and cause first, the fix, a table of health and every
@@ -179,7 +180,7 @@ function footer(report: Report): string {
 }
 
 function answer(o: RouteResult['observation']): string {
-  if (o.error) return inline(describeOutcome(o));
+  if (o.error) return inline(describeObservation(o));
   const redirects = o.redirects.length
     ? ` (after ${o.redirects.length} redirect${o.redirects.length === 1 ? '' : 's'})`
     : '';

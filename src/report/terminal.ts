@@ -1,5 +1,5 @@
-import { CAUSE_INFO } from '../diagnosis/causes.js';
-import { describeOutcome } from '../outcome.js';
+import { CAUSE_INFO } from '../diagnosis/catalogue/index.js';
+import { describeObservation } from '../http/describe.js';
 import { forLog, plain } from './escape.js';
 import type { Report } from './report.js';
 
@@ -32,7 +32,7 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
       : paint('red', r.versionMissing ? 'old version' : 'not ready');
     out.push(
       '',
-      `  health ${forLog(new URL(r.last.url).pathname)}  ${forLog(describeOutcome(r.last))}  ${state}  (${r.attempts.length} requests)`,
+      `  health ${forLog(new URL(r.last.url).pathname)}  ${forLog(describeObservation(r.last))}  ${state}  (${r.attempts.length} requests)`,
     );
   }
   const cause = new Map<string, string>();
@@ -44,7 +44,7 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
         ? paint('yellow', ' flaky')
         : ''
       : paint('red', ` ${cause.get(result.route.label) ?? 'failed'}`);
-    out.push(`  ${mark} ${forLog(result.route.label)}  ${forLog(describeOutcome(result.observation))}${note}`);
+    out.push(`  ${mark} ${forLog(result.route.label)}  ${forLog(describeObservation(result.observation))}${note}`);
   }
   report.diagnoses.forEach((d, index) => {
     out.push(

@@ -1,4 +1,4 @@
-import type { Observation } from './http/observation.js';
+import type { Observation } from './observation.js';
 
 /** Short human words for what a request saw, e.g. "503 in 12ms", "connection refused". */
 
@@ -16,7 +16,7 @@ const KIND_WORDS: Record<string, string> = {
   other: 'request failed',
 };
 
-export function describeOutcome(observation: Observation): string {
+export function describeObservation(observation: Observation): string {
   const error = observation.error;
   if (error) {
     const phase = error.kind === 'timeout' ? ` waiting for ${error.phase}` : '';
