@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import { formatDuration } from './config/duration.js';
 import type { ConfigIssue, GateConfig } from './config/types.js';
 import type { DeploymentOutcome } from './deploy/deployment.js';
 import { diagnose } from './diagnosis/compare.js';
@@ -86,7 +87,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
   const baseUrl = targetOf(config, deployment)!;
   const healthUrl = healthUrlOf(baseUrl, config.healthPath);
   log.info(
-    `waiting for ${healthUrl.href} to be ready (${config.successThreshold} healthy answers in a row, budget ${Math.round(config.timeoutMs / 1000)}s)`,
+    `waiting for ${healthUrl.href} to be ready (${config.successThreshold} healthy answers in a row, budget ${formatDuration(config.timeoutMs)})`,
   );
   const readiness = await waitUntilReady({
     client,
@@ -106,7 +107,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
   if (readiness.ended !== 'cancelled') {
     const budgetMs = smokeBudgetMs(config.requestTimeoutMs, config.routeRetries);
     log.info(
-      `checking ${config.routes.length} route(s), ${config.concurrency} at a time (stage budget ${Math.round(budgetMs / 1000)}s)`,
+      `checking ${config.routes.length} route(s), ${config.concurrency} at a time (stage budget ${formatDuration(budgetMs)})`,
     );
     const stage = AbortSignal.timeout(budgetMs);
     routes = await runRoutes({
@@ -145,7 +146,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
     verdict,
     cause,
     summary: cancelled
-      ? `Cancelled after ${(clock.now() / 1000).toFixed(1)}s, before a verdict (the runner stopped the job).`
+      ? `Cancelled after ${formatDuration(clock.now())}, before a verdict (the runner stopped the job).`
       : summarize(verdict, findings),
     cancelled: cancelled || undefined,
     url: baseUrl.href,

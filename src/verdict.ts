@@ -1,4 +1,5 @@
 import { CAUSE_INFO, type CauseId } from './diagnosis/catalogue/index.js';
+import { formatDuration } from './config/duration.js';
 import type { Diagnosis } from './diagnosis/compare.js';
 import type { ReadinessResult } from './readiness.js';
 import type { RouteResult } from './smoke.js';
@@ -33,8 +34,7 @@ export function summarize(verdict: Verdict, { readiness, routes, diagnoses }: Fi
   if (readiness?.ended === 'cancelled') return 'The run was cancelled before the deploy was ready.';
   if (verdict === 'pass') {
     const flaky = routes.filter((r) => r.flaky).length;
-    const ready = ((readiness?.readyAtMs ?? 0) / 1000).toFixed(1);
-    return `Ready after ${ready}s; ${routes.length} route${routes.length === 1 ? '' : 's'} OK${flaky ? ` (${flaky} flaky)` : ''}.`;
+    return `Ready after ${formatDuration(readiness?.readyAtMs ?? 0)}; ${routes.length} route${routes.length === 1 ? '' : 's'} OK${flaky ? ` (${flaky} flaky)` : ''}.`;
   }
   return diagnoses[0]?.headline.replaceAll('`', '') ?? 'The deploy did not pass.';
 }

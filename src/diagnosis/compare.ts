@@ -1,4 +1,5 @@
 import type { Observation } from '../http/observation.js';
+import { formatDuration } from '../config/duration.js';
 import { describeObservation } from '../http/describe.js';
 import type { ReadinessResult } from '../readiness.js';
 import type { RouteResult } from '../smoke.js';
@@ -212,7 +213,7 @@ function healthEvidence(input: DiagnosisInput): string | undefined {
   const { readiness } = input;
   const seen = readiness.lastHealthy;
   if (!readiness.ready || !seen) return undefined;
-  return `health ${seen.method} ${pathOf(seen.url)} → ${describeObservation(seen)} (ready after ${(readiness.readyAtMs! / 1000).toFixed(1)}s)`;
+  return `health ${seen.method} ${pathOf(seen.url)} → ${describeObservation(seen)} (ready after ${formatDuration(readiness.readyAtMs!)})`;
 }
 
 /** What the healthy answer itself tells: answered by a proxy, or by a cache. */

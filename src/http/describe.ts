@@ -1,4 +1,5 @@
 import type { Observation } from './observation.js';
+import { formatDuration } from '../config/duration.js';
 
 /** Short human words for what a request saw, e.g. "503 in 12ms", "connection refused". */
 
@@ -22,6 +23,5 @@ export function describeObservation(observation: Observation): string {
     const phase = error.kind === 'timeout' ? ` waiting for ${error.phase}` : '';
     return `${KIND_WORDS[error.kind] ?? error.kind}${phase} (${error.code})`;
   }
-  const time = observation.timings.totalMs;
-  return `${observation.status} in ${time < 1000 ? `${time}ms` : `${(time / 1000).toFixed(1)}s`}`;
+  return `${observation.status} in ${formatDuration(observation.timings.totalMs)}`;
 }

@@ -1,4 +1,5 @@
 import { CAUSE_INFO } from '../diagnosis/catalogue/index.js';
+import { formatDuration } from '../config/duration.js';
 import { describeObservation } from '../http/describe.js';
 import { forLog, plain } from './escape.js';
 import type { Report } from './report.js';
@@ -28,7 +29,7 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
   const r = report.readiness;
   if (r?.last) {
     const state = r.ready
-      ? paint('green', `ready after ${(r.readyAtMs! / 1000).toFixed(1)}s`)
+      ? paint('green', `ready after ${formatDuration(r.readyAtMs!)}`)
       : paint('red', r.versionMissing ? 'old version' : 'not ready');
     out.push(
       '',
