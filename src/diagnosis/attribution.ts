@@ -1,6 +1,6 @@
 import type { Observation } from '../http/observation.js';
-import type { CauseId, Layer } from './causes.js';
-import type { Fingerprint } from './fingerprints.js';
+import { formatDuration } from '../config/duration.js';
+import type { CauseId, Fingerprint, Layer } from './catalogue/index.js';
 
 /**
  * Which layer answered, read from the answer itself: platform and proxy headers, app headers, and when a
@@ -90,15 +90,15 @@ export function timingNote(observation: Observation, decided: Decided): string |
   const ms = observation.timings.firstByteMs ?? observation.timings.totalMs;
   if (ms < 100) {
     return front && decided.cause !== 'upstream-timeout'
-      ? `answered ${status} in ${ms} ms: a routing decision (nothing tried to serve it), not a timeout`
+      ? `answered ${status} in ${formatDuration(ms)}: a routing decision (nothing tried to serve it), not a timeout`
       : undefined;
   }
   if (appPage) return undefined;
   const seconds = ms / 1000;
   const match = TIMEOUT_DEFAULTS.find(([limit]) => Math.abs(seconds - limit) <= Math.max(0.5, limit * 0.03));
-  if (match) return `answered ${status} after ${seconds.toFixed(1)} s, which matches ${match[1]}`;
+  if (match) return `answered ${status} after ${formatDuration(ms)}, which matches ${match[1]}`;
   if (seconds >= 1 && (front || decided.cause === 'upstream-timeout'))
-    return `answered ${status} after ${seconds.toFixed(1)} s: something waited before giving up`;
+    return `answered ${status} after ${formatDuration(ms)}: something waited before giving up`;
   return undefined;
 }
 

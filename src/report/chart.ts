@@ -1,4 +1,5 @@
 import type { HealthAttempt } from '../readiness.js';
+import { formatDuration } from '../config/duration.js';
 import { cell, prose } from './markdown.js';
 import type { Report } from './report.js';
 
@@ -24,7 +25,7 @@ export interface Run {
 export function compress(attempts: HealthAttempt[]): Run[] {
   const runs: Run[] = [];
   for (const a of attempts) {
-    const label = `${a.error ?? a.status}${a.healthy ? (a.versionFound === false ? ' (healthy, old version)' : ' (healthy)') : ''}${a.retryAfterMs !== undefined ? `, Retry-After ${seconds(a.retryAfterMs)}` : ''}`;
+    const label = `${a.error ?? a.status}${a.healthy ? (a.versionFound === false ? ' (healthy, old version)' : ' (healthy)') : ''}${a.retryAfterMs !== undefined ? `, Retry-After ${formatDuration(a.retryAfterMs)}` : ''}`;
     const last = runs.at(-1);
     if (last && last.label === label) {
       last.last = a.atMs;
@@ -165,14 +166,12 @@ export function chartLabel(text: string): string {
 export function timelineTable(report: Report): string | undefined {
   const rows = ['| When | What | Answer |', '|---|---|---|'];
   const d = report.deployment;
-  if (d?.waitedMs !== undefined) rows.push(`| 0.0s – ${seconds(d.waitedMs)} | deployment | ${cell(prose(d.state))} |`);
+  if (d?.waitedMs !== undefined)
+    rows.push(`| 0.0s – ${formatDuration(d.waitedMs)} | deployment | ${cell(prose(d.state))} |`);
   for (const run of compress(report.readiness?.attempts ?? [])) {
-    const when = run.first === run.last ? seconds(run.first) : `${seconds(run.first)} – ${seconds(run.last)}`;
+    const when =
+      run.first === run.last ? formatDuration(run.first) : `${formatDuration(run.first)} – ${formatDuration(run.last)}`;
     rows.push(`| ${when} | health (${run.count} request${run.count === 1 ? '' : 's'}) | ${cell(prose(run.label))} |`);
   }
   return rows.length > 3 ? rows.join('\n') : undefined;
-}
-
-export function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)}s`;
 }

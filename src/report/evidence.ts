@@ -1,6 +1,6 @@
 import type { Diagnosis } from '../diagnosis/compare.js';
 import type { Observation } from '../http/observation.js';
-import { describeOutcome } from '../outcome.js';
+import { describeObservation } from '../http/describe.js';
 import type { Report } from './report.js';
 
 /**
@@ -26,7 +26,7 @@ export function evidenceBeyondTable(d: Diagnosis, report: Report): string[] {
 /** The words diagnosis uses for one request ("GET /a → 503 in 4ms"). */
 function requestLine(o: Observation): string {
   const url = new URL(o.url);
-  return `${o.method} ${url.pathname}${url.search} → ${describeOutcome(o)}`;
+  return `${o.method} ${url.pathname}${url.search} → ${describeObservation(o)}`;
 }
 
 /** Which diagnosis covers each route (the first that names it). */

@@ -1,57 +1,11 @@
-import type { CauseId } from '../diagnosis/causes.js';
 import type { Diagnosis } from '../diagnosis/compare.js';
 import type { RouteResult } from '../smoke.js';
+import { assetKind } from '../diagnosis/headline.js';
 
 /**
- * The report's short words for a cause: how the headline counts the routes it covers ("2 rejected for
- * their Host"), and what one route's row says it means ("Django rejected the Host"). Both say something
- * the cause id does not: who answered, or what exactly is missing.
+ * What one failing route's row in the table means, in a few words that say more than the cause id: who
+ * answered, or what exactly is missing ("Django rejected the Host", "stylesheet missing (404)").
  */
-
-/** After a number of routes: "2 rejected for their Host". */
-const COUNTED: Record<CauseId, (n: number) => string> = {
-  'host-rejected': (n) => `rejected for ${n === 1 ? 'its' : 'their'} Host`,
-  'no-healthy-backend': () => 'with no healthy backend behind the edge',
-  'upstream-unreachable': () => 'where the proxy cannot reach the app',
-  'upstream-timeout': () => 'where the proxy gave up waiting for the app',
-  'redirect-loop': () => 'redirecting without end',
-  'app-error': () => "with the app's own error page",
-  'route-not-found': () => 'not found',
-  'static-assets-missing': (n) => (n === 1 ? 'static file missing' : 'static files missing'),
-  'wrong-content': () => 'with the wrong content',
-  'stale-version': () => 'serving the previous release',
-  'deployment-failed': () => 'not deployed',
-  'deployment-not-found': () => 'not deployed',
-  'health-failing': () => 'failing their health check',
-  'dns-failure': (n) => `whose host name ${n === 1 ? 'does' : 'do'} not resolve`,
-  'tls-error': () => 'with a rejected certificate',
-  'connection-refused': () => 'with nothing listening',
-  timeout: () => 'with no answer in time',
-  'auth-required': () => 'blocked by a protection wall',
-  'rate-limited': () => 'rate limited',
-  'config-error': () => 'misconfigured',
-};
-
-/** "2 rejected for their Host (Django)"; who answered only for the main cause, to keep the sentence short. */
-export function countedCause(d: Diagnosis, n: number, main: boolean): string {
-  const what = d.cause === 'static-assets-missing' ? assetWords(d.routes, n) : COUNTED[d.cause](n);
-  return `${n} ${what}${main && d.who ? ` (${d.who})` : ''}`;
-}
-
-/** "1 stylesheet missing" when every route of the group is the same kind of file. */
-function assetWords(routes: readonly string[], n: number): string {
-  const kinds = new Set(routes.filter((r) => !r.startsWith('health ')).map((r) => assetKind(r)));
-  const kind = kinds.size === 1 ? [...kinds][0]! : 'static file';
-  return `${kind}${n === 1 ? '' : 's'} missing`;
-}
-
-export function assetKind(path: string): string {
-  if (/\.css(\?|\s|$)/i.test(path)) return 'stylesheet';
-  if (/\.m?js(\?|\s|$)/i.test(path)) return 'script';
-  if (/\.(png|jpe?g|gif|svg|webp|ico)(\?|\s|$)/i.test(path)) return 'image';
-  if (/\.(woff2?|ttf)(\?|\s|$)/i.test(path)) return 'font';
-  return 'static file';
-}
 
 /** What a failing route's row means, in a few words, from the diagnosis that covers it. */
 export function routeMeaning(result: RouteResult, d: Diagnosis | undefined): string {

@@ -1,14 +1,16 @@
-import { CAUSE_INFO } from '../diagnosis/causes.js';
+import { CAUSE_INFO } from '../diagnosis/catalogue/index.js';
 import type { Diagnosis } from '../diagnosis/compare.js';
-import { describeOutcome } from '../outcome.js';
+import { formatDuration } from '../config/duration.js';
+import { describeObservation } from '../http/describe.js';
 import type { Observation } from '../http/observation.js';
 import type { RouteResult } from '../smoke.js';
-import { hasStory, mermaidChart, seconds, timelineTable } from './chart.js';
+import { hasStory, mermaidChart, timelineTable } from './chart.js';
 import { capped } from './escape.js';
 import { diagnosisByRoute, evidenceBeyondTable } from './evidence.js';
 import { cell, codeSpan, fenced, markdownLink, own, prose } from './markdown.js';
 import { routeMeaning } from './phrases.js';
-import type { DeploymentInfo, Report } from './report.js';
+import type { DeploymentInfo } from '../deploy/deployment.js';
+import type { Report } from './report.js';
 
 /**
  * The job summary (GitHub Markdown). The first screen holds what a person acts on: verdict and cause,
@@ -65,7 +67,7 @@ export function routeTable(report: Report): string {
   const health = r?.last;
   if (r && health) {
     const meaning = r.ready
-      ? `ready after ${seconds(r.readyAtMs!)} (${plural(r.attempts.length, 'request')})`
+      ? `ready after ${formatDuration(r.readyAtMs!)} (${plural(r.attempts.length, 'request')})`
       : r.versionMissing
         ? 'healthy, but without the expected version'
         : r.ended === 'cancelled'
@@ -90,7 +92,7 @@ export function routeTable(report: Report): string {
 }
 
 function row(icon: string, label: string, o: RouteResult['observation'], meaning: string): string {
-  return `| ${icon} | ${cell(codeSpan(label))} | ${cell(answer(o))} | ${time(o.timings.totalMs)} | ${cell(prose(meaning))} |`;
+  return `| ${icon} | ${cell(codeSpan(label))} | ${cell(answer(o))} | ${formatDuration(o.timings.totalMs)} | ${cell(prose(meaning))} |`;
 }
 
 /** Every diagnosis once: the main one without a heading of its own, the others under "Also". */
@@ -138,7 +140,7 @@ export function whereLine(d: Diagnosis): string | undefined {
 export function deploymentLine(d: DeploymentInfo): string {
   const what = d.source === 'deployment' ? 'GitHub deployment' : 'Commit status';
   const name = codeSpan(`${d.environment || 'deployment'}${d.id ? ` #${d.id}` : ''}`);
-  const waited = d.waitedMs !== undefined ? ` after ${seconds(d.waitedMs)}` : '';
+  const waited = d.waitedMs !== undefined ? ` after ${formatDuration(d.waitedMs)}` : '';
   const link = d.logUrl ? markdownLink('deployment log', d.logUrl) : '';
   return `${what} ${name} of ${codeSpan(d.sha.slice(0, 7))}: **${prose(d.state)}**${waited}${link ? ` · ${link}` : ''}`;
 }
@@ -195,17 +197,13 @@ function capitalize(text: string): string {
 
 function footer(report: Report): string {
   const checked = report.url ? ` · checked ${codeSpan(report.url)}` : '';
-  return `<sub>post-deploy-gate ${prose(report.version)}${checked} · ${seconds(report.durationMs)} in all · full details in the JSON report</sub>`;
+  return `<sub>post-deploy-gate ${prose(report.version)}${checked} · ${formatDuration(report.durationMs)} in all · full details in the JSON report</sub>`;
 }
 
 function answer(o: RouteResult['observation']): string {
-  if (o.error) return prose(describeOutcome(o));
+  if (o.error) return prose(describeObservation(o));
   const redirects = o.redirects.length ? ` (after ${plural(o.redirects.length, 'redirect')})` : '';
   return `${o.status}${redirects}`;
-}
-
-function time(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {

@@ -1,3 +1,6 @@
+/** A duration as formatDuration writes it: 45ms, 4.3s, 4s, 2m, 2m 5s. */
+const DURATION = String.raw`\b(?:\d+m(?: \d+s)?|\d+(?:\.\d+)?(?:ms|s))\b`;
+
 /**
  * What changes from one real run to the next, replaced by stable marks so a golden file holds what a
  * user reads and nothing the clock or the kernel chose: ports, durations, dates, chart coordinates, the
@@ -13,13 +16,14 @@ export function normalise(text: string, options: { counts?: boolean } = {}): str
     .replace(/\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?Z?)?/g, 'YYYY-MM-DD HH:MM')
     // Chart coordinates (ms since start) become a staircase of one-second bars: the bars, their order and
     // colour stay, and the chart still renders on GitHub; their real lengths are in the live summary.
+    .replace(/^  tickInterval \S+$/m, '  tickInterval 1second')
     .replace(/^(  [^\n:]+ :(?:crit|done|active)), \d+, \d+$/gm, (_m, bar: string) => {
       const start = 1000 * bars++;
       return `${bar}, ${start}, ${start + 1000}`;
     })
-    .replace(/\b\d+\.\d ?s\b/g, (m) => (m.includes(' ') ? 'N.N s' : 'N.Ns'))
-    // Milliseconds where a time is shown ("in 45ms", "| 45 ms |"), not inside a message ("such as 1500ms").
-    .replace(/(?<=\b(in|after) |\| )\d+ ?ms\b/g, (m) => (m.includes(' ') ? 'N ms' : 'Nms'));
+    // Durations where a time is shown ("in 45ms", "after 4.3s", "| 12ms |", "0s – 1.2s", "4.5s in all"),
+    // not inside a message ("such as 1500ms, 30s").
+    .replace(new RegExp(`(?<=\\b(?:in|after|at) |\\| |– )${DURATION}|${DURATION}(?= in all| – | \\|)`, 'g'), 'N.Ns');
   if (options.counts) {
     out = out.replace(/\b\d+ (requests?|times?|attempts?)\b/g, 'N $1').replace(/×\d+/g, '×N');
   }
