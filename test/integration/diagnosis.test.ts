@@ -49,7 +49,7 @@ describe('healthy deploys pass without a false alarm', () => {
     const run = await check(url, { routes: '/\n/products/' });
     expect(run.outputs['verdict'], run.stdout).toBe('pass');
     expect(Number(run.outputs['ready-after'])).toBeGreaterThan(1);
-    expect(run.summary).toMatch(/\| 503 \| \d+ \|/);
+    expect(run.summary).toMatch(/\| health \(\d+ requests?\) \| 503 \|/);
   });
 
   it('Django behind Caddy', async () => {
