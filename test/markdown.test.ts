@@ -36,6 +36,24 @@ describe('the headline', () => {
     expect(rows.filter((r) => r.startsWith('❌'))).toHaveLength(3);
   });
 
+  it('names three causes and counts the rest, the numbers adding up to every failing route', () => {
+    const report = reportOf(readyHealth(healthOk()), [
+      routeResult('/', observe('django-400-disallowed-host', { path: '/' })),
+      routeResult('/app.css', observe('django-404', { path: '/app.css' })),
+      routeResult('/boom/', observe('django-500', { path: '/boom/' })),
+      routeResult('/api/', observe('nginx-502-refused', { path: '/api/' })),
+      routeResult('/gone/', observe('nginx-404', { path: '/gone/' })),
+      routeResult('/ok/', observe('django-health-bypass', { path: '/ok/' })),
+    ]);
+    expect(report.diagnoses).toHaveLength(5);
+    const [, lead, parts] = /^(Health is fine, but 5 of 6 routes fail): (.*)\.$/.exec(report.summary) ?? [];
+    expect(lead, report.summary).toBeDefined();
+    expect(parts).toMatch(/^1 rejected for its Host \(Django\), 1 where the proxy cannot reach the app, /);
+    expect(parts).toMatch(/, 2 more for 2 other causes$/);
+    const counts = [...parts!.matchAll(/(?:^|, )(\d+) /g)].map((m) => Number(m[1]));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(5);
+  });
+
   it('uses the one cause own words when a single cause covers every failure', () => {
     const report = reportOf(readyHealth(healthOk()), [
       routeResult('/', observe('django-500', { path: '/' })),
