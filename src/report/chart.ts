@@ -167,7 +167,7 @@ export function timelineTable(report: Report): string | undefined {
   const rows = ['| When | What | Answer |', '|---|---|---|'];
   const d = report.deployment;
   if (d?.waitedMs !== undefined)
-    rows.push(`| 0.0s – ${formatDuration(d.waitedMs)} | deployment | ${cell(prose(d.state))} |`);
+    rows.push(`| 0s – ${formatDuration(d.waitedMs)} | deployment | ${cell(prose(d.state))} |`);
   for (const run of compress(report.readiness?.attempts ?? [])) {
     const when =
       run.first === run.last ? formatDuration(run.first) : `${formatDuration(run.first)} – ${formatDuration(run.last)}`;

@@ -1,5 +1,5 @@
 /** A duration as formatDuration writes it: 45ms, 4.3s, 4s, 2m, 2m 5s. */
-const DURATION = String.raw`\b(?:\d+m(?: \d+s)?|\d+(?:\.\d+)?(?:ms|s))\b`;
+const DURATION = String.raw`\b(?:\d+m(?: \d+s)?|\d+(?:\.\d+)? ?(?:ms|s))\b`;
 
 /**
  * What changes from one real run to the next, replaced by stable marks so a golden file holds what a
@@ -23,9 +23,22 @@ export function normalise(text: string, options: { counts?: boolean } = {}): str
     })
     // Durations where a time is shown ("in 45ms", "after 4.3s", "| 12ms |", "0s – 1.2s", "4.5s in all"),
     // not inside a message ("such as 1500ms, 30s").
-    .replace(new RegExp(`(?<=\\b(?:in|after|at) |\\| |– )${DURATION}|${DURATION}(?= in all| – | \\|)`, 'g'), 'N.Ns');
+    .replace(
+      new RegExp(
+        `(?<=\\b(?:in|after|at|for|about|around) |\\| |– )${DURATION}|${DURATION}(?= in all| – | \\|| after ready)`,
+        'g',
+      ),
+      'N.Ns',
+    );
   if (options.counts) {
-    out = out.replace(/\b\d+ (requests?|times?|attempts?)\b/g, 'N $1').replace(/×\d+/g, '×N');
+    out = out
+      .replace(/\b\d+ (requests?|times?|attempts?|rounds?|answers?)\b/g, 'N $1')
+      .replace(/\b\d+ of \d+ (answers|healthy answers)\b/g, 'N of M $1')
+      .replace(/\b\d+ of N (answers)\b/g, 'N of M $1')
+      .replace(/\b\d+ (bad answers?)/g, 'N $1')
+      .replace(/\babout \d+%/g, 'about N%')
+      .replace(/\b\d+ more answers, \d+ bad\b/g, 'N more answers, N bad')
+      .replace(/×\d+/g, '×N');
   }
   return out;
 }
