@@ -93,7 +93,7 @@ describe('the import graph of src/', () => {
     expect(backwards).toEqual([]);
   });
 
-  it('keeps the GitHub client and the YAML parser out of what every run loads', () => {
+  it('keeps the GitHub client, the YAML parser and the diagnosis out of what every run loads', () => {
     // Followed from the action's entry through static imports only: what a one-route run with no config file loads.
     const loaded = new Set<string>();
     const statics = (file: string) =>
@@ -114,5 +114,10 @@ describe('the import graph of src/', () => {
     walk('main.ts');
     expect([...packages].filter((p) => /^(@actions\/github|@octokit\/|yaml$)/.test(p))).toEqual([]);
     expect([...loaded].filter((f) => f.startsWith('github/') && f !== 'github/event.ts')).toEqual([]);
+    // A passing run diagnoses nothing: the diagnosis and the signature families load with the first failure.
+    const diagnosis =
+      /^diagnosis\/(compare|classify|attribution)\.ts$|^diagnosis\/catalogue\/(index|platforms|proxies|frameworks|transport)\.ts$/;
+    expect([...loaded].filter((f) => diagnosis.test(f))).toEqual([]);
+    expect(loaded.has('diagnosis/catalogue/soft-failures.ts')).toBe(true);
   });
 });

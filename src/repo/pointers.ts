@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { CAUSE_INFO, type CauseId } from '../diagnosis/catalogue/index.js';
+import { CAUSE_INFO, type CauseId } from '../diagnosis/catalogue/causes.js';
 
 /**
  * Where in the checked-out repository the fix most likely goes: the settings line, the proxy directive,
