@@ -2,7 +2,7 @@ import { formatDuration } from '../config/duration.js';
 import type { Diagnosis } from './compare.js';
 import type { ReadinessResult } from '../readiness.js';
 import type { RouteResult } from '../smoke.js';
-import type { CauseId } from './catalogue/index.js';
+import type { CauseId } from './catalogue/causes.js';
 
 /**
  * The one sentence that goes into notifications and chat (the `summary` output, the first line of the
