@@ -19,6 +19,8 @@ export interface GateDeps {
   signal?: AbortSignal;
   resolve?: ResolveOverrides;
   ca?: HttpClientOptions['ca'];
+  /** HTTP(S)_PROXY / NO_PROXY, read by the edge. */
+  proxy?: HttpClientOptions['proxy'];
   random?: () => number;
   /** The base URL when it comes from elsewhere (the GitHub deployment). */
   url?: URL;
@@ -39,6 +41,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
     clock,
     resolve: deps.resolve,
     ca: deps.ca,
+    proxy: deps.proxy,
     connectionsPerOrigin: config.concurrency,
   });
   try {

@@ -7,7 +7,7 @@ import { resolveConfig } from './config/resolve.js';
 import type { GateConfig } from './config/types.js';
 import { headerValues } from './config/values.js';
 import { ACTION_INPUTS, DEFAULT_REPORT_FILE } from './config/defaults.js';
-import { runToReport } from './run.js';
+import { machineProxy, runToReport } from './run.js';
 import { withPointers } from './repo/attach.js';
 import { secretForms } from './report/redact.js';
 import { runGate } from './gate.js';
@@ -43,7 +43,8 @@ export async function run(): Promise<void> {
   const clock = systemClock();
   const values = Object.fromEntries(ACTION_INPUTS.map((name) => [name, core.getInput(name)]));
   // Mask header values before anything can print them (the config parser never repeats them either).
-  const secrets = headerValues(values['headers'] ?? '');
+  const proxy = machineProxy(process.env);
+  const secrets = [...headerValues(values['headers'] ?? ''), ...proxy.secrets];
   // Also the forms a server may echo back (URL-encoded, base64, the token of "Bearer …").
   secretForms(secrets).forEach((form) => core.setSecret(form));
   const token = values['github-token'] ?? '';
@@ -60,7 +61,8 @@ export async function run(): Promise<void> {
         workspace,
         defaultReportPath,
       }));
-      if (!gateConfig.waitForDeployment) return runGate(gateConfig, { clock, log: logger, signal, startedAt });
+      const deps = { clock, log: logger, signal, startedAt, proxy: proxy.proxy() };
+      if (!gateConfig.waitForDeployment) return runGate(gateConfig, deps);
       const { github, event } = await loadGitHub();
       const target = await github.waitForTarget({
         config: gateConfig,
@@ -72,7 +74,7 @@ export async function run(): Promise<void> {
         startedAt,
       });
       if ('report' in target) return target.report;
-      return runGate(gateConfig, { clock, log: logger, signal, startedAt, ...target });
+      return runGate(gateConfig, { ...deps, ...target });
     },
   });
   const report = withPointers(finished, workspace);

@@ -9,7 +9,7 @@ import type { Logger } from '../log.js';
 import { forLog } from '../report/escape.js';
 import { renderJson } from '../report/json.js';
 import { VERSION } from '../report/report.js';
-import { runToReport } from '../run.js';
+import { machineProxy, runToReport } from '../run.js';
 import { withPointers } from '../repo/attach.js';
 import { headerValues } from '../config/values.js';
 import { renderTerminal } from '../report/terminal.js';
@@ -89,7 +89,8 @@ export async function main(argv: string[]): Promise<number> {
     warning: (m) => process.stderr.write(`warning: ${forLog(m)}\n`),
     debug: () => {},
   };
-  const secrets = headerValues((flags.header ?? []).join('\n'));
+  const proxy = machineProxy(process.env);
+  const secrets = [...headerValues((flags.header ?? []).join('\n')), ...proxy.secrets];
   const routes = [...(flags.routes ? [flags.routes] : []), ...(flags.route ?? [])].join('\n') || undefined;
   const values: Record<string, string | undefined> = {
     url: flags.url,
@@ -113,7 +114,7 @@ export async function main(argv: string[]): Promise<number> {
     start: async (signal) => {
       const resolved = resolveAll(values, flags.resolve ?? []);
       config = resolved.config;
-      return runGate(config, { clock, log, signal, resolve: resolved.resolve, startedAt });
+      return runGate(config, { clock, log, signal, resolve: resolved.resolve, startedAt, proxy: proxy.proxy() });
     },
   });
   const report = withPointers(finished, process.cwd());

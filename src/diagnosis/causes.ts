@@ -21,6 +21,7 @@ export const CAUSES = [
   'auth-required',
   'rate-limited',
   'config-error',
+  'proxy-error',
 ] as const;
 
 export type CauseId = (typeof CAUSES)[number];
@@ -137,6 +138,12 @@ export const CAUSE_INFO: Record<CauseId, CauseInfo> = {
     fix: "The deployment kept answering 429; allow the gate's requests or check fewer routes.",
     inconclusive: true,
   },
+  'proxy-error': {
+    title: "the runner's HTTP proxy failed",
+    layer: 'network',
+    fix: 'Check the proxy this runner uses (`HTTPS_PROXY`/`HTTP_PROXY`): that it runs and this runner can reach it, that it allows CONNECT to `{origin}`, the credentials in its URL (`http://user:password@proxy:port`) when it answers 407, or add `{host}` to `NO_PROXY` when the runner reaches the deployment directly.',
+    inconclusive: true,
+  },
   'config-error': {
     title: 'configuration error',
     layer: 'config',
@@ -147,6 +154,8 @@ export const CAUSE_INFO: Record<CauseId, CauseInfo> = {
 /** When several causes are found, the one listed first here is the headline. */
 export const CAUSE_PRIORITY: readonly CauseId[] = [
   'config-error',
+  // A failing proxy hides everything behind it.
+  'proxy-error',
   'deployment-failed',
   'deployment-not-found',
   'stale-version',

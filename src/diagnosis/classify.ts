@@ -108,7 +108,15 @@ export function classifyFailure(
           `the host name resolves to a link-local or cloud-metadata address, which the gate never contacts (${error.message})`,
         );
       case 'tls':
-        return make('tls-error', 'network', 'high', `the TLS certificate was rejected (${error.code})`);
+        return make(
+          'tls-error',
+          'network',
+          'high',
+          `the TLS certificate was rejected (${error.code})`,
+          error.trusted ? [`trusted certificate stores: ${error.trusted}`] : [],
+        );
+      case 'proxy':
+        return make('proxy-error', 'network', 'high', error.message);
       case 'refused':
         return make('connection-refused', 'network', 'high', 'nothing is listening at this address and port');
       case 'timeout':
