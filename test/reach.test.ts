@@ -59,7 +59,7 @@ describe('the built action behind a proxy', () => {
   it('connects directly to hosts in NO_PROXY (and the proxy sees nothing)', async () => {
     const server = keep(await healthy());
     const proxy = keep(await startProxy());
-    for (const env of [
+    for (const env of <Array<Record<string, string>>>[
       { HTTP_PROXY: proxy.url, NO_PROXY: `localhost,127.0.0.1:${server.port}` },
       { http_proxy: proxy.url, no_proxy: '*' },
     ]) {
