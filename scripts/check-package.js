@@ -3,7 +3,16 @@
 // LICENSE and README and nothing of the action (dist/), the install downloads no Node binary, `--help` and a
 // real check work on Node 24, and the older Node gets one clear line and a non-zero exit.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -32,8 +41,26 @@ console.log(
 );
 for (const needed of ['package.json', 'README.md', 'LICENSE', 'bin/post-deploy-gate.js', 'lib/cli/index.js'])
   check(files.includes(needed), `the tarball holds ${needed}`);
-for (const unwanted of ['dist/', 'src/', 'test/', 'action.yml', 'lib/github/', 'lib/main.js'])
+for (const unwanted of ['dist/', 'src/', 'test/', 'action.yml', 'lib/main.js', 'lib/index.js'])
   check(!files.some((f) => f.startsWith(unwanted)), `the tarball holds no ${unwanted}`);
+
+// Every packed module loads with the package's own dependencies: none imports the action's (@actions/*).
+const dependencies = new Set(Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies));
+const strays = [];
+for (const path of files.filter((f) => f.endsWith('.js'))) {
+  const source = readFileSync(join(root, path), 'utf8');
+  for (const match of source.matchAll(
+    /(?:^|\n)\s*(?:import|export)\s[^'"]*?['"]([^'"./][^'"]*)['"]|import\(\s*['"]([^'"./][^'"]*)['"]/g,
+  )) {
+    const spec = match[1] ?? match[2];
+    const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
+    if (!spec.startsWith('node:') && !dependencies.has(name)) strays.push(`${path} imports ${spec}`);
+  }
+}
+check(
+  strays.length === 0,
+  `every packed module imports only the package's dependencies${strays.length ? `: ${strays.join(', ')}` : ''}`,
+);
 
 // 2. Install into an empty project with each Node.
 const installs = {};

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { systemClock } from '../clock.js';
 import { resolveConfig } from '../config/resolve.js';
 import { ConfigError, type ConfigIssue, type GateConfig } from '../config/types.js';
-import { runGate } from '../gate.js';
+import { runGateWithHttp } from '../gate.js';
 import type { Logger } from '../log.js';
 import { forLog } from '../report/escape.js';
 import { renderJson } from '../report/json.js';
@@ -124,7 +124,7 @@ export async function main(argv: string[]): Promise<number> {
     startedAt,
     secrets,
     start: (signal) =>
-      runGate(config, {
+      runGateWithHttp(config, {
         clock,
         log: { ...log, info: (m) => ((printed = !quiet), log.info(m)) },
         signal,
