@@ -66,7 +66,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const connect = timedConnector({
     connectTimeoutMs,
     resolve: options.resolve,
-    secureContext: trust.secureContext(),
+    secureContext: trust.secureContext,
     now: options.clock.now,
   });
   const dispatcher = createDispatcher({
@@ -81,7 +81,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     },
     proxy: options.proxy,
     directHosts: [...(options.resolve?.keys() ?? [])],
-    secureContext: trust.secureContext(),
+    secureContext: trust.secureContext,
     connectTimeoutMs,
     now: options.clock.now,
   });

@@ -66,23 +66,30 @@ export type ResolveOverrides = ReadonlyMap<string, string>;
 export interface ConnectorOptions {
   connectTimeoutMs: number;
   resolve?: ResolveOverrides;
-  /** The roots the gate trusts (see trust.ts), built into one context. */
-  secureContext?: SecureContext;
+  /** The roots the gate trusts (see trust.ts), built into one context when the first TLS connection needs it. */
+  secureContext?: () => SecureContext;
   now: () => number;
 }
 
 export function timedConnector(options: ConnectorOptions): buildConnector.connector {
-  const base = buildConnector({
-    timeout: options.connectTimeoutMs,
-    lookup: lookupWith(options.resolve, options.connectTimeoutMs),
-    ...(options.secureContext ? { secureContext: options.secureContext } : {}),
-  } as buildConnector.BuildOptions);
+  const build = (secureContext?: SecureContext) =>
+    buildConnector({
+      timeout: options.connectTimeoutMs,
+      lookup: lookupWith(options.resolve, options.connectTimeoutMs),
+      ...(secureContext ? { secureContext } : {}),
+    } as buildConnector.BuildOptions);
+  const plain = build();
+  // Reading the system store and building a context with a few hundred roots takes ~100-200 ms: only
+  // runs that speak TLS pay for it.
+  let secure: buildConnector.connector | undefined;
+  const tls = () => (secure ??= build(options.secureContext?.()));
   return (connectOptions, callback) => {
     const blocked = blockedLiteral(connectOptions.hostname);
     if (blocked) {
       callback(blocked, null);
       return null as unknown as Socket;
     }
+    const base = connectOptions.protocol === 'https:' ? tls() : plain;
     return stampedConnect(base, connectOptions, callback, options.now);
   };
 }

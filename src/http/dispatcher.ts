@@ -25,7 +25,7 @@ export interface DispatcherOptions {
   proxy?: ProxySettings;
   /** Hosts given with --resolve: you said where they are, so they never go through a proxy. */
   directHosts: readonly string[];
-  secureContext: SecureContext;
+  secureContext: () => SecureContext;
   connectTimeoutMs: number;
   now: () => number;
 }
@@ -61,7 +61,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (url) forwardProxies.set(new URL(url).origin, proxyLabel(url));
   // https targets go through HTTPS_PROXY, or HTTP_PROXY when that is unset (undici's rule).
   const tunnelProxy = proxyLabel((proxy.httpsProxy ?? proxy.httpProxy)!);
-  const tls = { secureContext: options.secureContext };
+  // undici reads these when the proxy agents are built: with a proxy, the roots are loaded up front.
+  const tls = { secureContext: options.secureContext() };
   return new EnvHttpProxyAgent({
     ...options.pool,
     connect: options.connect,

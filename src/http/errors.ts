@@ -40,8 +40,8 @@ export interface ErrorContext {
   proxy?: string;
   /** The URL asked for when it failed (named in proxy errors). */
   target?: URL;
-  /** The certificate stores trusted, named in TLS errors. */
-  trustedStores?: string;
+  /** The certificate stores trusted, named in TLS errors (a function: reading them costs time). */
+  trustedStores?: () => string;
 }
 
 export function classifyError(error: unknown, context: ErrorContext): TransportError {
@@ -68,7 +68,7 @@ export function classifyError(error: unknown, context: ErrorContext): TransportE
   if (code === 'UND_ERR_HEADERS_TIMEOUT') return make('timeout', 'headers');
   if (code === 'UND_ERR_BODY_TIMEOUT') return make('timeout', 'body');
   if (TLS_CODE.test(code)) {
-    return { ...make('tls', 'tls'), ...(context.trustedStores ? { trusted: context.trustedStores } : {}) };
+    return { ...make('tls', 'tls'), ...(context.trustedStores ? { trusted: context.trustedStores() } : {}) };
   }
   if (RESET_CODES.has(code)) return make('reset');
   if (PROTOCOL_CODES.has(code) || code.startsWith('HPE_') || DECODE_CODE.test(code)) return make('protocol');
