@@ -132,24 +132,16 @@ export function proxyAnswer(
   status: number,
   headers: Record<string, string>,
 ): TransportError | undefined {
+  // (A 407 never gets here: undici turns it into an error, read by proxyFailureOf.)
   const squid = headers['x-squid-error'];
   const proxyStatus = headers['proxy-status'];
   const said = squid ?? (proxyStatus && /;\s*error=/i.test(proxyStatus) ? proxyStatus : undefined);
-  if (!said && status !== 407) return undefined;
-  if (status === 407) {
-    return {
-      kind: 'proxy',
-      phase: 'headers',
-      code: 'PROXY_407',
-      message: `the proxy ${proxy} wants credentials (407 Proxy Authentication Required)`,
-      proxy,
-    };
-  }
+  if (!said) return undefined;
   return {
     kind: 'proxy',
     phase: 'headers',
     code: `PROXY_ANSWER_${status}`,
-    message: `the proxy ${proxy} answered ${status} itself for ${target.host} (${said!.slice(0, 80)})`,
+    message: `the proxy ${proxy} answered ${status} itself for ${target.host} (${said.slice(0, 80)})`,
     proxy,
   };
 }
