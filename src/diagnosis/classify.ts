@@ -47,7 +47,14 @@ export function classifyFailure(
     layer,
     confidence,
     meaning,
-    evidence: [request, ...redirects, ...extra, ...(who ? [`answered by: ${who}`] : []), ...(timing ? [timing] : [])],
+    evidence: [
+      request,
+      ...redirects,
+      ...extra,
+      ...(who ? [`answered by: ${who}`] : []),
+      ...(observation.proxy ? [`through the proxy ${observation.proxy}`] : []),
+      ...(timing ? [timing] : []),
+    ],
     sample: observation,
   });
 
