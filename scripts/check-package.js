@@ -5,10 +5,10 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
-  realpathSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -16,8 +16,9 @@ import {
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'gate-package-'));
 const failures = [];
 const began = performance.now();
@@ -44,15 +45,20 @@ for (const needed of ['package.json', 'README.md', 'LICENSE', 'bin/post-deploy-g
 for (const unwanted of ['dist/', 'src/', 'test/', 'action.yml', 'lib/main.js', 'lib/index.js'])
   check(!files.some((f) => f.startsWith(unwanted)), `the tarball holds no ${unwanted}`);
 
-// Every packed module loads with the package's own dependencies: none imports the action's (@actions/*).
+// Every packed module loads with what the package holds: its own files and its dependencies, never the
+// action's (@actions/*) or a module left out of the tarball.
 const dependencies = new Set(Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies));
 const strays = [];
 for (const path of files.filter((f) => f.endsWith('.js'))) {
   const source = readFileSync(join(root, path), 'utf8');
-  for (const match of source.matchAll(
-    /(?:^|\n)\s*(?:import|export)\s[^'"]*?['"]([^'"./][^'"]*)['"]|import\(\s*['"]([^'"./][^'"]*)['"]/g,
-  )) {
+  for (const match of source.matchAll(/\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(?\s*['"]([^'"]+)['"]/g)) {
     const spec = match[1] ?? match[2];
+    if (spec.startsWith('.')) {
+      // A relative import must land on a packed file.
+      const target = join(dirname(path), spec).split('\\').join('/');
+      if (!files.includes(target)) strays.push(`${path} imports ${spec}, which is not in the package`);
+      continue;
+    }
     const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
     if (!spec.startsWith('node:') && !dependencies.has(name)) strays.push(`${path} imports ${spec}`);
   }
@@ -70,7 +76,7 @@ for (const [label, nodeBin] of [
 ]) {
   if (!nodeBin) continue;
   const project = join(work, label.replace(/\W+/g, '-'));
-  execFileSync('mkdir', ['-p', project]);
+  mkdirSync(project, { recursive: true });
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'empty', version: '1.0.0', private: true }));
   const env = { ...process.env, PATH: `${dirname(nodeBin)}${delimiter}${process.env.PATH}` };
   const result = spawnSync(
@@ -97,16 +103,18 @@ for (const [label, nodeBin] of [
 }
 
 // 3. Run the installed bin.
-const bin = (label) => join(installs[label].project, 'node_modules', '.bin', 'post-deploy-gate');
+// The file the installed package declares as its bin (the .bin/ link is a shell or .cmd shim on Windows).
+const bin = (label) =>
+  join(installs[label].project, 'node_modules', 'post-deploy-gate', manifestBin(installs[label].project));
 if (installs['Node 24']) {
   const { nodeBin } = installs['Node 24'];
-  const help = spawnSync(nodeBin, [realpathSync(bin('Node 24')), '--help'], { encoding: 'utf8' });
+  const help = spawnSync(nodeBin, [bin('Node 24'), '--help'], { encoding: 'utf8' });
   check(help.status === 0 && help.stdout.includes('Usage: post-deploy-gate --url'), 'Node 24: --help works');
   const server = createServer((req, res) => res.end('ok'));
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${server.address().port}`;
   // Not spawnSync: the loopback deploy lives in this process and has to answer.
-  const run = await runAsync(nodeBin, [realpathSync(bin('Node 24')), '--url', url, '--json']);
+  const run = await runAsync(nodeBin, [bin('Node 24'), '--url', url, '--json']);
   server.close();
   let verdict = '';
   try {
@@ -117,7 +125,7 @@ if (installs['Node 24']) {
   check(run.status === 0 && verdict === 'pass', 'Node 24: a real check of a loopback deploy passes');
 }
 if (oldNode && installs['older Node']) {
-  const run = spawnSync(oldNode, [realpathSync(bin('older Node')), '--help'], { encoding: 'utf8' });
+  const run = spawnSync(oldNode, [bin('older Node'), '--help'], { encoding: 'utf8' });
   const lines = run.stderr.trim().split('\n');
   check(run.status === 1, `${version(oldNode)}: exits 1`);
   check(
@@ -144,6 +152,11 @@ function runAsync(command, args) {
     child.stderr.on('data', (c) => (stderr += c));
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
+}
+
+function manifestBin(project) {
+  const manifest = JSON.parse(readFileSync(join(project, 'node_modules', 'post-deploy-gate', 'package.json'), 'utf8'));
+  return typeof manifest.bin === 'string' ? manifest.bin : manifest.bin['post-deploy-gate'];
 }
 
 function version(nodeBin) {
