@@ -110,7 +110,7 @@ export async function main(argv: string[]): Promise<number> {
   // Bad flags, a bad config file or a bad proxy variable are usage errors: say which, exit 2, request nothing.
   let prepared: { config: GateConfig; resolve: Map<string, string>; proxy: ProxySettings };
   try {
-    prepared = { ...resolveAll(values, flags.resolve ?? []), proxy: proxy.proxy() };
+    prepared = { ...(await resolveAll(values, flags.resolve ?? [])), proxy: proxy.proxy() };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     for (const issue of error.issues) process.stderr.write(`post-deploy-gate: ${usageLine(issue)}\n`);
@@ -163,10 +163,10 @@ function usageLine(issue: ConfigIssue): string {
 }
 
 /** The settings and the --resolve entries, with the problems of both reported together. */
-function resolveAll(
+async function resolveAll(
   values: Record<string, string | undefined>,
   entries: string[],
-): { config: GateConfig; resolve: Map<string, string> } {
+): Promise<{ config: GateConfig; resolve: Map<string, string> }> {
   const resolve = new Map<string, string>();
   const issues: ConfigIssue[] = [];
   for (const entry of entries) {
@@ -176,7 +176,7 @@ function resolveAll(
   }
   let config: GateConfig | undefined;
   try {
-    config = resolveConfig({ values, workspace: process.cwd(), confineConfig: false, defaultReportPath: '' });
+    config = await resolveConfig({ values, workspace: process.cwd(), confineConfig: false, defaultReportPath: '' });
   } catch (error) {
     if (error instanceof ConfigError) issues.unshift(...error.issues);
     else throw error;
