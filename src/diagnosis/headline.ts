@@ -104,6 +104,7 @@ const COUNTED: Record<CauseId, (n: number) => string> = {
   timeout: () => 'with no answer in time',
   'auth-required': () => 'blocked by a protection wall',
   'rate-limited': () => 'rate limited',
+  'proxy-error': () => "not reached through the runner's proxy",
   'config-error': () => 'misconfigured',
 };
 

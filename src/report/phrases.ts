@@ -45,6 +45,8 @@ export function routeMeaning(result: RouteResult, d: Diagnosis | undefined): str
       return `${who ?? 'something in front of the app'} asked for credentials (${status ?? '—'})`;
     case 'rate-limited':
       return 'answered 429 Too Many Requests';
+    case 'proxy-error':
+      return `the runner's proxy failed${status !== undefined ? ` (it answered ${status})` : ''}`;
     default:
       return `answered ${status ?? 'nothing'}`;
   }
