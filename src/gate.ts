@@ -1,5 +1,5 @@
 import type { Clock } from './clock.js';
-import type { GateConfig } from './config/types.js';
+import type { GateConfig, RouteSpec } from './config/types.js';
 import { CAUSE_INFO, type CauseId, type Verdict } from './diagnosis/causes.js';
 import { diagnose, type Diagnosis } from './diagnosis/compare.js';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from './http/client.js';
@@ -10,6 +10,9 @@ import { VERSION, type DeploymentInfo, type Report } from './report/report.js';
 import { KEPT_BODY_CHARS, resolveRoute, runRoutes, smokeBudgetMs, type RouteResult } from './smoke.js';
 import type { Observation } from './http/observation.js';
 import { randomBytes } from 'node:crypto';
+import { checkAssets, type AssetCheck, type PageInput } from './assets/check.js';
+import { pageOf } from './assets/pages.js';
+import { assetWarnings } from './assets/summary.js';
 
 /** The whole check, from a validated config to a Report. It takes its I/O as arguments and never throws. */
 
@@ -60,12 +63,14 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
       signal: deps.signal,
     });
     let routes: RouteResult[] = [];
+    let assets: AssetCheck | undefined;
     if (readiness.ended !== 'cancelled') {
       const budgetMs = smokeBudgetMs(config.requestTimeoutMs, config.routeRetries);
       log.info(
         `checking ${config.routes.length} route(s), ${config.concurrency} at a time (stage budget ${Math.round(budgetMs / 1000)}s)`,
       );
       const stage = AbortSignal.timeout(budgetMs);
+      const pages = new Map<RouteSpec, PageInput>();
       routes = await runRoutes({
         client,
         clock,
@@ -77,7 +82,27 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
         retries: readiness.ready ? config.routeRetries : 0,
         signal: deps.signal ? AbortSignal.any([deps.signal, stage]) : stage,
         random: deps.random,
+        onAnswer: config.checkAssets
+          ? (route, seen) => {
+              const page = pageOf(route.label, seen);
+              if (page) pages.set(route, page);
+            }
+          : undefined,
       });
+      // Only a ready deploy's pages: otherwise the routes were looked at once, for evidence.
+      if (config.checkAssets && readiness.ready && pages.size > 0 && !deps.signal?.aborted) {
+        const assetStage = AbortSignal.timeout(budgetMs);
+        assets = await checkAssets({
+          client,
+          clock,
+          log,
+          pages: config.routes.flatMap((route) => pages.get(route) ?? []),
+          concurrency: config.concurrency,
+          retries: config.routeRetries,
+          signal: deps.signal ? AbortSignal.any([deps.signal, assetStage]) : assetStage,
+          random: deps.random,
+        });
+      }
     }
     const notFoundProbe = await probeNotFound(client, baseUrl, routes, deps);
     const diagnoses = diagnose({
@@ -87,17 +112,21 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
       routes,
       expectVersion: config.expectVersion,
       notFoundProbe,
+      assets,
     });
     const cancelled = deps.signal?.aborted ?? false;
     const { verdict, cause } = cancelled
       ? { verdict: 'error' as const, cause: undefined }
       : verdictOf(readiness, routes, diagnoses);
-    const warnings = routes
-      .filter((r) => r.flaky)
-      .map(
-        (r) =>
-          `${r.route.label} passed only after ${r.attempts - 1} retr${r.attempts === 2 ? 'y' : 'ies'} (${r.earlier.join(', ')})`,
-      );
+    const warnings = [
+      ...routes
+        .filter((r) => r.flaky)
+        .map(
+          (r) =>
+            `${r.route.label} passed only after ${r.attempts - 1} retr${r.attempts === 2 ? 'y' : 'ies'} (${r.earlier.join(', ')})`,
+        ),
+      ...assetWarnings(assets),
+    ];
     return {
       tool: 'post-deploy-gate',
       version: VERSION,
@@ -105,7 +134,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
       cause,
       summary: cancelled
         ? `Cancelled after ${(clock.now() / 1000).toFixed(1)}s, before a verdict (the runner stopped the job).`
-        : summarize(verdict, readiness, routes, diagnoses),
+        : summarize(verdict, readiness, routes, diagnoses, assets),
       cancelled: cancelled || undefined,
       url: baseUrl.href,
       healthUrl: healthUrl.href,
@@ -118,12 +147,14 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
         successThreshold: config.successThreshold,
         concurrency: config.concurrency,
         retries: config.routeRetries,
+        checkAssets: config.checkAssets,
         expectVersion: config.expectVersion,
         headerNames: config.headers.map(([name]) => name),
       },
       readiness,
       routes,
       diagnoses: cancelled ? [] : diagnoses,
+      assets,
       warnings,
       deployment: deps.deployment,
     };
@@ -178,12 +209,16 @@ function summarize(
   readiness: ReadinessResult,
   routes: RouteResult[],
   diagnoses: Diagnosis[],
+  assets: AssetCheck | undefined,
 ): string {
   if (readiness.ended === 'cancelled') return 'The run was cancelled before the deploy was ready.';
   if (verdict === 'pass') {
     const flaky = routes.filter((r) => r.flaky).length;
     const ready = ((readiness.readyAtMs ?? 0) / 1000).toFixed(1);
-    return `Ready after ${ready}s; ${routes.length} route${routes.length === 1 ? '' : 's'} OK${flaky ? ` (${flaky} flaky)` : ''}.`;
+    const loaded = assets?.assets.length
+      ? `, ${assets.assets.length} asset${assets.assets.length === 1 ? '' : 's'}`
+      : '';
+    return `Ready after ${ready}s; ${routes.length} route${routes.length === 1 ? '' : 's'}${loaded} OK${flaky ? ` (${flaky} flaky)` : ''}.`;
   }
   return diagnoses[0]?.headline.replaceAll('`', '') ?? 'The deploy did not pass.';
 }

@@ -1,3 +1,5 @@
+import type { AssetCheck } from '../assets/check.js';
+import { diagnoseAssets } from '../assets/diagnose.js';
 import type { Observation } from '../http/observation.js';
 import { describeOutcome } from '../outcome.js';
 import type { ReadinessResult } from '../readiness.js';
@@ -40,6 +42,8 @@ export interface DiagnosisInput {
   expectVersion?: string;
   /** What a path that cannot exist answered (made only when a route answered 404). */
   notFoundProbe?: Observation;
+  /** The scripts and stylesheets the pages load (check-assets). */
+  assets?: AssetCheck;
 }
 
 const CONFIDENCE_RANK: Record<Confidence, number> = { high: 0, medium: 1, low: 2 };
@@ -76,6 +80,8 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
   for (const { classification, routes } of groups.values()) {
     diagnoses.push(toDiagnosis(classification, routes, input, notes));
   }
+  const assets = diagnoseAssets(input.assets);
+  if (assets) diagnoses.push(assets);
   return diagnoses.sort(
     (a, b) =>
       CAUSE_PRIORITY.indexOf(a.cause) - CAUSE_PRIORITY.indexOf(b.cause) ||

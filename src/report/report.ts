@@ -1,5 +1,6 @@
 import type { CauseId, Verdict } from '../diagnosis/causes.js';
 import type { Diagnosis } from '../diagnosis/compare.js';
+import type { AssetCheck } from '../assets/check.js';
 import type { ConfigIssue } from '../config/types.js';
 import type { ReadinessResult } from '../readiness.js';
 import type { RouteResult } from '../smoke.js';
@@ -22,6 +23,8 @@ export interface Report {
   readiness?: ReadinessResult;
   routes: RouteResult[];
   diagnoses: Diagnosis[];
+  /** The scripts and stylesheets the HTML routes load, per page (check-assets). */
+  assets?: AssetCheck;
   warnings: string[];
   configIssues?: ConfigIssue[];
   /** An internal fault's message (verdict error). */
@@ -54,6 +57,7 @@ export interface ReportSettings {
   successThreshold: number;
   concurrency: number;
   retries: number;
+  checkAssets?: boolean;
   expectVersion?: string;
   headerNames: string[];
 }

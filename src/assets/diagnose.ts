@@ -1,0 +1,132 @@
+import type { Diagnosis } from '../diagnosis/compare.js';
+import { describeOutcome } from '../outcome.js';
+import type { AssetCheck, AssetResult } from './check.js';
+import type { AssetProblem } from './judge.js';
+
+/**
+ * The failing assets as one `static-assets-missing` diagnosis: which page names which asset, what came
+ * back, what that means, and the fix for what was seen (SPA fallback, not collected, wrong type).
+ */
+
+const MAX_EVIDENCE = 10;
+
+export function diagnoseAssets(check: AssetCheck | undefined): Diagnosis | undefined {
+  const failed = check?.assets.filter((a) => !a.passed) ?? [];
+  if (!check || failed.length === 0) return undefined;
+  const routes = check.pages.filter((p) => p.failed.length > 0).map((p) => p.route);
+  const first = failed[0]!;
+  const what = failed.length === 1 ? `its ${noun(first)} ${code(pathOf(first.url))}` : undefined;
+  const headline =
+    failed.length === 1
+      ? `The page ${code(first.routes[0]!)} answers, but ${what} ${meaning(first)}.`
+      : `The pages answer, but ${failed.length} of the ${check.assets.length} assets they load fail (first: ${code(pathOf(first.url))}, ${shortMeaning(first)}): users get a blank or unstyled page.`;
+  const evidence = failed.slice(0, MAX_EVIDENCE).map(evidenceLine);
+  if (failed.length > MAX_EVIDENCE)
+    evidence.push(`… and ${failed.length - MAX_EVIDENCE} more failing assets (JSON report)`);
+  const passedCount = check.assets.length - failed.length;
+  evidence.push(
+    `checked ${check.assets.length} asset${check.assets.length === 1 ? '' : 's'} on ${check.pages.length} page${check.pages.length === 1 ? '' : 's'}: ${passedCount} OK, ${failed.length} failing${check.notChecked ? `, ${check.notChecked} not checked (cap ${check.limit})` : ''}${check.crossOrigin ? `, ${check.crossOrigin} on other origins not fetched` : ''}`,
+  );
+  return {
+    cause: 'static-assets-missing',
+    layer: 'deploy',
+    confidence: 'high',
+    headline,
+    evidence,
+    fix: fixFor(failed),
+    routes,
+  };
+}
+
+function evidenceLine(a: AssetResult): string {
+  const o = a.observation;
+  const type = o.headers['content-type'] ? ` ${o.headers['content-type']}` : '';
+  const answer = o.error
+    ? describeOutcome(o)
+    : `${o.status}${type}, ${o.bodyBytes === 0 ? 'empty body' : `starts ${JSON.stringify(o.body.trim().slice(0, 40))}`}`;
+  const path = pathOf(a.url);
+  const written = a.written.trim() !== path && a.written.trim() !== a.url ? ` (written "${a.written.trim()}")` : '';
+  const tries = a.attempts > 1 ? ` (${a.attempts} tries)` : '';
+  return `page ${a.routes[0]} · ${a.via} ${path}${written} → ${answer}${tries}: ${shortMeaning(a)}`;
+}
+
+function meaning(a: AssetResult): string {
+  const p = a.problem!;
+  switch (p.kind) {
+    case 'html':
+      return "is answered with an HTML page (the SPA fallback, not the file): the build's assets were not uploaded, or the HTML and the assets come from different builds (a cached `index.html`); the browser cannot use it and users see a blank page";
+    case 'status':
+      return statusMeaning(a);
+    case 'empty':
+      return 'comes back empty: a zero-byte upload or an interrupted build step';
+    case 'type':
+      return `is served as \`${p.contentType}\`, which browsers refuse for a ${noun(a)} (they need \`${p.needs}\`)`;
+    case 'transport':
+      return `gets no answer (${describeOutcome(a.observation)})`;
+  }
+}
+
+function statusMeaning(a: AssetResult): string {
+  const status = a.observation.status!;
+  if (status === 404 || status === 410) {
+    return isStaticDir(a)
+      ? `answers ${status}: the static files were not collected or are not served at \`STATIC_URL\``
+      : `answers ${status}: the file is not on the server (not uploaded with this build, or the page comes from another build than the files)`;
+  }
+  if (status === 401 || status === 403)
+    return `answers ${status}: the files are there but not readable (permissions, bucket policy)`;
+  return `answers ${status}: the server fails to serve the file`;
+}
+
+function shortMeaning(a: AssetResult): string {
+  const p: AssetProblem = a.problem!;
+  if (p.kind === 'html')
+    return p.by === 'content-type' ? 'HTML (the SPA fallback), not the file' : 'HTML by its first bytes, not the file';
+  if (p.kind === 'status') return `${a.observation.status}`;
+  if (p.kind === 'empty') return 'empty body';
+  if (p.kind === 'type') return `refused type ${p.contentType} (needs ${p.needs})`;
+  return 'no answer';
+}
+
+const FIXES = {
+  build:
+    "Deploy the page and its assets from one build, assets first: upload the whole output directory (with its `assets/`), keep the previous build's hashed files for a while, serve `index.html` with `Cache-Control: no-cache`, keep the SPA fallback off asset paths, and make the public path written into the page match where the files are served (Vite `base`, webpack `output.publicPath`, Next.js `assetPrefix`).",
+  collect:
+    'Collect static files at build time (`python manage.py collectstatic --noinput` with `STATIC_ROOT` set) and serve `STATIC_URL` from there (WhiteNoise, or the proxy: `location /static/ { alias …; }`).',
+  type: "Serve scripts as `text/javascript` and stylesheets as `text/css`: the server's MIME table lacks the extension (nginx: `include mime.types;` in `http {}`; a bucket: the object's Content-Type metadata).",
+  server: "Read the static file server's logs for these paths (permissions, storage backend, bucket policy).",
+} as const;
+
+function fixFor(failed: AssetResult[]): string {
+  const wanted = new Set<keyof typeof FIXES>();
+  for (const a of failed) {
+    const p = a.problem!;
+    if (p.kind === 'type') wanted.add('type');
+    else if (p.kind === 'status' && (a.observation.status === 404 || a.observation.status === 410))
+      wanted.add(isStaticDir(a) ? 'collect' : 'build');
+    else if (p.kind === 'html' || p.kind === 'empty') wanted.add('build');
+    else wanted.add('server');
+  }
+  return (['collect', 'build', 'type', 'server'] as const)
+    .filter((k) => wanted.has(k))
+    .map((k) => FIXES[k])
+    .join(' ');
+}
+
+/** Served from a `/static/` folder: Django's (and Flask's) convention, where collectstatic is the usual gap. */
+function isStaticDir(a: AssetResult): boolean {
+  return /(^|\/)static\//.test(new URL(a.url).pathname);
+}
+
+function noun(a: AssetResult): string {
+  return a.kinds.includes('stylesheet') && a.kinds.length === 1 ? 'stylesheet' : 'script';
+}
+
+function pathOf(url: string): string {
+  const u = new URL(url);
+  return u.pathname + u.search;
+}
+
+function code(text: string): string {
+  return `\`${text.replaceAll('`', "'")}\``;
+}
