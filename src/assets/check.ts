@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import { describeOutcome } from '../outcome.js';
 import type { AssetKind, PageRefs } from './collect.js';
 import { judgeAsset, type AssetProblem } from './judge.js';
+import { assetMeaning, assetPath } from './summary.js';
 
 /**
  * Fetches the scripts and stylesheets that the checked pages reference: each URL once however many
@@ -196,7 +197,7 @@ async function fetchAsset(asset: Wanted, options: AssetCheckOptions): Promise<As
       };
       if (problem || result.flaky)
         options.log.info(
-          `${problem ? 'FAIL ' : 'flaky'} asset ${new URL(asset.url).pathname} (${asset.routes[0]}) · ${describeOutcome(seen)}`,
+          `${problem ? 'FAIL ' : 'flaky'} asset ${assetPath(asset.url)} (named by ${asset.routes[0]}) · ${describeOutcome(seen)}${problem ? `: ${assetMeaning(result)}` : ''}`,
         );
       return result;
     }

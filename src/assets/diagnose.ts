@@ -1,7 +1,7 @@
 import type { Diagnosis } from '../diagnosis/compare.js';
 import { describeOutcome } from '../outcome.js';
+import { assetAnswer, assetMeaning, assetPath } from './summary.js';
 import type { AssetCheck, AssetResult } from './check.js';
-import type { AssetProblem } from './judge.js';
 
 /**
  * The failing assets as one `static-assets-missing` diagnosis: which page names which asset, what came
@@ -15,11 +15,11 @@ export function diagnoseAssets(check: AssetCheck | undefined): Diagnosis | undef
   if (!check || failed.length === 0) return undefined;
   const routes = check.pages.filter((p) => p.failed.length > 0).map((p) => p.route);
   const first = failed[0]!;
-  const what = failed.length === 1 ? `its ${noun(first)} ${code(pathOf(first.url))}` : undefined;
+  const what = failed.length === 1 ? `its ${noun(first)} ${code(assetPath(first.url))}` : undefined;
   const headline =
     failed.length === 1
       ? `The page ${code(first.routes[0]!)} answers, but ${what} ${meaning(first)}.`
-      : `The pages answer, but ${failed.length} of the ${check.assets.length} assets they load fail (first: ${code(pathOf(first.url))}, ${shortMeaning(first)}): users get a blank or unstyled page.`;
+      : `The pages answer, but ${failed.length} of the ${check.assets.length} assets they load fail (first: ${code(assetPath(first.url))}, ${assetAnswer(first)}): users get a blank or unstyled page.`;
   const evidence = failed.slice(0, MAX_EVIDENCE).map(evidenceLine);
   if (failed.length > MAX_EVIDENCE)
     evidence.push(`… and ${failed.length - MAX_EVIDENCE} more failing assets (JSON report)`);
@@ -40,21 +40,18 @@ export function diagnoseAssets(check: AssetCheck | undefined): Diagnosis | undef
 
 function evidenceLine(a: AssetResult): string {
   const o = a.observation;
-  const type = o.headers['content-type'] ? ` ${o.headers['content-type']}` : '';
-  const answer = o.error
-    ? describeOutcome(o)
-    : `${o.status}${type}, ${o.bodyBytes === 0 ? 'empty body' : `starts ${JSON.stringify(o.body.trim().slice(0, 40))}`}`;
-  const path = pathOf(a.url);
+  const start = o.error || o.bodyBytes === 0 ? '' : `, starts ${JSON.stringify(o.body.trim().slice(0, 40))}`;
+  const path = assetPath(a.url);
   const written = a.written.trim() !== path && a.written.trim() !== a.url ? ` (written "${a.written.trim()}")` : '';
   const tries = a.attempts > 1 ? ` (${a.attempts} tries)` : '';
-  return `page ${a.routes[0]} · ${a.via} ${path}${written} → ${answer}${tries}: ${shortMeaning(a)}`;
+  return `page ${a.routes[0]} · ${a.via} ${path}${written} → ${assetAnswer(a)}${start}${tries}: ${assetMeaning(a)}`;
 }
 
 function meaning(a: AssetResult): string {
   const p = a.problem!;
   switch (p.kind) {
     case 'html':
-      return "is answered with an HTML page (the SPA fallback, not the file): the build's assets were not uploaded, or the HTML and the assets come from different builds (a cached `index.html`); the browser cannot use it and users see a blank page";
+      return "is answered with HTML (the SPA fallback), not the file: the build's assets were not uploaded, or the HTML and the assets come from different builds (a cached `index.html`); users see a blank page";
     case 'status':
       return statusMeaning(a);
     case 'empty':
@@ -76,16 +73,6 @@ function statusMeaning(a: AssetResult): string {
   if (status === 401 || status === 403)
     return `answers ${status}: the files are there but not readable (permissions, bucket policy)`;
   return `answers ${status}: the server fails to serve the file`;
-}
-
-function shortMeaning(a: AssetResult): string {
-  const p: AssetProblem = a.problem!;
-  if (p.kind === 'html')
-    return p.by === 'content-type' ? 'HTML (the SPA fallback), not the file' : 'HTML by its first bytes, not the file';
-  if (p.kind === 'status') return `${a.observation.status}`;
-  if (p.kind === 'empty') return 'empty body';
-  if (p.kind === 'type') return `refused type ${p.contentType} (needs ${p.needs})`;
-  return 'no answer';
 }
 
 const FIXES = {
@@ -120,11 +107,6 @@ function isStaticDir(a: AssetResult): boolean {
 
 function noun(a: AssetResult): string {
   return a.kinds.includes('stylesheet') && a.kinds.length === 1 ? 'stylesheet' : 'script';
-}
-
-function pathOf(url: string): string {
-  const u = new URL(url);
-  return u.pathname + u.search;
 }
 
 function code(text: string): string {

@@ -1,4 +1,5 @@
-import type { AssetCheck, PageAssets } from './check.js';
+import { describeOutcome } from '../outcome.js';
+import type { AssetCheck, AssetResult, PageAssets } from './check.js';
 
 /** Short words about a run's assets, shared by the renderers: per page, and the warnings. */
 
@@ -27,7 +28,56 @@ export function assetWarnings(check: AssetCheck | undefined): string[] {
     );
   if (check.notChecked > 0)
     warnings.push(
-      `${check.notChecked} same-origin asset${check.notChecked === 1 ? ' was' : 's were'} not checked: the gate loads at most ${check.limit} per run (the first of every page come first)`,
+      check.assets.length >= check.limit
+        ? `${check.notChecked} same-origin asset${check.notChecked === 1 ? ' was' : 's were'} not checked: the gate loads at most ${check.limit} per run (every page's first assets come first)`
+        : `${check.notChecked} same-origin asset${check.notChecked === 1 ? ' was' : 's were'} not checked: the stage ran out of time`,
     );
   return warnings;
+}
+
+/** `/assets/app.js?v=1`: what a reader looks for, without the origin every asset shares. */
+export function assetPath(url: string): string {
+  const u = new URL(url);
+  return u.pathname + u.search;
+}
+
+/** "404", "200 text/html", "200, empty body", "connection refused (ECONNREFUSED)". */
+export function assetAnswer(a: AssetResult): string {
+  const o = a.observation;
+  if (o.error) return describeOutcome(o);
+  const type = o.headers['content-type']?.split(';')[0]?.trim();
+  return `${o.status}${type ? ` ${type}` : ''}${o.bodyBytes === 0 ? ', empty body' : ''}`;
+}
+
+export function assetMeaning(a: AssetResult): string {
+  const p = a.problem;
+  if (!p) return 'OK';
+  switch (p.kind) {
+    case 'html':
+      return 'HTML instead of the file: the SPA fallback (assets not uploaded, or HTML and assets from different builds)';
+    case 'status':
+      return a.observation.status === 404 || a.observation.status === 410
+        ? /(^|\/)static\//.test(new URL(a.url).pathname)
+          ? 'not found: static files not collected or not served'
+          : 'not found: not uploaded with this build, or the page is from another build'
+        : 'the server fails to serve it';
+    case 'empty':
+      return 'empty: a zero-byte upload or an interrupted build';
+    case 'type':
+      return `served as ${p.contentType}; the browser needs ${p.needs}`;
+    case 'transport':
+      return 'no answer';
+  }
+}
+
+/** The run's totals in one line: checked, failing, cut by the cap, other origins. */
+export function assetTotals(check: AssetCheck): string {
+  const failed = check.assets.filter((a) => !a.passed).length;
+  const parts = [
+    `${check.assets.length} asset${check.assets.length === 1 ? '' : 's'} checked on ${check.pages.length} page${check.pages.length === 1 ? '' : 's'}`,
+    `${failed} failing`,
+  ];
+  if (check.notChecked) parts.push(`${check.notChecked} not checked (at most ${check.limit} per run)`);
+  if (check.crossOrigin) parts.push(`${check.crossOrigin} on other origins not fetched`);
+  return parts.join(' · ');
 }

@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,7 +18,7 @@ export interface BuiltSite {
 }
 
 /** Builds a small Vite app (a module entry, a CSS import, a lazy chunk) with the given `base`. */
-export async function buildViteSite(options: { base?: string } = {}): Promise<BuiltSite> {
+export async function buildViteSite(options: { base?: string; entryText?: string } = {}): Promise<BuiltSite> {
   const root = mkdtempSync(join(tmpdir(), 'gate-vite-'));
   const write = (path: string, text: string) => {
     mkdirSync(dirname(join(root, path)), { recursive: true });
@@ -28,16 +28,16 @@ export async function buildViteSite(options: { base?: string } = {}): Promise<Bu
     'index.html',
     '<!doctype html><html><head><meta charset="utf-8"><title>Shop</title></head><body><div id="app"></div><script type="module" src="/src/main.js"></script></body></html>',
   );
+  const text = JSON.stringify(options.entryText ?? 'Shop');
   write(
     'src/main.js',
-    "import './style.css';\ndocument.querySelector('#app').textContent = 'Shop';\nimport('./lazy.js').then((m) => m.ready());\n",
+    `import './style.css';\ndocument.querySelector('#app').textContent = ${text};\nimport('./lazy.js').then((m) => m.ready());\n`,
   );
   write('src/style.css', 'body { font-family: sans-serif; color: #123; }\n');
   write('src/lazy.js', 'export function ready() { return true; }\n');
   const { build } = await import('vite');
   await build({ root, base: options.base ?? '/', configFile: false, logLevel: 'silent', build: { outDir: 'dist' } });
   const dist = join(root, 'dist');
-  const { readdirSync } = await import('node:fs');
   const files = (readdirSync(dist, { recursive: true }) as string[])
     .filter((f) => statSync(join(dist, f)).isFile())
     .map((f) => f.split('\\').join('/'));
