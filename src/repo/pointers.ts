@@ -93,6 +93,14 @@ const RULES: Partial<Record<CauseId, Rule[]>> = {
       line: /collectstatic/,
       what: '`collectstatic` in the build',
     },
+    { file: DJANGO_SETTINGS, line: /^\s*STATIC_URL\s*=/, what: '`STATIC_URL` in Django settings' },
+    { file: /(^|\/)vite\.config\.(js|ts|mjs|cjs|mts)$/, line: /^\s*base\s*:/, what: '`base` in the Vite config' },
+    {
+      file: /(^|\/)webpack\.config\.(js|ts|mjs|cjs)$/,
+      line: /publicPath\s*:/,
+      what: '`output.publicPath` in the webpack config',
+    },
+    { file: /(^|\/)next\.config\.(js|mjs|ts)$/, line: /assetPrefix\s*:/, what: '`assetPrefix` in the Next.js config' },
   ],
   'no-healthy-backend': [
     { file: /\.ya?ml$/, line: /readinessProbe\s*:/, what: 'a Kubernetes `readinessProbe`' },

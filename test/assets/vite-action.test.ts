@@ -99,6 +99,21 @@ describe('a Vite build, checked by the built action', () => {
     expect(run.outputs['summary']).toContain('different builds');
   });
 
+  it('points at the Vite `base` when the build was made for another path than it is served from', async () => {
+    const shop = await buildViteSite({ base: '/shop/' });
+    const server = await serve(shop.dist, false);
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const repo = mkdtempSync(join(tmpdir(), 'gate-vite-repo-'));
+    writeFileSync(join(repo, 'vite.config.js'), "export default {\n  base: '/shop/',\n};\n");
+    const run = await runAction({ url: server.url, routes: '/' }, { GITHUB_WORKSPACE: repo });
+    expect(run.outputs).toMatchObject({ verdict: 'fail', cause: 'static-assets-missing' });
+    const [d] = report(run.outputs['report']!).diagnoses;
+    expect(d.evidence[0]).toMatch(/script type=module src \/shop\/assets\/index-[\w-]+\.js → 404/);
+    expect(d.where).toMatchObject({ file: 'vite.config.js', line: 2 });
+    expect(run.summary).toContain('**Where:** <code>vite.config.js:2</code>');
+  });
+
   it('says nothing about assets when check-assets is false', async () => {
     const server = await serve(await without((f) => f === bundle()), true);
     const run = await runAction({ url: server.url, routes: '/', 'check-assets': 'false' });
@@ -126,5 +141,61 @@ describe('a Vite build, checked by the built action', () => {
     expect(server.requests.find((r) => r.path === `/${bundle()}`)?.headers['x-preview-bypass']).toBe('s3cr3t-bypass');
     expect(report(run.outputs['report']!).assets.pages[0].crossOrigin).toHaveLength(2);
     expect(run.summary).toContain('2 cross-origin not fetched');
+  });
+});
+
+describe('a hand-written page, checked by the built action', () => {
+  it('resolves <base href>, relative paths and query strings, ignores inline scripts and never fetches the CDN', async () => {
+    const page = `<!doctype html><html><head><base href="/static/v2/">
+      <link rel="stylesheet" href="../v2/css/site.css?h=abc">
+      <script>var fake = '<script src="/inline-only.js"><\\/script>';</script>
+      <script src="https://cdn.example.invalid/lib.js"></script>
+      <script defer src="js/app.js?v=3"></script></head><body>hi</body></html>`;
+    const seen: string[] = [];
+    const server = await startServer({
+      '/': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(page),
+      '/health': (_req, res) => res.end('ok'),
+      '/static/v2/css/site.css': (req, res) => {
+        seen.push(req.url!);
+        res.writeHead(req.url!.endsWith('?h=abc') ? 200 : 404, { 'content-type': 'text/css' }).end('body{}');
+      },
+      '/static/v2/js/app.js': (req, res) => {
+        seen.push(req.url!);
+        res.writeHead(req.url!.endsWith('?v=3') ? 200 : 404, { 'content-type': 'text/javascript' }).end('go()');
+      },
+    });
+    servers.push(server);
+    const run = await runAction({ url: server.url, routes: '/' });
+    expect(run.outputs['verdict'], run.stdout).toBe('pass');
+    expect(seen.sort()).toEqual(['/static/v2/css/site.css?h=abc', '/static/v2/js/app.js?v=3']);
+    expect(server.requests.map((r) => r.path)).not.toContain('/inline-only.js');
+    const [pageAssets] = report(run.outputs['report']!).assets.pages;
+    expect(pageAssets).toMatchObject({
+      base: '/static/v2/',
+      found: 2,
+      crossOrigin: ['https://cdn.example.invalid/lib.js'],
+    });
+  });
+
+  it('loads at most 100 assets of a page with hundreds, and says what it cut', async () => {
+    const tags = Array.from({ length: 250 }, (_, i) => `<script src="/chunks/c${i}.js"></script>`).join('\n');
+    const server = await startServer(
+      {
+        '/': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html>${tags}`),
+        '/health': (_req, res) => res.end('ok'),
+      },
+      (_req, res) => res.writeHead(200, { 'content-type': 'text/javascript' }).end('x()'),
+    );
+    servers.push(server);
+    const run = await runAction({ url: server.url, routes: '/' });
+    expect(run.outputs['verdict'], run.stdout).toBe('pass');
+    expect(server.requests.filter((r) => r.path.startsWith('/chunks/')).length).toBe(100);
+    const json = report(run.outputs['report']!);
+    expect(json.assets).toMatchObject({ limit: 100, notChecked: 150 });
+    expect(json.warnings).toContain(
+      "150 same-origin assets were not checked: the gate loads at most 100 per run (every page's first assets come first)",
+    );
+    expect(run.summary).toContain('100 assets OK, 150 not checked');
+    expect(run.summary).toContain('150 not checked (at most 100 per run)');
   });
 });
