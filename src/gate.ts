@@ -11,8 +11,8 @@ import { KEPT_BODY_CHARS, resolveRoute, runRoutes, smokeBudgetMs, type RouteResu
 import type { Observation } from './http/observation.js';
 import { randomBytes } from 'node:crypto';
 import { checkAssets, type AssetCheck, type PageInput } from './assets/check.js';
-import { pageOf } from './assets/pages.js';
 import { assetWarnings } from './assets/summary.js';
+import { mayBePage } from './assets/judge.js';
 
 /** The whole check, from a validated config to a Report. It takes its I/O as arguments and never throws. */
 
@@ -83,8 +83,10 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
         signal: deps.signal ? AbortSignal.any([deps.signal, stage]) : stage,
         random: deps.random,
         onAnswer: config.checkAssets
-          ? (route, seen) => {
-              const page = pageOf(route.label, seen);
+          ? async (route, seen) => {
+              // The HTML parser loads with the first answer that could be a page, not with every run.
+              if (!mayBePage(seen)) return;
+              const page = (await import('./assets/pages.js')).pageOf(route.label, seen);
               if (page) pages.set(route, page);
             }
           : undefined,

@@ -1,4 +1,5 @@
 import { html, parse, type DefaultTreeAdapterMap } from 'parse5';
+import { JAVASCRIPT_TYPES } from './judge.js';
 
 /**
  * What a browser fetches to render a page: its scripts, stylesheets and the preloads that name them,
@@ -31,26 +32,6 @@ export interface PageRefs {
   /** Quirks mode (no doctype): browsers then accept stylesheets of any content type. */
   quirks: boolean;
 }
-
-/** ASCII-case-insensitive names of the JavaScript MIME types (WHATWG MIME Sniffing §4.6). */
-export const JAVASCRIPT_TYPES = new Set([
-  'application/ecmascript',
-  'application/javascript',
-  'application/x-ecmascript',
-  'application/x-javascript',
-  'text/ecmascript',
-  'text/javascript',
-  'text/javascript1.0',
-  'text/javascript1.1',
-  'text/javascript1.2',
-  'text/javascript1.3',
-  'text/javascript1.4',
-  'text/javascript1.5',
-  'text/jscript',
-  'text/livescript',
-  'text/x-ecmascript',
-  'text/x-javascript',
-]);
 
 export function collectAssetRefs(page: string, pageUrl: URL): PageRefs {
   const document = parse(page);

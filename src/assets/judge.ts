@@ -1,11 +1,31 @@
 import type { Observation } from '../http/observation.js';
-import { JAVASCRIPT_TYPES, type AssetKind } from './collect.js';
+import type { AssetKind } from './collect.js';
 
 /**
  * Whether an asset's answer would work in the browser. Only what breaks the page for certain counts:
  * an error status, HTML where a script or stylesheet belongs (the SPA fallback's index.html), an empty
  * body, and the content types browsers refuse outright. Anything merely unusual passes.
  */
+
+/** ASCII-case-insensitive names of the JavaScript MIME types (WHATWG MIME Sniffing §4.6). */
+export const JAVASCRIPT_TYPES = new Set([
+  'application/ecmascript',
+  'application/javascript',
+  'application/x-ecmascript',
+  'application/x-javascript',
+  'text/ecmascript',
+  'text/javascript',
+  'text/javascript1.0',
+  'text/javascript1.1',
+  'text/javascript1.2',
+  'text/javascript1.3',
+  'text/javascript1.4',
+  'text/javascript1.5',
+  'text/jscript',
+  'text/livescript',
+  'text/x-ecmascript',
+  'text/x-javascript',
+]);
 
 export type AssetProblem =
   | { kind: 'transport' }
@@ -41,6 +61,13 @@ export function judgeAsset(kind: AssetKind, seen: Observation, page: PageMode): 
   if (kind === 'stylesheet' && type !== 'text/css' && (!page.quirks || nosniff))
     return { kind: 'type', contentType: type, needs: 'text/css' };
   return undefined;
+}
+
+/** A passing answer that is HTML, by its content type (or, without one, by its first bytes). */
+export function mayBePage(seen: Observation): boolean {
+  if (seen.status === undefined || seen.status < 200 || seen.status >= 300 || !seen.body) return false;
+  const type = essence(seen.headers['content-type']);
+  return type ? type === 'text/html' || type === 'application/xhtml+xml' : looksLikeHtml(seen.body);
 }
 
 /** The MIME type's essence: `Text/HTML; charset=utf-8` → `text/html`. */
