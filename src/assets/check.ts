@@ -1,11 +1,10 @@
 import pMap from 'p-map';
 import type { Clock } from '../clock.js';
 import type { HttpClient } from '../http/client.js';
-import type { Observation } from '../http/observation.js';
 import type { Logger } from '../log.js';
-import { describeOutcome } from '../outcome.js';
-import type { AssetKind, PageRefs } from './collect.js';
-import { judgeAsset, type AssetProblem } from './judge.js';
+import { describeObservation } from '../http/describe.js';
+import { judgeAsset } from './judge.js';
+import type { AssetCheck, AssetKind, AssetProblem, AssetResult, PageAssets, PageInput } from './types.js';
 import { assetMeaning, assetPath } from './summary.js';
 
 /**
@@ -21,58 +20,6 @@ export const ASSET_BODY_BYTES = 1024;
 /** What the report keeps of an asset's answer. */
 const KEPT_ASSET_CHARS = 256;
 const RETRY_BASE_MS = 250;
-
-/** One checked page: the route, where its final answer came from, and what it references. */
-export interface PageInput extends PageRefs {
-  route: string;
-  page: string;
-}
-
-export interface PageAssets {
-  /** The route's label. */
-  route: string;
-  /** The page's final URL (after redirects). */
-  page: string;
-  base?: string;
-  /** Same-origin assets the page names. */
-  found: number;
-  /** URLs that were fetched (once for the whole run) and their outcome is in `assets`. */
-  checked: string[];
-  failed: string[];
-  /** Same-origin URLs past the run's cap or the stage's time, not fetched. */
-  notChecked: string[];
-  /** Other origins (CDNs): never fetched. */
-  crossOrigin: string[];
-}
-
-export interface AssetResult {
-  url: string;
-  kinds: AssetKind[];
-  /** How the first page that names it does so (`script type=module src`, …) and as what it was written. */
-  via: string;
-  written: string;
-  /** Route labels of the pages that name it. */
-  routes: string[];
-  passed: boolean;
-  /** Passed only after a retry. */
-  flaky: boolean;
-  attempts: number;
-  earlier: string[];
-  problem?: AssetProblem;
-  /** The last answer, with at most a short excerpt of its body. */
-  observation: Observation;
-}
-
-export interface AssetCheck {
-  limit: number;
-  pages: PageAssets[];
-  /** One entry per fetched URL, in the order they were first named. */
-  assets: AssetResult[];
-  /** Same-origin URLs not fetched: over the cap, or the stage ran out of time. */
-  notChecked: number;
-  /** Distinct URLs on other origins, not fetched. */
-  crossOrigin: number;
-}
 
 export interface AssetCheckOptions {
   client: HttpClient;
@@ -197,11 +144,11 @@ async function fetchAsset(asset: Wanted, options: AssetCheckOptions): Promise<As
       };
       if (problem || result.flaky)
         options.log.info(
-          `${problem ? 'FAIL ' : 'flaky'} asset ${assetPath(asset.url)} (named by ${asset.routes[0]}) · ${describeOutcome(seen)}${problem ? `: ${assetMeaning(result)}` : ''}`,
+          `${problem ? 'FAIL ' : 'flaky'} asset ${assetPath(asset.url)} (named by ${asset.routes[0]}) · ${describeObservation(seen)}${problem ? `: ${assetMeaning(result)}` : ''}`,
         );
       return result;
     }
-    earlier.push(describeOutcome(seen));
+    earlier.push(describeObservation(seen));
     const backoff = RETRY_BASE_MS * 2 ** (attempt - 1);
     await options.clock.sleep(backoff / 2 + (random() * backoff) / 2, options.signal);
   }

@@ -1,5 +1,6 @@
 import { html, parse, type DefaultTreeAdapterMap } from 'parse5';
 import { JAVASCRIPT_TYPES } from './judge.js';
+import type { AssetKind, AssetRef, PageRefs } from './types.js';
 
 /**
  * What a browser fetches to render a page: its scripts, stylesheets and the preloads that name them,
@@ -11,27 +12,6 @@ import { JAVASCRIPT_TYPES } from './judge.js';
 
 type Node = DefaultTreeAdapterMap['node'];
 type Element = DefaultTreeAdapterMap['element'];
-
-/** How the page uses the asset, which decides what a correct answer is. */
-export type AssetKind = 'script' | 'module' | 'stylesheet';
-
-export interface AssetRef {
-  /** Absolute URL, without a fragment (the browser does not send it). */
-  url: string;
-  kind: AssetKind;
-  /** The markup that names it, for messages: `script src`, `link rel=modulepreload`, … */
-  via: string;
-  /** The attribute as written in the page (before `<base>` and relative resolution). */
-  written: string;
-}
-
-export interface PageRefs {
-  refs: AssetRef[];
-  /** The `<base href>` as written, when the page has one. */
-  base?: string;
-  /** Quirks mode (no doctype): browsers then accept stylesheets of any content type. */
-  quirks: boolean;
-}
 
 export function collectAssetRefs(page: string, pageUrl: URL): PageRefs {
   const document = parse(page);

@@ -1,7 +1,7 @@
 import type { Diagnosis } from '../diagnosis/compare.js';
-import { describeOutcome } from '../outcome.js';
+import { describeObservation } from '../http/describe.js';
 import { assetAnswer, assetMeaning, assetPath } from './summary.js';
-import type { AssetCheck, AssetResult } from './check.js';
+import type { AssetCheck, AssetResult } from './types.js';
 
 /**
  * The failing assets as one `static-assets-missing` diagnosis: which page names which asset, what came
@@ -59,7 +59,7 @@ function meaning(a: AssetResult): string {
     case 'type':
       return `is served as \`${p.contentType}\`, which browsers refuse for a ${noun(a)} (they need \`${p.needs}\`)`;
     case 'transport':
-      return `gets no answer (${describeOutcome(a.observation)})`;
+      return `gets no answer (${describeObservation(a.observation)})`;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Observation } from '../http/observation.js';
-import type { AssetKind } from './collect.js';
+import type { AssetKind, AssetProblem } from './types.js';
 
 /**
  * Whether an asset's answer would work in the browser. Only what breaks the page for certain counts:
@@ -26,15 +26,6 @@ export const JAVASCRIPT_TYPES = new Set([
   'text/x-ecmascript',
   'text/x-javascript',
 ]);
-
-export type AssetProblem =
-  | { kind: 'transport' }
-  | { kind: 'status' }
-  /** `by`: the content-type said so, or the first bytes are HTML whatever the header says. */
-  | { kind: 'html'; by: 'content-type' | 'sniffed' }
-  | { kind: 'empty' }
-  /** A content type the browser refuses for this use (strict MIME checks). */
-  | { kind: 'type'; contentType: string; needs: string };
 
 export interface PageMode {
   /** The page that names the asset is in quirks mode (no doctype). */

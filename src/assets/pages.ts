@@ -1,6 +1,6 @@
 import type { Observation } from '../http/observation.js';
 import { collectAssetRefs } from './collect.js';
-import type { PageInput } from './check.js';
+import type { PageInput } from './types.js';
 import { mayBePage } from './judge.js';
 
 /** A route's passing answer as a page to check the assets of, when it is HTML (else undefined). */

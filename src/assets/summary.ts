@@ -1,5 +1,5 @@
-import { describeOutcome } from '../outcome.js';
-import type { AssetCheck, AssetResult, PageAssets } from './check.js';
+import { describeObservation } from '../http/describe.js';
+import type { AssetCheck, AssetResult, PageAssets } from './types.js';
 
 /** Short words about a run's assets, shared by the renderers: per page, and the warnings. */
 
@@ -44,7 +44,7 @@ export function assetPath(url: string): string {
 /** "404", "200 text/html", "200, empty body", "connection refused (ECONNREFUSED)". */
 export function assetAnswer(a: AssetResult): string {
   const o = a.observation;
-  if (o.error) return describeOutcome(o);
+  if (o.error) return describeObservation(o);
   const type = o.headers['content-type']?.split(';')[0]?.trim();
   return `${o.status}${type ? ` ${type}` : ''}${o.bodyBytes === 0 ? ', empty body' : ''}`;
 }

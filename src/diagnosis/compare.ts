@@ -1,13 +1,12 @@
-import type { AssetCheck } from '../assets/check.js';
-import { diagnoseAssets } from '../assets/diagnose.js';
 import type { Observation } from '../http/observation.js';
-import { describeOutcome } from '../outcome.js';
+import { formatDuration } from '../config/duration.js';
+import { describeObservation } from '../http/describe.js';
 import type { ReadinessResult } from '../readiness.js';
 import type { RouteResult } from '../smoke.js';
-import { CAUSE_INFO, CAUSE_PRIORITY, fillFix, type CauseId, type Layer } from './causes.js';
 import { headerDivergence } from './attribution.js';
-import { classifyFailure, firstLine, matchFingerprint, pathOf, type Classification } from './classify.js';
-import type { Confidence } from './fingerprints.js';
+import { CAUSE_INFO, causeRank, fillFix, type CauseId, type Confidence, type Layer } from './catalogue/index.js';
+import { firstLine, matchFingerprint } from './catalogue/match.js';
+import { classifyFailure, pathOf, type Classification } from './classify.js';
 
 /**
  * Health against routes → diagnoses. Failures that share a cause (and signature) become one diagnosis
@@ -42,8 +41,8 @@ export interface DiagnosisInput {
   expectVersion?: string;
   /** What a path that cannot exist answered (made only when a route answered 404). */
   notFoundProbe?: Observation;
-  /** The scripts and stylesheets the pages load (check-assets). */
-  assets?: AssetCheck;
+  /** What the pages' scripts and stylesheets showed (check-assets), already diagnosed. */
+  assets?: Diagnosis;
 }
 
 const CONFIDENCE_RANK: Record<Confidence, number> = { high: 0, medium: 1, low: 2 };
@@ -80,11 +79,10 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
   for (const { classification, routes } of groups.values()) {
     diagnoses.push(toDiagnosis(classification, routes, input, notes));
   }
-  const assets = diagnoseAssets(input.assets);
-  if (assets) diagnoses.push(assets);
+  if (input.assets) diagnoses.push(input.assets);
   return diagnoses.sort(
     (a, b) =>
-      CAUSE_PRIORITY.indexOf(a.cause) - CAUSE_PRIORITY.indexOf(b.cause) ||
+      causeRank(a.cause) - causeRank(b.cause) ||
       CONFIDENCE_RANK[a.confidence] - CONFIDENCE_RANK[b.confidence] ||
       b.routes.length - a.routes.length,
   );
@@ -155,7 +153,7 @@ function notFoundEvidence(c: Classification, probe: Observation | undefined): st
   if (!probe || (status !== 404 && status !== 410)) return [];
   const path = new URL(probe.url).pathname;
   if (probe.error || probe.status === undefined)
-    return [`probe: ${path} (a path that cannot exist) got no answer (${describeOutcome(probe)})`];
+    return [`probe: ${path} (a path that cannot exist) got no answer (${describeObservation(probe)})`];
   if (probe.status === status && sameAnswer(probe, c.sample)) {
     return [
       `probe: ${path} (a path that cannot exist) gets the same ${status}: this is the deploy's ordinary not-found, so the route is simply missing from this build or its routing`,
@@ -189,7 +187,7 @@ function staleVersion(input: DiagnosisInput): Diagnosis {
     confidence: 'high',
     headline: `The health endpoint answered ${plural(healthy, 'time')} but never with "${input.expectVersion}": the previous release is still serving.`,
     evidence: [
-      `${last.method} ${pathOf(last.url)} → ${describeOutcome(last)}`,
+      `${last.method} ${pathOf(last.url)} → ${describeObservation(last)}`,
       `body starts: ${firstLine(last.body) || '(empty)'}`,
       ...versionHeaders(last),
     ],
@@ -218,7 +216,7 @@ function healthEvidence(input: DiagnosisInput): string | undefined {
   const { readiness } = input;
   const seen = readiness.lastHealthy;
   if (!readiness.ready || !seen) return undefined;
-  return `health ${seen.method} ${pathOf(seen.url)} → ${describeOutcome(seen)} (ready after ${(readiness.readyAtMs! / 1000).toFixed(1)}s)`;
+  return `health ${seen.method} ${pathOf(seen.url)} → ${describeObservation(seen)} (ready after ${formatDuration(readiness.readyAtMs!)})`;
 }
 
 /** What the healthy answer itself tells: answered by a proxy, or by a cache. */

@@ -1,5 +1,6 @@
-import { CAUSE_INFO } from '../diagnosis/causes.js';
-import { describeOutcome } from '../outcome.js';
+import { CAUSE_INFO } from '../diagnosis/catalogue/index.js';
+import { formatDuration } from '../config/duration.js';
+import { describeObservation } from '../http/describe.js';
 import { forLog, plain } from './escape.js';
 import type { Report } from './report.js';
 import { assetAnswer, assetMeaning, assetPath, pageAssetsLine } from '../assets/summary.js';
@@ -29,11 +30,11 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
   const r = report.readiness;
   if (r?.last) {
     const state = r.ready
-      ? paint('green', `ready after ${(r.readyAtMs! / 1000).toFixed(1)}s`)
+      ? paint('green', `ready after ${formatDuration(r.readyAtMs!)}`)
       : paint('red', r.versionMissing ? 'old version' : 'not ready');
     out.push(
       '',
-      `  health ${forLog(new URL(r.last.url).pathname)}  ${forLog(describeOutcome(r.last))}  ${state}  (${r.attempts.length} requests)`,
+      `  health ${forLog(new URL(r.last.url).pathname)}  ${forLog(describeObservation(r.last))}  ${state}  (${r.attempts.length} requests)`,
     );
   }
   const cause = new Map<string, string>();
@@ -51,7 +52,9 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
         : ''
       : paint('red', ` ${cause.get(result.route.label) ?? 'failed'}`);
     const loads = page ? paint(broken ? 'red' : 'dim', `  · ${pageAssetsLine(page)}`) : '';
-    out.push(`  ${mark} ${forLog(result.route.label)}  ${forLog(describeOutcome(result.observation))}${note}${loads}`);
+    out.push(
+      `  ${mark} ${forLog(result.route.label)}  ${forLog(describeObservation(result.observation))}${note}${loads}`,
+    );
     for (const url of page?.failed ?? []) {
       const a = assets.get(url)!;
       out.push(

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkAssets, MAX_ASSETS_PER_RUN, type PageInput } from '../../src/assets/check.js';
+import { checkAssets, MAX_ASSETS_PER_RUN } from '../../src/assets/check.js';
+import type { PageInput } from '../../src/assets/types.js';
 import { collectAssetRefs } from '../../src/assets/collect.js';
 import { diagnoseAssets } from '../../src/assets/diagnose.js';
 import { createHttpClient, type HttpClient } from '../../src/http/client.js';
