@@ -67,7 +67,7 @@ describe('asset references, as the browser reads them', () => {
       refs(`<!doctype html><!-- <script src="/commented.js"></script> -->
         <template><script src="/template.js"></script></template>
         <noscript><link rel="stylesheet" href="/noscript.css"></noscript>
-        <svg><script href="/svg.js"></script></svg>
+        <svg><script src="/svg.js"></script><link rel="stylesheet" href="/svg.css"></svg>
         <link rel="alternate stylesheet" href="/alt.css">
         <link rel="stylesheet" href="/off.css" disabled>
         <script src="/real.js"></script>`),
