@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runAction } from '../support/runner.js';
+import { runAction, runCli } from '../support/runner.js';
 import { startServer, type TestServer } from '../support/servers.js';
 import { buildViteSite, serveStatic, type BuiltSite, type StaticServer } from '../support/static-site.js';
 
@@ -112,6 +112,17 @@ describe('a Vite build, checked by the built action', () => {
     expect(d.evidence[0]).toMatch(/script type=module src \/shop\/assets\/index-[\w-]+\.js → 404/);
     expect(d.where).toMatchObject({ file: 'vite.config.js', line: 2 });
     expect(run.summary).toContain('**Where:** <code>vite.config.js:2</code>');
+  });
+
+  it('lists the failing asset under its page in the terminal report, and --no-check-assets turns it off', async () => {
+    const server = await serve(await without((f) => f === bundle()), true);
+    const cli = await runCli(['--url', server.url, '--route', '/', '--no-color']);
+    expect(cli.exitCode).toBe(1);
+    expect(cli.stdout).toContain('✗ /  200 in');
+    expect(cli.stdout).toContain('· 1 of 2 assets failing');
+    expect(cli.stdout).toContain(`✗ script type=module src /${bundle()}  200 text/html: HTML instead of the file`);
+    const off = await runCli(['--url', server.url, '--route', '/', '--no-check-assets', '--no-color']);
+    expect(off.exitCode, off.stdout).toBe(0);
   });
 
   it('says nothing about assets when check-assets is false', async () => {
