@@ -1,3 +1,4 @@
+import { CAUSE_INFO, type CauseId } from '../diagnosis/catalogue/index.js';
 import type { Diagnosis } from '../diagnosis/compare.js';
 import { describeObservation } from '../http/describe.js';
 import { assetAnswer, assetMeaning, assetPath } from './summary.js';
@@ -5,15 +6,24 @@ import type { AssetCheck, AssetResult } from './types.js';
 
 /**
  * The failing assets as one `static-assets-missing` diagnosis: which page names which asset, what came
- * back, what that means, and the fix for what was seen (SPA fallback, not collected, wrong type).
+ * back, what that means, and the fix for what was seen (SPA fallback, not collected, wrong type). Assets
+ * a rate limiter or a protection wall answered for are a diagnosis of that cause instead (inconclusive):
+ * they say nothing about whether the files are there.
  */
 
 const MAX_EVIDENCE = 10;
 
-export function diagnoseAssets(check: AssetCheck | undefined): Diagnosis | undefined {
-  const failed = check?.assets.filter((a) => !a.passed) ?? [];
-  if (!check || failed.length === 0) return undefined;
-  const routes = check.pages.filter((p) => p.failed.length > 0).map((p) => p.route);
+export function diagnoseAssets(check: AssetCheck | undefined): Diagnosis[] {
+  if (!check) return [];
+  const failed = check.assets.filter((a) => !a.passed);
+  const blocked = failed.filter((a) => a.problem?.kind === 'blocked');
+  const missing = failed.filter((a) => a.problem?.kind !== 'blocked');
+  return [...(missing.length ? [missingDiagnosis(check, missing)] : []), ...blockedDiagnoses(check, blocked)];
+}
+
+function missingDiagnosis(check: AssetCheck, failed: AssetResult[]): Diagnosis {
+  const urls = new Set(failed.map((a) => a.url));
+  const routes = check.pages.filter((p) => p.failed.some((url) => urls.has(url))).map((p) => p.route);
   const first = failed[0]!;
   const what = failed.length === 1 ? `its ${noun(first)} ${code(assetPath(first.url))}` : undefined;
   const headline =
@@ -38,6 +48,24 @@ export function diagnoseAssets(check: AssetCheck | undefined): Diagnosis | undef
   };
 }
 
+function blockedDiagnoses(check: AssetCheck, blocked: AssetResult[]): Diagnosis[] {
+  const causes = [...new Set(blocked.map((a) => (a.problem as { cause: CauseId }).cause))];
+  return causes.map((cause) => {
+    const these = blocked.filter((a) => (a.problem as { cause: CauseId }).cause === cause);
+    const urls = new Set(these.map((a) => a.url));
+    const what = cause === 'rate-limited' ? 'a rate limiter (429)' : 'a protection wall';
+    return {
+      cause,
+      layer: CAUSE_INFO[cause].layer,
+      confidence: 'medium',
+      headline: `The pages answer, but ${these.length} of the ${check.assets.length} assets they load were answered by ${what}, so they could not be checked.`,
+      evidence: these.slice(0, MAX_EVIDENCE).map(evidenceLine),
+      fix: CAUSE_INFO[cause].fix,
+      routes: check.pages.filter((p) => p.failed.some((url) => urls.has(url))).map((p) => p.route),
+    };
+  });
+}
+
 function evidenceLine(a: AssetResult): string {
   const o = a.observation;
   const start = o.error || o.bodyBytes === 0 ? '' : `, starts ${JSON.stringify(o.body.trim().slice(0, 40))}`;
@@ -58,6 +86,8 @@ function meaning(a: AssetResult): string {
       return 'comes back empty: a zero-byte upload or an interrupted build step';
     case 'type':
       return `is served as \`${p.contentType}\`, which browsers refuse for a ${noun(a)} (they need \`${p.needs}\`)`;
+    case 'blocked':
+      return 'was answered by a rate limiter or a protection wall, not the file';
     case 'transport':
       return `gets no answer (${describeObservation(a.observation)})`;
   }

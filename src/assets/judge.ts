@@ -1,3 +1,5 @@
+import { CAUSE_INFO } from '../diagnosis/catalogue/index.js';
+import { matchFingerprint } from '../diagnosis/catalogue/match.js';
 import type { Observation } from '../http/observation.js';
 import type { AssetKind, AssetProblem } from './types.js';
 
@@ -36,7 +38,11 @@ export function judgeAsset(kind: AssetKind, seen: Observation, page: PageMode): 
   if (seen.error || seen.status === undefined) return { kind: 'transport' };
   // A redirect left unfollowed (to another origin) is not ours to judge.
   if (seen.status >= 300 && seen.status < 400) return undefined;
-  if (seen.status >= 400) return { kind: 'status' };
+  if (seen.status === 429) return { kind: 'blocked', cause: 'rate-limited' };
+  if (seen.status >= 400) {
+    const wall = matchFingerprint(seen)?.row;
+    return wall && CAUSE_INFO[wall.cause].inconclusive ? { kind: 'blocked', cause: wall.cause } : { kind: 'status' };
+  }
   const type = essence(seen.headers['content-type']);
   if (type === 'text/html' || type === 'application/xhtml+xml') return { kind: 'html', by: 'content-type' };
   if (looksLikeHtml(seen.body)) return { kind: 'html', by: 'sniffed' };

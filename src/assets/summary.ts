@@ -18,6 +18,14 @@ export function pageAssetsLine(page: PageAssets): string {
   return parts.length ? parts.join(', ') : 'no scripts or stylesheets';
 }
 
+/** The cause a page's failing assets stand for in the route table: missing, unless all were blocked. */
+export function pageAssetsCause(page: PageAssets, check: AssetCheck): string | undefined {
+  const failing = page.failed.map((url) => check.assets.find((a) => a.url === url)?.problem);
+  if (failing.length === 0) return undefined;
+  const missing = failing.some((p) => p?.kind !== 'blocked');
+  return missing ? 'static-assets-missing' : (failing[0] as { cause: string }).cause;
+}
+
 export function assetWarnings(check: AssetCheck | undefined): string[] {
   if (!check) return [];
   const warnings = check.assets
@@ -65,6 +73,8 @@ export function assetMeaning(a: AssetResult): string {
       return 'empty: a zero-byte upload or an interrupted build';
     case 'type':
       return `served as ${p.contentType}; the browser needs ${p.needs}`;
+    case 'blocked':
+      return `not checked: ${p.cause === 'rate-limited' ? 'rate limited' : 'a protection wall answered'}`;
     case 'transport':
       return 'no answer';
   }

@@ -1,3 +1,4 @@
+import type { CauseId } from '../diagnosis/catalogue/index.js';
 import type { Observation } from '../http/observation.js';
 
 /** The data of check-assets: what pages reference, how each asset answered, what a run found. */
@@ -29,6 +30,11 @@ export type AssetProblem =
   /** `by`: the content-type said so, or the first bytes are HTML whatever the header says. */
   | { kind: 'html'; by: 'content-type' | 'sniffed' }
   | { kind: 'empty' }
+  /**
+   * A rate limiter or a protection wall answered instead of the file: the asset could not be checked,
+   * which says nothing about whether it is there (the run is inconclusive on it, not failed).
+   */
+  | { kind: 'blocked'; cause: CauseId }
   /** A content type the browser refuses for this use (strict MIME checks). */
   | { kind: 'type'; contentType: string; needs: string };
 

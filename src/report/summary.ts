@@ -7,7 +7,14 @@ import type { RouteResult } from '../smoke.js';
 import { capped, code, fenced, inline, ownMarkdown } from './escape.js';
 import type { DeploymentInfo } from '../deploy/deployment.js';
 import type { Report } from './report.js';
-import { assetAnswer, assetMeaning, assetPath, assetTotals, pageAssetsLine } from '../assets/summary.js';
+import {
+  assetAnswer,
+  assetMeaning,
+  assetPath,
+  assetTotals,
+  pageAssetsCause,
+  pageAssetsLine,
+} from '../assets/summary.js';
 
 /**
  * The job summary (GitHub Markdown): verdict and cause first, the fix, a table of health and every
@@ -83,7 +90,7 @@ export function routeTable(report: Report): string {
             ? 'page OK'
             : 'OK') +
         (page ? ` · ${pageAssetsLine(page)}` : '') +
-        (page?.failed.length ? ' (static-assets-missing)' : '')
+        (page?.failed.length ? ` (${pageAssetsCause(page, report.assets!)})` : '')
       : (byRoute.get(result.route.label) ?? 'failed');
     rows.push(
       `| ${icon} | ${code(result.route.label)} | ${answer(result.observation)} | ${formatDuration(result.observation.timings.totalMs)} | ${inline(meaning)} |`,

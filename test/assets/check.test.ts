@@ -3,6 +3,8 @@ import { checkAssets, MAX_ASSETS_PER_RUN } from '../../src/assets/check.js';
 import type { PageInput } from '../../src/assets/types.js';
 import { collectAssetRefs } from '../../src/assets/collect.js';
 import { diagnoseAssets } from '../../src/assets/diagnose.js';
+import { assetWarnings } from '../../src/assets/summary.js';
+import type { Diagnosis } from '../../src/diagnosis/compare.js';
 import { createHttpClient, type HttpClient } from '../../src/http/client.js';
 import { silentLogger } from '../../src/log.js';
 import { seededRandom, virtualClock } from '../support/clock.js';
@@ -60,7 +62,7 @@ describe('checking the assets of pages', () => {
     expect(check.assets.every((a) => a.passed)).toBe(true);
     expect(check.assets[0]!.routes).toEqual(['/', '/about', '/shop']);
     expect(check.pages.map((p) => p.checked.length)).toEqual([2, 2, 2]);
-    expect(diagnoseAssets(check)).toBeUndefined();
+    expect(diagnoseAssets(check)).toEqual([]);
   });
 
   it('never fetches another origin, so configured headers never go there', async () => {
@@ -115,7 +117,7 @@ describe('checking the assets of pages', () => {
       '<!doctype html><html><head><script type="module" src="/assets/index-3f9a1c.js"></script></head><body><div id="root"></div></body></html>';
     const server = await serve({ '/': text(200, index) }, text(200, index));
     const check = await run(server.url, [['/', index]]);
-    const d = diagnoseAssets(check)!;
+    const [d] = diagnoseAssets(check) as [Diagnosis];
     expect(d.cause).toBe('static-assets-missing');
     expect(d.routes).toEqual(['/']);
     expect(d.headline).toContain('`/assets/index-3f9a1c.js`');
@@ -128,7 +130,7 @@ describe('checking the assets of pages', () => {
   it('points a missing /static/ stylesheet at collectstatic', async () => {
     const server = await serve({});
     const check = await run(server.url, [['/', '<!doctype html><link rel="stylesheet" href="/static/css/site.css">']]);
-    const d = diagnoseAssets(check)!;
+    const [d] = diagnoseAssets(check) as [Diagnosis];
     expect(d.headline).toContain('stylesheet `/static/css/site.css` answers 404');
     expect(d.fix).toContain('collectstatic');
   });
@@ -140,5 +142,40 @@ describe('checking the assets of pages', () => {
     const failing = await serve({});
     const again = await run(failing.url, [['/', '<script src="/gone.js"></script>']], { retries: 2 });
     expect(again.assets[0]).toMatchObject({ passed: false, attempts: 3 });
+  });
+
+  it('calls an asset a rate limiter or a protection wall answered for not checked, never missing', async () => {
+    const server = await serve({
+      '/a.js': text(429, 'slow down', { 'retry-after': '1' }),
+      '/b.css': text(403, '<!doctype html><title>Just a moment...</title>', { 'cf-mitigated': 'challenge' }),
+      '/c.js': js,
+    });
+    const page =
+      '<!doctype html><script src="/a.js"></script><link rel="stylesheet" href="/b.css"><script src="/c.js"></script>';
+    const check = await run(server.url, [['/', page]]);
+    expect(check.assets.map((a) => a.problem?.kind)).toEqual(['blocked', 'blocked', undefined]);
+    const diagnoses = diagnoseAssets(check);
+    expect(diagnoses.map((d) => d.cause)).toEqual(['rate-limited', 'auth-required']);
+    expect(diagnoses[0]!.headline).toContain('could not be checked');
+  });
+
+  it('says which assets the stage did not reach when its time ran out', async () => {
+    const server = await serve({ '/fast.js': js, '/hang.js': () => undefined });
+    const clock = virtualClock();
+    client = createHttpClient({ requestTimeoutMs: 10_000, headers: [], trustedOrigin: server.url, clock });
+    const html = '<script src="/fast.js"></script><script src="/hang.js"></script>';
+    const page = `${server.url}/`;
+    const check = await checkAssets({
+      client,
+      clock,
+      log: silentLogger,
+      pages: [{ route: '/', page, ...collectAssetRefs(html, new URL(page)) }],
+      concurrency: 2,
+      retries: 0,
+      signal: AbortSignal.timeout(300),
+    });
+    expect(check.assets.map((a) => a.url)).toEqual([`${server.url}/fast.js`]);
+    expect(check.pages[0]!.notChecked).toEqual([`${server.url}/hang.js`]);
+    expect(assetWarnings(check)).toEqual(['1 same-origin asset was not checked: the stage ran out of time']);
   });
 });
