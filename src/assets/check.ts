@@ -1,6 +1,7 @@
 import pMap from 'p-map';
 import type { Clock } from '../clock.js';
 import type { HttpClient } from '../http/client.js';
+import type { Observation } from '../http/observation.js';
 import type { Logger } from '../log.js';
 import { describeObservation } from '../http/describe.js';
 import { judgeAsset } from './judge.js';
@@ -118,13 +119,7 @@ async function fetchAsset(asset: Wanted, options: AssetCheckOptions): Promise<As
   const earlier: string[] = [];
   for (let attempt = 1; ; attempt++) {
     if (options.signal?.aborted) return undefined;
-    const seen = await options.client.probe({
-      method: 'GET',
-      url: new URL(asset.url),
-      followRedirects: true,
-      maxBodyBytes: ASSET_BODY_BYTES,
-      signal: options.signal,
-    });
+    const seen = await fetchStart(asset.url, options);
     if (seen.error?.kind === 'cancelled') return undefined;
     let problem: AssetProblem | undefined;
     for (const kind of asset.kinds) problem ??= judgeAsset(kind, seen, { quirks: asset.quirks });
@@ -152,6 +147,29 @@ async function fetchAsset(asset: Wanted, options: AssetCheckOptions): Promise<As
     const backoff = RETRY_BASE_MS * 2 ** (attempt - 1);
     await options.clock.sleep(backoff / 2 + (random() * backoff) / 2, options.signal);
   }
+}
+
+/**
+ * The first bytes of an asset. A Range request lets servers that support ranges (nginx, CDNs, object
+ * stores) send just those bytes and keep the connection for the next asset, where cutting a full answer
+ * short would close it; identity coding, because a range of a gzip stream cannot be decoded. A 416 is
+ * what a zero-length file answers to that range: ask again without it, so the empty body is seen as such.
+ */
+async function fetchStart(url: string, options: AssetCheckOptions): Promise<Observation> {
+  const ask = (headers: Array<readonly [string, string]>) =>
+    options.client.probe({
+      method: 'GET',
+      url: new URL(url),
+      headers,
+      followRedirects: true,
+      maxBodyBytes: ASSET_BODY_BYTES,
+      signal: options.signal,
+    });
+  const seen = await ask([
+    ['range', `bytes=0-${ASSET_BODY_BYTES - 1}`],
+    ['accept-encoding', 'identity'],
+  ]);
+  return seen.status === 416 ? ask([]) : seen;
 }
 
 function roundRobin<T>(lists: T[][]): T[] {

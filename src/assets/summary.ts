@@ -54,7 +54,8 @@ export function assetAnswer(a: AssetResult): string {
   const o = a.observation;
   if (o.error) return describeObservation(o);
   const type = o.headers['content-type']?.split(';')[0]?.trim();
-  return `${o.status}${type ? ` ${type}` : ''}${o.bodyBytes === 0 ? ', empty body' : ''}`;
+  // 206: the server sent the first bytes the gate asked for (a range), which is all it reads.
+  return `${o.status}${o.status === 206 ? ' partial' : ''}${type ? ` ${type}` : ''}${o.bodyBytes === 0 ? ', empty body' : ''}`;
 }
 
 export function assetMeaning(a: AssetResult): string {

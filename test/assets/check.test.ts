@@ -178,4 +178,35 @@ describe('checking the assets of pages', () => {
     expect(check.pages[0]!.notChecked).toEqual([`${server.url}/hang.js`]);
     expect(assetWarnings(check)).toEqual(['1 same-origin asset was not checked: the stage ran out of time']);
   });
+
+  it('asks for the first bytes only, so servers with ranges keep the connection for the next asset', async () => {
+    const body = Buffer.alloc(64 * 1024, 'x');
+    const ranged: Handler = (req, res) => {
+      const range = /^bytes=0-(\d+)$/.exec(req.headers.range ?? '');
+      if (!range) return res.writeHead(200, { 'content-type': 'text/javascript' }).end(body);
+      const end = Math.min(Number(range[1]), body.length - 1);
+      res
+        .writeHead(206, { 'content-type': 'text/javascript', 'content-range': `bytes 0-${end}/${body.length}` })
+        .end(body.subarray(0, end + 1));
+    };
+    const server = await serve({}, ranged);
+    const tags = Array.from({ length: 20 }, (_, i) => `<script src="/c${i}.js"></script>`).join('');
+    const check = await run(server.url, [['/', tags]], { concurrency: 2 });
+    expect(check.assets.every((a) => a.passed && a.observation.status === 206)).toBe(true);
+    expect(server.requests[0]!.headers).toMatchObject({ range: 'bytes=0-1023', 'accept-encoding': 'identity' });
+    // Twenty assets over a few kept-alive connections, not one connection each (cutting a full body closes it).
+    expect(server.connections).toBeLessThan(10);
+  });
+
+  it('sees a zero-length file (416 to the range) as the empty body it is', async () => {
+    const server = await serve({
+      '/empty.js': (req, res) =>
+        req.headers.range
+          ? res.writeHead(416, { 'content-range': 'bytes */0' }).end()
+          : res.writeHead(200, { 'content-type': 'text/javascript' }).end(),
+    });
+    const check = await run(server.url, [['/', '<script src="/empty.js"></script>']]);
+    expect(check.assets[0]).toMatchObject({ passed: false, problem: { kind: 'empty' } });
+    expect(server.requests).toHaveLength(2);
+  });
 });

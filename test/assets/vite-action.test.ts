@@ -69,7 +69,7 @@ describe('a Vite build, checked by the built action', () => {
     expect(run.outputs['summary']).toContain('is answered with HTML (the SPA fallback)');
     const [d] = report(run.outputs['report']!).diagnoses;
     expect(d.routes).toEqual(['/']);
-    expect(d.evidence[0]).toContain(`script type=module src /${bundle()} → 200 text/html`);
+    expect(d.evidence[0]).toContain(`script type=module src /${bundle()} → 206 partial text/html`);
     expect(d.fix).toContain('Vite `base`');
     expect(run.summary).toContain('### Assets the pages load');
     expect(run.summary).toContain(`<code>/${bundle().replaceAll('_', '&#95;')}</code>`);
@@ -120,7 +120,9 @@ describe('a Vite build, checked by the built action', () => {
     expect(cli.exitCode).toBe(1);
     expect(cli.stdout).toContain('✗ /  200 in');
     expect(cli.stdout).toContain('· 1 of 2 assets failing');
-    expect(cli.stdout).toContain(`✗ script type=module src /${bundle()}  200 text/html: HTML instead of the file`);
+    expect(cli.stdout).toContain(
+      `✗ script type=module src /${bundle()}  206 partial text/html: HTML instead of the file`,
+    );
     const off = await runCli(['--url', server.url, '--route', '/', '--no-check-assets', '--no-color']);
     expect(off.exitCode, off.stdout).toBe(0);
   });

@@ -71,9 +71,23 @@ export async function serveStatic(
     const inside = path.startsWith(mount + '/') ? path.slice(mount.length) : undefined;
     const relative = inside === undefined ? undefined : normalize(inside === '/' ? '/index.html' : inside);
     const file = relative && !relative.includes('..') ? join(dir, relative) : undefined;
-    const send = (target: string, status = 200) => {
-      res.writeHead(status, { 'content-type': TYPES[extname(target)] ?? 'application/octet-stream' });
-      createReadStream(target).pipe(res);
+    // Like nginx: a `bytes=0-N` range gets a 206 with those bytes, including for the fallback page.
+    const send = (target: string) => {
+      const type = TYPES[extname(target)] ?? 'application/octet-stream';
+      const size = statSync(target).size;
+      const range = /^bytes=0-(\d+)$/.exec(req.headers.range ?? '');
+      if (!range) {
+        res.writeHead(200, { 'content-type': type, 'content-length': size });
+        return void createReadStream(target).pipe(res);
+      }
+      if (size === 0) return void res.writeHead(416, { 'content-range': 'bytes */0' }).end();
+      const end = Math.min(Number(range[1]), size - 1);
+      res.writeHead(206, {
+        'content-type': type,
+        'content-range': `bytes 0-${end}/${size}`,
+        'content-length': end + 1,
+      });
+      createReadStream(target, { start: 0, end }).pipe(res);
     };
     if (file && existsSync(file) && statSync(file).isFile()) return send(file);
     if (options.spaFallback) return send(join(dir, 'index.html'));
