@@ -25,11 +25,11 @@ function missingDiagnosis(check: AssetCheck, failed: AssetResult[]): Diagnosis {
   const urls = new Set(failed.map((a) => a.url));
   const routes = check.pages.filter((p) => p.failed.some((url) => urls.has(url))).map((p) => p.route);
   const first = failed[0]!;
-  const what = failed.length === 1 ? `its ${noun(first)} ${code(assetPath(first.url))}` : undefined;
+  const what = failed.length === 1 ? `its ${noun(first)} ${headlineName(first)}` : undefined;
   const headline =
     failed.length === 1
       ? `The page ${code(first.routes[0]!)} answers, but ${what} ${meaning(first)}.`
-      : `The pages answer, but ${failed.length} of the ${check.assets.length} assets they load fail (first: ${code(assetPath(first.url))}, ${assetAnswer(first)}): users get a blank or unstyled page.`;
+      : `The pages answer, but ${failed.length} of the ${check.assets.length} assets they load fail (first: ${headlineName(first)}, ${assetAnswer(first)}): users get a blank or unstyled page.`;
   const evidence = failed.slice(0, MAX_EVIDENCE).map(evidenceLine);
   if (failed.length > MAX_EVIDENCE)
     evidence.push(`… and ${failed.length - MAX_EVIDENCE} more failing assets (JSON report)`);
@@ -137,6 +137,16 @@ function isStaticDir(a: AssetResult): boolean {
 
 function noun(a: AssetResult): string {
   return a.kinds.includes('stylesheet') && a.kinds.length === 1 ? 'stylesheet' : 'script';
+}
+
+/**
+ * The asset's path for the headline, which reaches notifications and the summary's first line as our own
+ * Markdown: only when it is made of the characters real asset paths use, so a page cannot put a mention
+ * or a link there; otherwise the evidence (escaped as code everywhere) names it.
+ */
+function headlineName(a: AssetResult): string {
+  const path = assetPath(a.url);
+  return /^\/[\w\-./%~+]*(\?[\w\-./%~+=&,]*)?$/.test(path) ? code(path) : '(named in the evidence)';
 }
 
 function code(text: string): string {

@@ -112,7 +112,7 @@ function assetSection(report: Report): string | undefined {
     lines.push('| Page | Asset | Answer | What it means |', '|---|---|---|---|');
     for (const a of failed.slice(0, MAX_ASSET_ROWS)) {
       lines.push(
-        `| ${code(a.routes.join(', '))} | ${inline(a.via)} ${code(assetPath(a.url))} | ${inline(assetAnswer(a))} | ${inline(assetMeaning(a))} |`,
+        `| ${code(a.routes.slice(0, 3).join(', '))}${a.routes.length > 3 ? ` and ${a.routes.length - 3} more` : ''} | ${inline(a.via)} ${code(assetPath(a.url))} | ${inline(assetAnswer(a))} | ${inline(assetMeaning(a))} |`,
       );
     }
     if (failed.length > MAX_ASSET_ROWS)
