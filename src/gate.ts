@@ -7,7 +7,6 @@ import type { AssetCheck, PageInput } from './assets/types.js';
 import { mayBePage } from './assets/judge.js';
 import { assetWarnings } from './assets/summary.js';
 import type { DeploymentOutcome } from './deploy/deployment.js';
-import { diagnose } from './diagnosis/compare.js';
 import { diagnoseDeployment } from './diagnosis/deployment.js';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from './http/client.js';
 import type { ResolveOverrides } from './http/connections.js';
@@ -153,15 +152,20 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
     }
   }
   const notFoundProbe = await probeNotFound(client, baseUrl, routes, deps);
-  const diagnoses = diagnose({
-    baseUrl,
-    healthLabel: `health ${config.healthPath}`,
-    readiness,
-    routes,
-    expectVersion: config.expectVersion,
-    notFoundProbe,
-    assets: diagnoseAssets(assets),
-  });
+  // A deploy that was ready with every route passing has nothing to diagnose: the diagnosis and the
+  // catalogue's signatures are loaded only by runs that found something.
+  const clean = readiness.ready && routes.every((r) => r.passed) && !assets?.assets.some((a) => !a.passed);
+  const diagnoses = clean
+    ? []
+    : (await import('./diagnosis/compare.js')).diagnose({
+        baseUrl,
+        healthLabel: `health ${config.healthPath}`,
+        readiness,
+        routes,
+        expectVersion: config.expectVersion,
+        notFoundProbe,
+        assets: diagnoseAssets(assets),
+      });
   const cancelled = deps.signal?.aborted ?? false;
   const findings = { readiness, routes, diagnoses, assets };
   const { verdict, cause } = cancelled ? { verdict: 'error' as const, cause: undefined } : verdictOf(findings);

@@ -123,6 +123,10 @@ async function fetchAsset(asset: Wanted, options: AssetCheckOptions): Promise<As
     if (seen.error?.kind === 'cancelled') return undefined;
     let problem: AssetProblem | undefined;
     for (const kind of asset.kinds) problem ??= judgeAsset(kind, seen, { quirks: asset.quirks });
+    // A 401/403 may be a protection wall rather than the file's own answer; the signatures that tell load
+    // only when one is seen.
+    if (problem?.kind === 'status' && (seen.status === 401 || seen.status === 403))
+      problem = (await import('./walls.js')).wallProblem(seen) ?? problem;
     if (!problem || attempt > options.retries || options.signal?.aborted) {
       const result: AssetResult = {
         url: asset.url,

@@ -1,4 +1,4 @@
-import { CAUSE_INFO, type CauseId } from '../diagnosis/catalogue/index.js';
+import { CAUSE_INFO, type CauseId } from '../diagnosis/catalogue/causes.js';
 import type { Diagnosis } from '../diagnosis/compare.js';
 import { describeObservation } from '../http/describe.js';
 import { assetAnswer, assetMeaning, assetPath } from './summary.js';

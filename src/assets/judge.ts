@@ -1,5 +1,3 @@
-import { CAUSE_INFO } from '../diagnosis/catalogue/index.js';
-import { matchFingerprint } from '../diagnosis/catalogue/match.js';
 import type { Observation } from '../http/observation.js';
 import type { AssetKind, AssetProblem } from './types.js';
 
@@ -39,10 +37,7 @@ export function judgeAsset(kind: AssetKind, seen: Observation, page: PageMode): 
   // A redirect left unfollowed (to another origin) is not ours to judge.
   if (seen.status >= 300 && seen.status < 400) return undefined;
   if (seen.status === 429) return { kind: 'blocked', cause: 'rate-limited' };
-  if (seen.status >= 400) {
-    const wall = matchFingerprint(seen)?.row;
-    return wall && CAUSE_INFO[wall.cause].inconclusive ? { kind: 'blocked', cause: wall.cause } : { kind: 'status' };
-  }
+  if (seen.status >= 400) return { kind: 'status' };
   const type = essence(seen.headers['content-type']);
   if (type === 'text/html' || type === 'application/xhtml+xml') return { kind: 'html', by: 'content-type' };
   if (looksLikeHtml(seen.body)) return { kind: 'html', by: 'sniffed' };

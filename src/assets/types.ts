@@ -1,4 +1,4 @@
-import type { CauseId } from '../diagnosis/catalogue/index.js';
+import type { CauseId } from '../diagnosis/catalogue/causes.js';
 import type { Observation } from '../http/observation.js';
 
 /** The data of check-assets: what pages reference, how each asset answered, what a run found. */
