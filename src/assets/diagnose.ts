@@ -68,7 +68,7 @@ function blockedDiagnoses(check: AssetCheck, blocked: AssetResult[]): Diagnosis[
 
 function evidenceLine(a: AssetResult): string {
   const o = a.observation;
-  const start = o.error || o.bodyBytes === 0 ? '' : `, starts ${JSON.stringify(o.body.trim().slice(0, 40))}`;
+  const start = o.error || o.bodyBytes === 0 ? '' : `, starts "${o.body.trim().replace(/\s+/g, ' ').slice(0, 40)}"`;
   const path = assetPath(a.url);
   const written = a.written.trim() !== path && a.written.trim() !== a.url ? ` (written "${a.written.trim()}")` : '';
   const tries = a.attempts > 1 ? ` (${a.attempts} tries)` : '';
