@@ -1,5 +1,6 @@
 import { CAUSE_INFO, type CauseId } from './diagnosis/catalogue/causes.js';
 import { headline } from './diagnosis/headline.js';
+import type { AssetCheck } from './assets/types.js';
 import type { Diagnosis } from './diagnosis/compare.js';
 import type { ReadinessResult } from './readiness.js';
 import type { RouteResult } from './smoke.js';
@@ -14,6 +15,8 @@ export interface Findings {
   routes: RouteResult[];
   /** Sorted: the headline first. */
   diagnoses: Diagnosis[];
+  /** The scripts and stylesheets the pages load (check-assets). */
+  assets?: AssetCheck;
 }
 
 /**
@@ -30,8 +33,8 @@ export function verdictOf({ readiness, routes, diagnoses }: Findings): { verdict
 }
 
 /** The report's one sentence for notifications: it counts every failing route (diagnosis/headline.ts). */
-export function summarize(verdict: Verdict, { readiness, routes, diagnoses }: Findings): string {
+export function summarize(verdict: Verdict, { readiness, routes, diagnoses, assets }: Findings): string {
   if (readiness?.ended === 'cancelled') return 'The run was cancelled before the deploy was ready.';
   if (verdict !== 'pass' && diagnoses.length === 0 && routes.every((r) => r.passed)) return 'The deploy did not pass.';
-  return headline({ readiness, routes, diagnoses, inconclusive: verdict === 'inconclusive' });
+  return headline({ readiness, routes, diagnoses, assets, inconclusive: verdict === 'inconclusive' });
 }

@@ -91,11 +91,14 @@ const ENDINGS: Record<string, () => Promise<Ending>> = {
     return { inputs: { url: deploy.url, routes: '/' }, screen: [] };
   },
   fail: async () => {
+    // Two causes: Django rejects the public Host on two routes, and a page that answers links a
+    // stylesheet nobody collected (check-assets).
     deploy = await startServer(
       {
         '/health/': text(200, 'ok'),
-        '/about/': text(200, '<h1>about</h1>'),
-        '/contact/': text(200, '<h1>contact</h1>'),
+        '/about/': text(200, '<!doctype html><link rel="stylesheet" href="/static/app.css"><h1>about</h1>'),
+        '/contact/': text(200, '<!doctype html><h1>contact</h1>'),
+        '/blog/': text(200, '<!doctype html><h1>blog</h1>'),
         '/static/app.css': text(404, djangoStaticMissing),
       },
       text(400, django400),
@@ -104,7 +107,8 @@ const ENDINGS: Record<string, () => Promise<Ending>> = {
       inputs: {
         url: deploy.url,
         'health-path': '/health/',
-        routes: '/\n/products/\n/static/app.css\n/about/\n/contact/',
+        routes: '/\n/products/\n/about/\n/contact/\n/blog/',
+        'check-assets': 'true',
       },
       workspace: { 'shop/settings.py': 'DEBUG = False\nALLOWED_HOSTS = ["app.internal"]\n' },
       screen: ['host-rejected', 'Fix:', 'Where: shop/settings.py:2'],

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { gfmTree, nodesOf, textOf } from './support/gfm.js';
 import { runAction } from './support/runner.js';
 import { sleep, startServer, text, type TestServer } from './support/servers.js';
 
@@ -110,6 +111,34 @@ describe('untrusted content', () => {
     expect(outside).not.toMatch(/<script|<details open|@octocat|https:\/\/phish|::stop-commands/);
     expect(run.summary.match(/^<details>/gm)?.length).toBe(run.summary.match(/^<\/details>/gm)?.length);
     expect(run.outputs['summary']).not.toContain('::');
+  });
+
+  it('keeps asset URLs a page names inert in the log, the summary and the outputs', async () => {
+    const page =
+      '<!doctype html><script src="/a.js?x=@octocat|fake|row`**b**`&u=https://phish.example/login"></script>' +
+      '<link rel="stylesheet" href="::error::injected.css"><script src="/%0A::stop-commands::pwned.js"></script>';
+    server = await startServer({
+      '/health': text(200, 'ok'),
+      '/': text(200, page),
+    });
+    const run = await runAction({ url: server.url, routes: '/' });
+    expect(run.outputs).toMatchObject({ verdict: 'fail', cause: 'static-assets-missing' });
+    for (const line of run.stdout.split('\n').filter((l) => l.startsWith('::'))) {
+      expect(line).toMatch(/^::(error|warning|notice|debug)( title=post-deploy-gate[^:]*)?::|^::add-mask::/);
+    }
+    // As GitHub renders it: the URL is shown (in code, where nothing is live), never a mention, link,
+    // emphasis or an extra table cell.
+    const tree = gfmTree(run.summary);
+    const prose = nodesOf(tree, 'text')
+      .map((t) => t.value)
+      .join(' ');
+    expect(prose).not.toMatch(/@octocat|https:\/\/phish/);
+    expect(nodesOf(tree, 'link')).toHaveLength(0);
+    expect(nodesOf(tree, 'strong').map(textOf)).not.toContain('b');
+    for (const table of nodesOf(tree, 'table'))
+      for (const row of table.children) expect(row.children).toHaveLength(table.children[0]!.children.length);
+    expect(nodesOf(tree, 'inlineCode').some((c) => c.value.includes('|fake|row`**b**`'))).toBe(true);
+    expect(run.outputs['summary']).not.toMatch(/^::/m);
   });
 
   it('keeps a secret header out of every output even when echoed back in other forms', async () => {

@@ -2,6 +2,7 @@ import { formatDuration } from '../config/duration.js';
 import type { Diagnosis } from './compare.js';
 import type { ReadinessResult } from '../readiness.js';
 import type { RouteResult } from '../smoke.js';
+import type { AssetCheck } from '../assets/types.js';
 import type { CauseId } from './catalogue/causes.js';
 
 /**
@@ -18,6 +19,8 @@ export interface HeadlineInput {
   diagnoses: Diagnosis[];
   /** The verdict is inconclusive: the routes were not measured, so they "could not be checked". */
   inconclusive?: boolean;
+  /** The scripts and stylesheets the pages load (check-assets): a page whose assets fail is a failing route. */
+  assets?: AssetCheck;
 }
 
 /** Causes named one by one; the rest are counted together. */
@@ -26,8 +29,12 @@ const NAMED_CAUSES = 3;
 export function headline(input: HeadlineInput): string {
   const { readiness, routes, diagnoses } = input;
   const labels = new Set(routes.map((r) => r.route.label));
-  const covered = (d: Diagnosis) => d.routes.filter((label) => labels.has(label)).length;
-  const failing = routes.filter((r) => !r.passed).length;
+  // A route fails when it failed its check, or when it is a page whose scripts or stylesheets fail.
+  const failed = new Set(routes.filter((r) => !r.passed).map((r) => r.route.label));
+  for (const page of input.assets?.pages ?? [])
+    if (page.failed.length && labels.has(page.route)) failed.add(page.route);
+  const covered = (d: Diagnosis) => d.routes.filter((label) => failed.has(label)).length;
+  const failing = failed.size;
   const fail = (n: number) => (input.inconclusive ? 'could not be checked' : n === 1 ? 'fails' : 'fail');
   const subject = failingRoutes(failing, routes.length);
   if (diagnoses.length === 0) return failing === 0 ? passSentence(input) : `${capitalize(subject)} ${fail(failing)}.`;
@@ -47,14 +54,22 @@ export function headline(input: HeadlineInput): string {
     : readiness?.ready
       ? `Health is fine, but ${subject} ${fail(failing)}`
       : `${capitalize(subject)} ${fail(failing)}`;
-  const why = routeCauses.length === 1 && primary.meaning ? plain(primary.meaning) : parts(routeCauses, covered);
+  // One cause for every failing route: its own words (a diagnosis without a separate meaning, such as the
+  // assets', has a sentence of its own); several: what each covers.
+  const why =
+    routeCauses.length === 1
+      ? primary.meaning
+        ? plain(primary.meaning)
+        : uncapitalize(plain(primary.headline))
+      : parts(routeCauses, covered, input.assets);
   return `${lead}: ${why}.`;
 }
 
-function passSentence({ readiness, routes }: HeadlineInput): string {
+function passSentence({ readiness, routes, assets }: HeadlineInput): string {
   const flaky = routes.filter((r) => r.flaky).length;
   const ready = readiness?.readyAtMs !== undefined ? `Ready after ${formatDuration(readiness.readyAtMs)}; ` : '';
-  const ok = `${routes.length} route${routes.length === 1 ? '' : 's'} OK${flaky ? ` (${flaky} flaky)` : ''}`;
+  const loaded = assets?.assets.length ? `, ${assets.assets.length} asset${assets.assets.length === 1 ? '' : 's'}` : '';
+  const ok = `${routes.length} route${routes.length === 1 ? '' : 's'}${loaded} OK${flaky ? ` (${flaky} flaky)` : ''}`;
   return `${ready}${ready ? ok : capitalize(ok)}.`;
 }
 
@@ -65,8 +80,8 @@ function failingRoutes(failing: number, checked: number): string {
   return `${failing} of ${checked} routes`;
 }
 
-function parts(causes: Diagnosis[], covered: (d: Diagnosis) => number): string {
-  const named = causes.slice(0, NAMED_CAUSES).map((d, i) => countedCause(d, covered(d), i === 0));
+function parts(causes: Diagnosis[], covered: (d: Diagnosis) => number, assets?: AssetCheck): string {
+  const named = causes.slice(0, NAMED_CAUSES).map((d, i) => countedCause(d, covered(d), i === 0, assets));
   const others = causes.slice(NAMED_CAUSES);
   if (others.length) {
     const n = others.reduce((sum, d) => sum + covered(d), 0);
@@ -77,6 +92,10 @@ function parts(causes: Diagnosis[], covered: (d: Diagnosis) => number): string {
 
 function plain(text: string): string {
   return text.replaceAll('`', '').replace(/\.$/, '');
+}
+
+function uncapitalize(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 function capitalize(text: string): string {
@@ -109,9 +128,26 @@ const COUNTED: Record<CauseId, (n: number) => string> = {
 };
 
 /** "2 rejected for their Host (Django)"; who answered only for the main cause, to keep the sentence short. */
-export function countedCause(d: Diagnosis, n: number, main: boolean): string {
-  const what = d.cause === 'static-assets-missing' ? assetWords(d.routes, n) : COUNTED[d.cause](n);
+export function countedCause(d: Diagnosis, n: number, main: boolean, assets?: AssetCheck): string {
+  const pages = assetPagesWords(d, n, assets);
+  const what = pages ?? (d.cause === 'static-assets-missing' ? assetWords(d.routes, n) : COUNTED[d.cause](n));
   return `${n} ${what}${main && d.who ? ` (${d.who})` : ''}`;
+}
+
+/** "1 missing its stylesheet": pages (not files) the diagnosis names, whose scripts or stylesheets fail. */
+function assetPagesWords(d: Diagnosis, n: number, assets: AssetCheck | undefined): string | undefined {
+  if (d.cause !== 'static-assets-missing' || !assets) return undefined;
+  const pages = assets.pages.filter((p) => p.failed.length && d.routes.includes(p.route));
+  if (pages.length === 0) return undefined;
+  const failing = new Set(pages.flatMap((p) => p.failed));
+  const kinds = new Set(
+    assets.assets
+      .filter((a) => failing.has(a.url))
+      .flatMap((a) => a.kinds.map((k) => (k === 'stylesheet' ? k : 'script'))),
+  );
+  const kind = kinds.size === 1 ? [...kinds][0]! : 'script or stylesheet';
+  const several = failing.size > 1 && kinds.size === 1;
+  return n === 1 ? `missing its ${kind}${several ? 's' : ''}` : `missing their ${kind}${several ? 's' : ''}`;
 }
 
 /** "1 stylesheet missing" when every route of the group is the same kind of file. */

@@ -11,6 +11,8 @@ import { cell, codeSpan, fenced, markdownLink, own, prose } from './markdown.js'
 import { routeMeaning } from './phrases.js';
 import type { DeploymentInfo } from '../deploy/deployment.js';
 import type { Report } from './report.js';
+import { assetAnswer, assetMeaning, assetPath, assetTotals, pageAssetsLine } from '../assets/summary.js';
+import type { PageAssets } from '../assets/types.js';
 
 /**
  * The job summary (GitHub Markdown). The first screen holds what a person acts on: verdict and cause,
@@ -24,6 +26,7 @@ export const SUMMARY_LIMIT = 512 * 1024;
 const EXCERPT_LIMIT = 2 * 1024;
 const MAX_EXCERPTS = 10;
 const MAX_ROUTE_ROWS = 300;
+const MAX_ASSET_ROWS = 50;
 
 /** A cancel nobody asked for is most often the job's own time limit. */
 const CANCELLED_FIX =
@@ -35,6 +38,8 @@ export function renderSummary(report: Report): string {
   const parts: string[] = [...firstScreen(report, '##')];
   if (report.fault) parts.push(`### Internal fault\n\n${fenced(report.fault)}`);
   if (report.routes.length || report.readiness) parts.push(routeTable(report));
+  const assets = assetSection(report);
+  if (assets) parts.push(assets);
   if (report.diagnoses.length) parts.push(`### Evidence\n\n${evidenceSection(report)}`);
   if (report.warnings.length) parts.push('### Warnings\n\n' + report.warnings.map((w) => `- ${prose(w)}`).join('\n'));
   if (hasStory(report)) parts.push(timelineSection(report));
@@ -76,12 +81,17 @@ export function routeTable(report: Report): string {
     rows.push(row(r.ready ? '✅' : '❌', `health ${new URL(health.url).pathname}`, health, meaning));
   }
   const byRoute = diagnosisByRoute(report.diagnoses);
+  const pages = new Map(report.assets?.pages.map((p) => [p.route, p]));
   for (const result of report.routes.slice(0, MAX_ROUTE_ROWS)) {
-    const icon = result.passed ? (result.flaky ? '⚠️' : '✅') : '❌';
+    // A page that answers but whose scripts or stylesheets fail is a failing route too.
+    const page = result.passed ? pages.get(result.route.label) : undefined;
+    const broken = !!page?.failed.length;
+    const icon = result.passed && !broken ? (result.flaky ? '⚠️' : '✅') : '❌';
     const meaning = result.passed
-      ? result.flaky
-        ? `passed after ${plural(result.attempts - 1, 'retry', 'retries')}`
-        : 'OK'
+      ? broken
+        ? `page OK, but ${firstFailingAsset(page!, report)}${page!.failed.length > 1 ? ` (${pageAssetsLine(page!)})` : ''}`
+        : (result.flaky ? `passed after ${plural(result.attempts - 1, 'retry', 'retries')}` : 'OK') +
+          (page ? ` · ${pageAssetsLine(page)}` : '')
       : routeMeaning(result, byRoute.get(result.route.label));
     rows.push(row(icon, result.route.label, result.observation, meaning));
   }
@@ -89,6 +99,34 @@ export function routeTable(report: Report): string {
     rows.push(`| | … | | | ${report.routes.length - MAX_ROUTE_ROWS} more routes in the JSON report |`);
   }
   return rows.join('\n');
+}
+
+/** The page's first failing asset, in words ("its stylesheet /static/app.css: not found — static files …"). */
+function firstFailingAsset(page: PageAssets, report: Report): string {
+  const a = report.assets!.assets.find((x) => x.url === page.failed[0])!;
+  const kind = a.kinds.includes('stylesheet') ? 'stylesheet' : 'script';
+  return `its ${kind} ${assetPath(a.url)}: ${assetMeaning(a).replace(': ', ' — ')}`;
+}
+
+/** The failing and unchecked assets in full (passing ones are a count in the route table). */
+function assetSection(report: Report): string | undefined {
+  const check = report.assets;
+  const failed = check?.assets.filter((a) => !a.passed) ?? [];
+  if (!check || (failed.length === 0 && check.notChecked === 0)) return undefined;
+  const lines = ['### Assets the pages load'];
+  if (failed.length) {
+    lines.push('', '| Page | Asset | Answer | What it means |', '|---|---|---|---|');
+    for (const a of failed.slice(0, MAX_ASSET_ROWS)) {
+      const pagesCell = `${a.routes.slice(0, 3).map(codeSpan).join(', ')}${a.routes.length > 3 ? ` and ${a.routes.length - 3} more` : ''}`;
+      lines.push(
+        `| ${cell(pagesCell)} | ${cell(`${prose(a.via)} ${codeSpan(assetPath(a.url))}`)} | ${cell(prose(assetAnswer(a)))} | ${cell(prose(assetMeaning(a)))} |`,
+      );
+    }
+    if (failed.length > MAX_ASSET_ROWS)
+      lines.push(`| | … | | ${failed.length - MAX_ASSET_ROWS} more in the JSON report |`);
+  }
+  lines.push('', prose(assetTotals(check)));
+  return lines.join('\n');
 }
 
 function row(icon: string, label: string, o: RouteResult['observation'], meaning: string): string {

@@ -5,6 +5,7 @@ import { forLog, plain } from './escape.js';
 import { diagnosisByRoute, evidenceBeyondTable } from './evidence.js';
 import { routeMeaning } from './phrases.js';
 import type { Report } from './report.js';
+import { assetAnswer, assetMeaning, assetPath, pageAssetsLine } from '../assets/summary.js';
 
 /** The CLI's report: readable in a terminal, coloured only when asked (a TTY). */
 
@@ -39,14 +40,28 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
     );
   }
   const cause = diagnosisByRoute(report.diagnoses);
+  const pages = new Map(report.assets?.pages.map((p) => [p.route, p]));
+  const assets = new Map(report.assets?.assets.map((a) => [a.url, a]));
   for (const result of report.routes) {
-    const mark = result.passed ? (result.flaky ? paint('yellow', '~') : paint('green', '✓')) : paint('red', '✗');
+    const page = result.passed ? pages.get(result.route.label) : undefined;
+    const broken = !!page?.failed.length;
+    const mark =
+      result.passed && !broken ? (result.flaky ? paint('yellow', '~') : paint('green', '✓')) : paint('red', '✗');
     const note = result.passed
       ? result.flaky
         ? paint('yellow', ' flaky')
         : ''
       : paint('red', `  ${forLog(routeMeaning(result, cause.get(result.route.label)))}`);
-    out.push(`  ${mark} ${forLog(result.route.label)}  ${forLog(describeObservation(result.observation))}${note}`);
+    const loads = page ? paint(broken ? 'red' : 'dim', `  · ${pageAssetsLine(page)}`) : '';
+    out.push(
+      `  ${mark} ${forLog(result.route.label)}  ${forLog(describeObservation(result.observation))}${note}${loads}`,
+    );
+    for (const url of page?.failed ?? []) {
+      const a = assets.get(url)!;
+      out.push(
+        `      ${paint('red', '✗')} ${forLog(`${a.via} ${assetPath(a.url)}`)}  ${forLog(assetAnswer(a))}: ${forLog(assetMeaning(a))}`,
+      );
+    }
   }
   report.diagnoses.forEach((d, index) => {
     out.push(
