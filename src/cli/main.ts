@@ -113,6 +113,8 @@ export async function main(argv: string[]): Promise<number> {
     start: async (signal) => {
       const resolved = resolveAll(values, flags.resolve ?? []);
       config = resolved.config;
+      // Headers from the config file are secrets as much as the flags'.
+      secrets.push(...[...config.headers, ...config.routes.flatMap((r) => r.headers)].map(([, value]) => value));
       return runGate(config, { clock, log, signal, resolve: resolved.resolve, startedAt });
     },
   });

@@ -87,6 +87,8 @@ export async function commentOnPullRequest(options: {
   event: GitHubEvent;
   token: string;
   log: Logger;
+  /** Aborts when the runner cancels the job: reporting then stops at once. */
+  signal: AbortSignal;
 }): Promise<string> {
   const { event, log } = options;
   if (event.readOnly) {
@@ -99,15 +101,39 @@ export async function commentOnPullRequest(options: {
     return `no comment (${who})`;
   }
   if (!options.token || !event.owner) return 'no comment (no token or repository)';
+  // A cancelled run makes no GitHub call at all: the runner gives a cancelled step a few seconds only.
+  if (options.signal.aborted || options.report.cancelled) return 'no comment (the run was cancelled)';
   const started = Date.now();
+  const budget = AbortSignal.any([options.signal, AbortSignal.timeout(REPORTING_BUDGET_MS)]);
   const octokit = createOctokit({
     token: options.token,
     apiUrl: event.apiUrl,
     log,
-    signal: AbortSignal.timeout(REPORTING_BUDGET_MS),
+    signal: budget,
     timeLeft: () => REPORTING_BUDGET_MS - (Date.now() - started),
   });
-  return publishComment({ octokit, event, report: options.report, key: options.config.environment || 'default', log });
+  const work = publishComment({
+    octokit,
+    event,
+    report: options.report,
+    key: options.config.environment || 'default',
+    log,
+  });
+  // A hard budget: whatever the plugins' retries and waits do, reporting ends when the budget does.
+  return Promise.race([work, untilAborted(budget)]);
+}
+
+function untilAborted(signal: AbortSignal): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = () =>
+      resolve(
+        (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError'
+          ? `comment abandoned: the GitHub API did not finish within ${REPORTING_BUDGET_MS / 1000} s`
+          : 'comment abandoned: the run was cancelled',
+      );
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+  });
 }
 
 function safeUrl(text: string): URL | undefined {

@@ -17,6 +17,9 @@ export interface CommentOptions {
   log: Logger;
 }
 
+/** Pages of 100 comments read at most while looking for the gate's own comment. */
+export const MAX_COMMENT_PAGES = 20;
+
 interface IssueComment {
   id: number;
   body?: string | null;
@@ -32,15 +35,7 @@ export async function publishComment(options: CommentOptions): Promise<string> {
     if (number === undefined) return `no open pull request for ${event.sha.slice(0, 7)}: no comment`;
     const marker = commentMarker(options.key);
     const me = await identity(octokit);
-    const find = async () => {
-      const comments = (await octokit.paginate(octokit.rest.issues.listComments, {
-        ...repo,
-        issue_number: number,
-        per_page: 100,
-      })) as IssueComment[];
-      // Only our own comment: a marker copied into someone else's comment is left alone.
-      return comments.find((c) => c.body?.includes(marker) && sameLogin(c.user?.login, me));
-    };
+    const find = () => findOwnComment(octokit, { ...repo, issue_number: number }, marker, me, log);
     const existing = await find();
     const body = renderComment(options.report, {
       key: options.key,
@@ -72,6 +67,32 @@ export async function publishComment(options: CommentOptions): Promise<string> {
     log.warning(`no PR comment: ${explain(error)}`);
     return 'comment failed';
   }
+}
+
+/**
+ * Pages are read one at a time and dropped: a pull request can hold thousands of comments of 65 kB.
+ * Only our own comment counts (a marker copied into someone else's is left alone); the first match ends
+ * the search, and at most MAX_COMMENT_PAGES pages are read.
+ */
+async function findOwnComment(
+  octokit: Octokit,
+  params: { owner: string; repo: string; issue_number: number },
+  marker: string,
+  me: string,
+  log: Logger,
+): Promise<IssueComment | undefined> {
+  let pages = 0;
+  for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, { ...params, per_page: 100 })) {
+    const found = (page.data as IssueComment[]).find((c) => c.body?.includes(marker) && sameLogin(c.user?.login, me));
+    if (found) return { id: found.id, body: found.body, user: found.user };
+    if (++pages >= MAX_COMMENT_PAGES) {
+      log.warning(
+        `no earlier gate comment in the first ${MAX_COMMENT_PAGES * 100} comments of #${params.issue_number}; posting a new one`,
+      );
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 async function pullRequestFor(octokit: Octokit, event: GitHubEvent): Promise<number | undefined> {

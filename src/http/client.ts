@@ -2,7 +2,16 @@ import { Agent, request } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../clock.js';
 import { decodeText, readCappedBody } from './body.js';
-import { timedConnector, timingsOf, traced, type RequestTrace, type ResolveOverrides } from './connections.js';
+import type { Socket } from 'node:net';
+import {
+  reachedPhase,
+  timedConnector,
+  timingsOf,
+  traced,
+  type RequestTrace,
+  type ResolveOverrides,
+  type SocketTimings,
+} from './connections.js';
 import { classifyError } from './errors.js';
 import { emptyObservation, type Observation, type Phase, type RedirectHop, type Timings } from './observation.js';
 
@@ -48,12 +57,14 @@ export interface HttpClient {
 }
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const pending = new Map<Socket, SocketTimings>();
   const agent = new Agent({
     connect: timedConnector({
       connectTimeoutMs: Math.min(options.requestTimeoutMs, 10_000),
       resolve: options.resolve,
       ca: options.ca,
       now: options.clock.now,
+      pending,
     }),
     allowH2: false,
     connections: options.connectionsPerOrigin ?? null,
@@ -64,12 +75,23 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   });
   let closing: Promise<void> | undefined;
   return {
-    probe: (probeRequest) => probe(agent, options, probeRequest),
-    close: () => (closing ??= agent.close()),
+    probe: (probeRequest) => probe(agent, options, probeRequest, pending),
+    close: () => {
+      // A handshake that never progresses would otherwise keep the process alive until its own timeout.
+      // With an error: undici's connector hears only 'error', and would wait for a plain close forever.
+      const stopped = Object.assign(new Error('the client closed'), { code: 'GATE_ABORTED' });
+      pending.forEach((_, socket) => socket.destroy(stopped));
+      return (closing ??= agent.close());
+    },
   };
 }
 
-async function probe(agent: Agent, options: HttpClientOptions, req: ProbeRequest): Promise<Observation> {
+async function probe(
+  agent: Agent,
+  options: HttpClientOptions,
+  req: ProbeRequest,
+  pending: ReadonlyMap<Socket, SocketTimings>,
+): Promise<Observation> {
   const { clock } = options;
   const startMs = clock.now();
   const limitMs = Math.max(1, Math.ceil(Math.min(options.requestTimeoutMs, req.timeoutMs ?? Number.POSITIVE_INFINITY)));
@@ -103,14 +125,17 @@ async function probe(agent: Agent, options: HttpClientOptions, req: ProbeRequest
     for (;;) {
       trace.socket = undefined;
       phase = 'dns';
-      const response = await traced(trace, () =>
-        request(current, {
-          method: method as 'GET',
-          headers: headersFor(current, options, req),
-          dispatcher: agent,
-          signal,
-          reset: req.freshConnection ?? false,
-        }),
+      const response = await untilAborted(
+        traced(trace, () =>
+          request(current, {
+            method: method as 'GET',
+            headers: headersFor(current, options, req),
+            dispatcher: agent,
+            signal,
+            reset: req.freshConnection ?? false,
+          }),
+        ),
+        signal,
       );
       const firstByteMs = clock.now();
       phase = 'body';
@@ -165,9 +190,11 @@ async function probe(agent: Agent, options: HttpClientOptions, req: ProbeRequest
     if (isStaleSocket(error, trace, phase, method, req)) {
       // The server closed a kept-alive connection just as we reused it: not the deploy's fault. Once more.
       const left = limitMs - (clock.now() - startMs);
-      if (left > 0) return probe(agent, options, { ...req, staleRetry: true, timeoutMs: left });
+      if (left > 0) return probe(agent, options, { ...req, staleRetry: true, timeoutMs: left }, pending);
     }
-    const reached = (error as { gateReached?: Phase }).gateReached;
+    const reached =
+      (error as { gateReached?: Phase }).gateReached ??
+      (phase === 'dns' && !trace.socket ? reachedPhase([...pending.values()].at(-1)) : undefined);
     if (phase === 'dns') phase = reached ?? (trace.socket ? 'headers' : 'connect');
     return {
       ...base(),
@@ -182,6 +209,36 @@ async function probe(agent: Agent, options: HttpClientOptions, req: ProbeRequest
     clearTimeout(timer);
     req.signal?.removeEventListener('abort', onCancel);
   }
+}
+
+/**
+ * The request, or a rejection as soon as `signal` aborts. undici waits for a connection attempt in
+ * progress (a TLS handshake that never moves holds it up to the connect timeout) before it looks at the
+ * signal; the run's deadline and cancellation do not wait. A response that still arrives is discarded.
+ */
+function untilAborted<T extends { body: { on(e: 'error', f: () => void): unknown; destroy(): unknown } }>(
+  work: Promise<T>,
+  signal: AbortSignal,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(Object.assign(new Error('the request was stopped'), { code: 'GATE_ABORTED' }));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (response) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) {
+          response.body.on('error', () => undefined);
+          response.body.destroy();
+        }
+        resolve(response);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 const STALE_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);

@@ -66,6 +66,11 @@ export interface ConnectorOptions {
   /** Extra CA certificates (tests with their own CA; self-hosted runners with an internal CA). */
   ca?: string | Buffer | Array<string | Buffer>;
   now: () => number;
+  /**
+   * Connection attempts still in progress (DNS, TCP or TLS), by socket. undici cannot abort an attempt,
+   * so the probe stops waiting on its own and the client destroys what is left when it closes.
+   */
+  pending?: Map<Socket, SocketTimings>;
 }
 
 export function timedConnector(options: ConnectorOptions): buildConnector.connector {
@@ -83,11 +88,10 @@ export function timedConnector(options: ConnectorOptions): buildConnector.connec
     }
     const timings: SocketTimings = { startedAt: options.now(), used: false };
     const socket = base(connectOptions, (error, connected) => {
+      options.pending?.delete(socket);
       if (error) {
         // Say how far the attempt got, for the phase of the classified error.
-        Object.assign(error, {
-          gateReached: timings.tcpAt !== undefined ? 'tls' : timings.dnsAt !== undefined ? 'connect' : 'dns',
-        });
+        Object.assign(error, { gateReached: reachedPhase(timings) });
         callback(error, null);
         return;
       }
@@ -95,10 +99,17 @@ export function timedConnector(options: ConnectorOptions): buildConnector.connec
       socketTimings.set(connected as Socket, timings);
       callback(null, connected!);
     }) as unknown as Socket;
+    options.pending?.set(socket, timings);
     socket.once('lookup', () => (timings.dnsAt = options.now()));
     socket.once('connect', () => (timings.tcpAt = options.now()));
     return socket;
   };
+}
+
+/** How far a connection attempt got, for the phase of a request that stopped waiting for it. */
+export function reachedPhase(timings: SocketTimings | undefined): 'dns' | 'connect' | 'tls' | undefined {
+  if (!timings) return undefined;
+  return timings.tcpAt !== undefined ? 'tls' : timings.dnsAt !== undefined ? 'connect' : 'dns';
 }
 
 function blockedError(hostname: string, address: string): Error {

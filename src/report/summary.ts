@@ -3,7 +3,7 @@ import type { Diagnosis } from '../diagnosis/compare.js';
 import { describeOutcome } from '../outcome.js';
 import type { HealthAttempt } from '../readiness.js';
 import type { RouteResult } from '../smoke.js';
-import { capped, code, fenced, inline, ownMarkdown } from './escape.js';
+import { capped, code, fenced, headWithinBytes, inline, ownMarkdown, utf8Bytes } from './escape.js';
 import type { DeploymentInfo, Report } from './report.js';
 
 /**
@@ -11,7 +11,7 @@ import type { DeploymentInfo, Report } from './report.js';
  * route, the evidence, the wait timeline, and response excerpts. Pure: Report → text, within limits.
  */
 
-/** GitHub refuses a step summary over 1 MiB; stay well inside, with room for other steps. */
+/** GitHub refuses a step summary over 1 MiB (of UTF-8 bytes); stay well inside, with room for other steps. */
 export const SUMMARY_LIMIT = 512 * 1024;
 const EXCERPT_LIMIT = 2 * 1024;
 const MAX_EXCERPTS = 10;
@@ -194,12 +194,16 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }
 
-/** Cuts at a line boundary and says so, so a reader knows the rest is in the JSON report. */
-export function limit(text: string, max: number): string {
-  if (text.length <= max) return text;
+/**
+ * Cuts to `maxBytes` of UTF-8 (what GitHub counts) at a line boundary and says so, so a reader knows
+ * the rest is in the JSON report.
+ */
+export function limit(text: string, maxBytes: number): string {
+  if (utf8Bytes(text) <= maxBytes) return text;
   const note = "\n\n> ✂️ This summary was cut to stay within GitHub's size limit; the JSON report has everything.\n";
-  const cut = text.lastIndexOf('\n', max - note.length);
-  return text.slice(0, cut > 0 ? cut : max - note.length) + note;
+  const head = headWithinBytes(text, maxBytes - utf8Bytes(note));
+  const cut = head.lastIndexOf('\n');
+  return (cut > 0 ? head.slice(0, cut) : head) + note;
 }
 
 /** A Markdown link, only for a plain http(s) URL; anything else is dropped rather than made live. */
