@@ -7,6 +7,8 @@ import { join } from 'node:path';
 
 export const ACTION = new URL('../../dist/index.js', import.meta.url).pathname;
 export const CLI = new URL('../../lib/cli/index.js', import.meta.url).pathname;
+/** A preload for the action's process that fakes DNS answers and logs dialled addresses (see the file). */
+export const NETWORK_EDGE = new URL('./preload/network-edge.mjs', import.meta.url).href;
 
 export interface ActionRun {
   exitCode: number | null;
@@ -17,6 +19,8 @@ export interface ActionRun {
   wallMs: number;
   /** Peak resident memory of the action's process (VmHWM), in MB. */
   peakRssMb: number;
+  /** The run's RUNNER_TEMP (and, unless the env says otherwise, its GITHUB_WORKSPACE). */
+  runnerTemp: string;
 }
 
 export interface RunOptions {
@@ -81,6 +85,7 @@ export async function runAction(
     summary: readFileSync(summaryFile, 'utf8'),
     wallMs: performance.now() - started,
     peakRssMb: Math.round(peakKb / 1024),
+    runnerTemp: dir,
   };
 }
 
