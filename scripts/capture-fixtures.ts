@@ -36,11 +36,15 @@ async function capture(
   );
   // The Date header changes every run; it carries no signal.
   delete headers['date'];
+  // What the fixture must match is decided by a person, once: a re-capture keeps it (test/catalogue.test.ts
+  // fails for a fixture without one).
+  const expect = previousExpect(name);
   writeFileSync(
     `${OUT}${name}.json`,
     JSON.stringify(
       {
         source,
+        expect,
         request: { method, path: new URL(url).pathname + new URL(url).search, host: host ?? new URL(url).host },
         status: response.statusCode,
         headers,
@@ -52,6 +56,14 @@ async function capture(
     ) + '\n',
   );
   console.log(`${name}: ${response.statusCode} in ${firstByteMs} ms`);
+}
+
+function previousExpect(name: string): unknown {
+  try {
+    return (JSON.parse(readFileSync(`${OUT}${name}.json`, 'utf8')) as { expect?: unknown }).expect;
+  } catch {
+    return undefined;
+  }
 }
 
 const stack = new Stack();

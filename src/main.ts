@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { systemClock } from './clock.js';
 import { resolveConfig } from './config/resolve.js';
@@ -8,28 +9,31 @@ import { ACTION_INPUTS, DEFAULT_REPORT_FILE } from './config/defaults.js';
 import { runToReport } from './run.js';
 import { withPointers } from './repo/attach.js';
 import { redactorFor, redactReport, secretForms } from './report/redact.js';
-import { runGate } from './gate.js';
-import type { GitHubEvent } from './github/event.js';
+import { faultReport, runGateWithHttp } from './gate.js';
+import { readEvent, type GitHubEvent } from './github/event.js';
 import type { Logger } from './log.js';
 import { renderAnnotations } from './report/annotations.js';
 import { forLog } from './report/escape.js';
 import { renderJson } from './report/json.js';
 import type { Report } from './report/report.js';
 import { writeNewReport } from './report/report-file.js';
-import { faultReport } from './report/special.js';
 import { renderSummary } from './report/summary.js';
 
 /** The action: inputs → gate → outputs, summary, annotations. The only file that touches @actions/core. */
 
 export { ACTION_INPUTS };
 
-/** The GitHub client and the event payload, loaded once and only by runs that use them. */
-let gitHub: Promise<{ github: typeof import('./github/steps.js'); event: GitHubEvent }> | undefined;
-function loadGitHub() {
-  return (gitHub ??= import('./github/steps.js').then((github) => ({
-    github,
-    event: github.eventFromEnv(process.env),
-  })));
+/** The event payload, read once and only by runs that use GitHub (a deployment wait or a comment). */
+let event: GitHubEvent | undefined;
+function gitHubEvent(): GitHubEvent {
+  if (event) return event;
+  let payload: Record<string, unknown> = {};
+  try {
+    if (process.env['GITHUB_EVENT_PATH']) payload = JSON.parse(readFileSync(process.env['GITHUB_EVENT_PATH'], 'utf8'));
+  } catch {
+    // No readable payload (a local run): the event is what the environment says.
+  }
+  return (event = readEvent(process.env, payload));
 }
 
 /** `cancelled`: the runner's SIGINT/SIGTERM, as heard by the entry from its first line on. */
@@ -81,30 +85,24 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
         const gateConfig = (config = resolveConfig({ values, workspace, defaultReportPath: '' }));
         // Headers from the config file are secrets as much as the input's.
         addSecrets([...gateConfig.headers, ...gateConfig.routes.flatMap((r) => r.headers)].map(([, v]) => v));
-        if (!gateConfig.waitForDeployment) return runGate(gateConfig, { clock, log: logger, signal, startedAt });
-        const { github, event } = await loadGitHub();
-        const target = await github.waitForTarget({
-          config: gateConfig,
-          event,
-          token,
-          clock,
-          log: logger,
-          signal,
-          startedAt,
-        });
-        if ('report' in target) return target.report;
-        return runGate(gateConfig, { clock, log: logger, signal, startedAt, ...target });
+        // The deploy stage and its GitHub client are loaded only by runs that wait for a deployment.
+        const deployment = gateConfig.waitForDeployment
+          ? await (
+              await import('./deploy/stage.js')
+            ).deployStage({ config: gateConfig, event: gitHubEvent(), token, clock, log: logger, signal })
+          : undefined;
+        return runGateWithHttp(gateConfig, { clock, log: logger, signal, startedAt, deployment });
       },
     });
     const report = withPointers(finished, workspace);
     // The verdict is written before any GitHub API call, and nothing the API does changes it.
     await publishOnce(report);
     if (config?.comment) {
-      const { github, event } = await loadGitHub();
-      const outcome = await github.commentOnPullRequest({
+      const { commentOnPullRequest } = await import('./github/pull-request.js');
+      const outcome = await commentOnPullRequest({
         report,
         config,
-        event,
+        event: gitHubEvent(),
         token,
         log: logger,
         signal: reporting.signal,

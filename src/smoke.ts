@@ -7,8 +7,8 @@ import type { HttpClient } from './http/client.js';
 import { emptyObservation, type FailureKind, type Observation } from './http/observation.js';
 import type { Logger } from './log.js';
 import { testPattern } from './body-pattern.js';
-import { softFailure } from './diagnosis/classify.js';
-import { describeOutcome } from './outcome.js';
+import { softFailure } from './diagnosis/catalogue/match.js';
+import { describeObservation } from './http/describe.js';
 
 /**
  * Requests every public route (bounded concurrency), checks its expectations, and gives a route that
@@ -95,10 +95,10 @@ async function checkRoute(route: RouteSpec, options: SmokeOptions): Promise<Rout
         observation: { ...observation, body: observation.body.slice(0, KEPT_BODY_CHARS) },
       };
       const verdict = problem ? 'FAIL' : result.flaky ? 'flaky' : 'ok';
-      options.log.info(`${verdict.padEnd(5)} ${route.label} · ${describeOutcome(observation)}`);
+      options.log.info(`${verdict.padEnd(5)} ${route.label} · ${describeObservation(observation)}`);
       return result;
     }
-    earlier.push(describeOutcome(observation));
+    earlier.push(describeObservation(observation));
     const backoff = RETRY_BASE_MS * 2 ** (attempt - 1);
     const retryAfter = parseRetryAfter(observation.headers['retry-after'], (options.epochNow ?? Date.now)());
     const wait = Math.max(backoff / 2 + (random() * backoff) / 2, Math.min(retryAfter ?? 0, RETRY_AFTER_CAP_MS));
@@ -144,25 +144,10 @@ export function judge(route: RouteSpec, observation: Observation): RouteProblem 
   if (route.body?.kind === 'matches' && !testPattern(route.body.pattern, route.body.flags, observation.body)) {
     return { kind: 'body', expected: `matches /${route.body.pattern}/${route.body.flags}` };
   }
-  const placeholder = route.body ? undefined : softFailure(observation);
-  if (placeholder) return { kind: 'content', expected: `the app, not ${placeholder.who}'s own page` };
-  if (!route.body && spaShellForApi(route.path, observation)) {
-    return {
-      kind: 'content',
-      expected:
-        "an API answer, but the single-page app's HTML shell came back (a catch-all rewrite swallows the API route)",
-    };
-  }
+  // A body check says what the page must hold; without one, a known placeholder or shell page fails the route.
+  const soft = route.body ? undefined : softFailure(observation, route.path);
+  if (soft) return { kind: 'content', expected: soft.expected ?? `the app, not ${soft.who}'s own page` };
   return undefined;
-}
-
-/** `/api/…` answered with the HTML shell of a single-page app: a catch-all rewrite in front of the API. */
-function spaShellForApi(path: string, observation: Observation): boolean {
-  return (
-    /^\/api(\/|$|\?)/.test(path) &&
-    /text\/html/i.test(observation.headers['content-type'] ?? '') &&
-    /<div id="(root|app|__next)"/.test(observation.body)
-  );
 }
 
 function retryable(observation: Observation): boolean {

@@ -1,10 +1,12 @@
-import { CAUSE_INFO } from '../diagnosis/causes.js';
+import { CAUSE_INFO } from '../diagnosis/catalogue/index.js';
 import type { Diagnosis } from '../diagnosis/compare.js';
-import { describeOutcome } from '../outcome.js';
+import { formatDuration } from '../config/duration.js';
+import { describeObservation } from '../http/describe.js';
 import type { HealthAttempt } from '../readiness.js';
 import type { RouteResult } from '../smoke.js';
 import { capped, code, fenced, headWithinBytes, inline, ownMarkdown, utf8Bytes } from './escape.js';
-import type { DeploymentInfo, Report } from './report.js';
+import type { DeploymentInfo } from '../deploy/deployment.js';
+import type { Report } from './report.js';
 
 /**
  * The job summary (GitHub Markdown): verdict and cause first, the fix, a table of health and every
@@ -57,12 +59,12 @@ export function routeTable(report: Report): string {
   if (health && report.readiness) {
     const r = report.readiness;
     const meaning = r.ready
-      ? `ready after ${seconds(r.readyAtMs!)} (${r.attempts.length} requests)`
+      ? `ready after ${formatDuration(r.readyAtMs!)} (${r.attempts.length} requests)`
       : r.versionMissing
         ? 'healthy, but without the expected version'
         : `not ready (${r.attempts.length} requests)`;
     rows.push(
-      `| ${r.ready ? '✅' : '❌'} | ${code(`health ${new URL(health.url).pathname}`)} | ${answer(health)} | ${time(health.timings.totalMs)} | ${inline(meaning)} |`,
+      `| ${r.ready ? '✅' : '❌'} | ${code(`health ${new URL(health.url).pathname}`)} | ${answer(health)} | ${formatDuration(health.timings.totalMs)} | ${inline(meaning)} |`,
     );
   }
   const byRoute = causeByRoute(report.diagnoses);
@@ -74,7 +76,7 @@ export function routeTable(report: Report): string {
         : 'OK'
       : (byRoute.get(result.route.label) ?? 'failed');
     rows.push(
-      `| ${icon} | ${code(result.route.label)} | ${answer(result.observation)} | ${time(result.observation.timings.totalMs)} | ${inline(meaning)} |`,
+      `| ${icon} | ${code(result.route.label)} | ${answer(result.observation)} | ${formatDuration(result.observation.timings.totalMs)} | ${inline(meaning)} |`,
     );
   }
   if (report.routes.length > MAX_ROUTE_ROWS) {
@@ -117,7 +119,7 @@ export function whereLine(d: Diagnosis): string | undefined {
 export function deploymentLine(d: DeploymentInfo): string {
   const what = d.source === 'deployment' ? 'GitHub deployment' : 'Commit status';
   const name = `${code(d.environment || 'deployment')}${d.id ? ` #${d.id}` : ''}`;
-  const waited = d.waitedMs !== undefined ? ` after ${seconds(d.waitedMs)}` : '';
+  const waited = d.waitedMs !== undefined ? ` after ${formatDuration(d.waitedMs)}` : '';
   const log = d.logUrl ? ` · ${markdownLink('deployment log', d.logUrl)}` : '';
   return `${what} ${name} of ${code(d.sha.slice(0, 7))}: **${inline(d.state)}**${waited}${log}`;
 }
@@ -126,12 +128,13 @@ function timeline(report: Report): string {
   const runs = compress(report.readiness!.attempts);
   const rows = ['| When | Health answered | Requests |', '|---|---|---|'];
   for (const run of runs) {
-    const when = run.first === run.last ? seconds(run.first) : `${seconds(run.first)} – ${seconds(run.last)}`;
+    const when =
+      run.first === run.last ? formatDuration(run.first) : `${formatDuration(run.first)} – ${formatDuration(run.last)}`;
     rows.push(`| ${when} | ${inline(run.label)} | ${run.count} |`);
   }
   const r = report.readiness!;
   const end = r.ready
-    ? `ready at ${seconds(r.readyAtMs!)}`
+    ? `ready at ${formatDuration(r.readyAtMs!)}`
     : r.ended === 'cancelled'
       ? 'cancelled'
       : 'deadline reached';
@@ -149,7 +152,7 @@ interface Run {
 export function compress(attempts: HealthAttempt[]): Run[] {
   const runs: Run[] = [];
   for (const a of attempts) {
-    const label = `${a.error ?? a.status}${a.healthy ? (a.versionFound === false ? ' (healthy, old version)' : ' (healthy)') : ''}${a.retryAfterMs !== undefined ? `, Retry-After ${seconds(a.retryAfterMs)}` : ''}`;
+    const label = `${a.error ?? a.status}${a.healthy ? (a.versionFound === false ? ' (healthy, old version)' : ' (healthy)') : ''}${a.retryAfterMs !== undefined ? `, Retry-After ${formatDuration(a.retryAfterMs)}` : ''}`;
     const last = runs.at(-1);
     if (last && last.label === label) {
       last.last = a.atMs;
@@ -175,23 +178,15 @@ function excerpt(label: string, status: number | undefined, body: string): strin
 
 function footer(report: Report): string {
   const checked = report.url ? ` · checked ${ownMarkdown(`\`${report.url}\``)}` : '';
-  return `<sub>post-deploy-gate ${inline(report.version)}${checked} · ${seconds(report.durationMs)} in all · full details in the JSON report</sub>`;
+  return `<sub>post-deploy-gate ${inline(report.version)}${checked} · ${formatDuration(report.durationMs)} in all · full details in the JSON report</sub>`;
 }
 
 function answer(o: RouteResult['observation']): string {
-  if (o.error) return inline(describeOutcome(o));
+  if (o.error) return inline(describeObservation(o));
   const redirects = o.redirects.length
     ? ` (after ${o.redirects.length} redirect${o.redirects.length === 1 ? '' : 's'})`
     : '';
   return `${o.status}${inline(redirects)}`;
-}
-
-function time(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)}s`;
 }
 
 /**

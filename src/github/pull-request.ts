@@ -1,0 +1,69 @@
+import type { GateConfig } from '../config/types.js';
+import type { Logger } from '../log.js';
+import type { Report } from '../report/report.js';
+import type { GitHubEvent } from './event.js';
+import { createOctokit } from './octokit.js';
+import { publishComment } from './sticky-comment.js';
+
+/**
+ * The pull-request comment, after the verdict is written (loaded only when `comment` is on): no write
+ * call on a read-only token, and all of it within one budget however slow or rate-limited the API is.
+ */
+
+/** All reporting calls together get this long. */
+export const REPORTING_BUDGET_MS = 60_000;
+
+export async function commentOnPullRequest(options: {
+  report: Report;
+  config: GateConfig;
+  event: GitHubEvent;
+  token: string;
+  log: Logger;
+  /** Aborts when the runner cancels the job: reporting then stops at once. */
+  signal: AbortSignal;
+}): Promise<string> {
+  const { event, log } = options;
+  if (event.readOnly) {
+    const who = event.readOnly === 'fork' ? 'a fork' : 'Dependabot';
+    log.warning(
+      `no PR comment: pull requests from ${who} run with a read-only token, so the gate makes no write call. ` +
+        'The verdict, outputs and job summary are complete. For a comment, run the gate again from a ' +
+        '`workflow_run` workflow (it has a writable token) with wait-for-deployment, or comment from there.',
+    );
+    return `no comment (${who})`;
+  }
+  if (!options.token || !event.owner) return 'no comment (no token or repository)';
+  // A cancelled run makes no GitHub call at all: the runner gives a cancelled step a few seconds only.
+  if (options.signal.aborted || options.report.cancelled) return 'no comment (the run was cancelled)';
+  const started = Date.now();
+  const budget = AbortSignal.any([options.signal, AbortSignal.timeout(REPORTING_BUDGET_MS)]);
+  const octokit = createOctokit({
+    token: options.token,
+    apiUrl: event.apiUrl,
+    log,
+    signal: budget,
+    timeLeft: () => REPORTING_BUDGET_MS - (Date.now() - started),
+  });
+  const work = publishComment({
+    octokit,
+    event,
+    report: options.report,
+    key: options.config.environment || 'default',
+    log,
+  });
+  // A hard budget: whatever the plugins' retries and waits do, reporting ends when the budget does.
+  return Promise.race([work, untilAborted(budget)]);
+}
+
+function untilAborted(signal: AbortSignal): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = () =>
+      resolve(
+        (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError'
+          ? `comment abandoned: the GitHub API did not finish within ${REPORTING_BUDGET_MS / 1000} s`
+          : 'comment abandoned: the run was cancelled',
+      );
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+  });
+}
