@@ -105,7 +105,8 @@ describe('1. blocked addresses are decided on parsed addresses: literals, DNS an
   it('never dials a name whose DNS answer is an IPv4-mapped metadata address', async () => {
     const server = await serve({ '/health': text(200, 'ok') }, text(200, 'ok'));
     const port = new URL(server.url).port;
-    const edge = networkEdge({ 'meta.test': ['::ffff:169.254.169.254'] });
+    // The hex form: a check on the text "::ffff:169.254." misses it.
+    const edge = networkEdge({ 'meta.test': ['::ffff:a9fe:a9fe'] });
     const run = await runAction(
       { url: `http://meta.test:${port}/`, 'health-path': `${server.url}/health`, timeout: '5s' },
       edge.env,
