@@ -445,7 +445,7 @@ describe('9. the sticky-comment lookup streams pages, stops at the first match, 
   const pagesRead = (api: FakeGitHub) =>
     api.requests.filter((r) => r.method === 'GET' && r.path.includes('/issues/7/comments')).length;
 
-  it('2,500 comments of 65 kB, none ours: 20 pages of 100 read at most, in small memory, then a new comment', async () => {
+  it('2,500 comments of 65 kB, none ours: 50 pages of 40 read at most, in small memory, then a new comment', async () => {
     const api = await fakeGitHub();
     api.comments[7] = Array.from({ length: 2_500 }, (_, i) => ({
       id: i + 1,
@@ -454,7 +454,7 @@ describe('9. the sticky-comment lookup streams pages, stops at the first match, 
     }));
     const server = await serve({ '/health': text(200, 'ok') }, text(200, 'ok'));
     const run = await runAction({ url: server.url, 'github-token': 'test-token' }, env(api));
-    expect(pagesRead(api)).toBe(20);
+    expect(pagesRead(api)).toBe(50);
     expect(run.stdout).toContain('no earlier gate comment in the first 2000 comments of #7');
     expect(run.stdout).toContain('comment: commented on #7');
     expect(run.peakRssMb).toBeLessThan(MEMORY_BOUND_MB);
@@ -470,8 +470,8 @@ describe('9. the sticky-comment lookup streams pages, stops at the first match, 
     const server = await serve({ '/health': text(200, 'ok') }, text(200, 'ok'));
     const run = await runAction({ url: server.url, 'github-token': 'test-token' }, env(api));
     expect(run.stdout).toContain('comment: updated the comment on #7');
-    // Comment 151 is on page 2: pages 1 and 2 streamed, page 2 fetched again to read it.
-    expect(pagesRead(api)).toBe(3);
+    // Comment 151 is on page 4 of 40: pages 1 to 4 streamed, page 4 fetched again to read it.
+    expect(pagesRead(api)).toBe(5);
     expect(run.peakRssMb).toBeLessThan(MEMORY_BOUND_MB);
   });
 });

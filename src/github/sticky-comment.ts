@@ -18,8 +18,8 @@ export interface CommentOptions {
 }
 
 /** Pages read at most while looking for the gate's own comment, and their size. */
-export const MAX_COMMENT_PAGES = 20;
-export const COMMENTS_PER_PAGE = 100;
+export const MAX_COMMENT_PAGES = 50;
+export const COMMENTS_PER_PAGE = 40;
 
 interface IssueComment {
   id: number;

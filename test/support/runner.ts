@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 
 /** Runs the built action the way the runner does: INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files. */
 
@@ -77,6 +78,15 @@ export async function runAction(
   const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearTimeout(timer);
   clearInterval(sampler);
+  // GATE_RUN_LOG=file: one line per run (test, wall time, peak RSS), for the figures in a closing note.
+  if (process.env['GATE_RUN_LOG']) {
+    const line = {
+      test: expect.getState().currentTestName,
+      wallMs: Math.round(performance.now() - started),
+      peakRssMb: Math.round(peakKb / 1024),
+    };
+    appendFileSync(process.env['GATE_RUN_LOG'], `${JSON.stringify(line)}\n`);
+  }
   return {
     exitCode,
     stdout,
