@@ -2,7 +2,6 @@ import type { Clock } from './clock.js';
 import { formatDuration } from './config/duration.js';
 import type { ConfigIssue, GateConfig } from './config/types.js';
 import type { DeploymentOutcome } from './deploy/deployment.js';
-import { diagnose } from './diagnosis/compare.js';
 import { diagnoseDeployment } from './diagnosis/deployment.js';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from './http/client.js';
 import type { ResolveOverrides } from './http/connections.js';
@@ -124,14 +123,19 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
     });
   }
   const notFoundProbe = await probeNotFound(client, baseUrl, routes, deps);
-  const diagnoses = diagnose({
-    baseUrl,
-    healthLabel: `health ${config.healthPath}`,
-    readiness,
-    routes,
-    expectVersion: config.expectVersion,
-    notFoundProbe,
-  });
+  // A deploy that was ready with every route passing has nothing to diagnose: the diagnosis and the
+  // catalogue's signatures are loaded only by runs that found something.
+  const clean = readiness.ready && routes.every((r) => r.passed);
+  const diagnoses = clean
+    ? []
+    : (await import('./diagnosis/compare.js')).diagnose({
+        baseUrl,
+        healthLabel: `health ${config.healthPath}`,
+        readiness,
+        routes,
+        expectVersion: config.expectVersion,
+        notFoundProbe,
+      });
   const cancelled = deps.signal?.aborted ?? false;
   const findings = { readiness, routes, diagnoses };
   const { verdict, cause } = cancelled ? { verdict: 'error' as const, cause: undefined } : verdictOf(findings);

@@ -82,7 +82,7 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
       secrets,
       cancelled,
       start: async (signal) => {
-        const gateConfig = (config = resolveConfig({ values, workspace, defaultReportPath: '' }));
+        const gateConfig = (config = await resolveConfig({ values, workspace, defaultReportPath: '' }));
         // Headers from the config file are secrets as much as the input's.
         addSecrets([...gateConfig.headers, ...gateConfig.routes.flatMap((r) => r.headers)].map(([, v]) => v));
         // The deploy stage and its GitHub client are loaded only by runs that wait for a deployment.

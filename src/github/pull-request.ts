@@ -20,9 +20,12 @@ export async function commentOnPullRequest(options: {
   token: string;
   log: Logger;
   /** Aborts when the runner cancels the job: reporting then stops at once. */
-  signal: AbortSignal;
+  signal?: AbortSignal;
+  /** Defaults to REPORTING_BUDGET_MS. */
+  budgetMs?: number;
 }): Promise<string> {
   const { event, log } = options;
+  const budgetMs = options.budgetMs ?? REPORTING_BUDGET_MS;
   if (event.readOnly) {
     const who = event.readOnly === 'fork' ? 'a fork' : 'Dependabot';
     log.warning(
@@ -34,15 +37,15 @@ export async function commentOnPullRequest(options: {
   }
   if (!options.token || !event.owner) return 'no comment (no token or repository)';
   // A cancelled run makes no GitHub call at all: the runner gives a cancelled step a few seconds only.
-  if (options.signal.aborted || options.report.cancelled) return 'no comment (the run was cancelled)';
+  if (options.signal?.aborted || options.report.cancelled) return 'no comment (the run was cancelled)';
   const started = Date.now();
-  const budget = AbortSignal.any([options.signal, AbortSignal.timeout(REPORTING_BUDGET_MS)]);
+  const budget = AbortSignal.any([...(options.signal ? [options.signal] : []), AbortSignal.timeout(budgetMs)]);
   const octokit = createOctokit({
     token: options.token,
     apiUrl: event.apiUrl,
     log,
     signal: budget,
-    timeLeft: () => REPORTING_BUDGET_MS - (Date.now() - started),
+    timeLeft: () => budgetMs - (Date.now() - started),
   });
   const work = publishComment({
     octokit,
@@ -52,15 +55,15 @@ export async function commentOnPullRequest(options: {
     log,
   });
   // A hard budget: whatever the plugins' retries and waits do, reporting ends when the budget does.
-  return Promise.race([work, untilAborted(budget)]);
+  return Promise.race([work, untilAborted(budget, budgetMs)]);
 }
 
-function untilAborted(signal: AbortSignal): Promise<string> {
+function untilAborted(signal: AbortSignal, budgetMs: number): Promise<string> {
   return new Promise((resolve) => {
     const stop = () =>
       resolve(
         (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError'
-          ? `comment abandoned: the GitHub API did not finish within ${REPORTING_BUDGET_MS / 1000} s`
+          ? `comment abandoned: the GitHub API did not finish within ${budgetMs / 1000} s`
           : 'comment abandoned: the run was cancelled',
       );
     if (signal.aborted) stop();
