@@ -12,6 +12,7 @@ import { publishComment } from './sticky-comment.js';
 
 /** All reporting calls together get this long. */
 export const REPORTING_BUDGET_MS = 60_000;
+const ABANDON_GRACE_MS = 250;
 
 export async function commentOnPullRequest(options: {
   report: Report;
@@ -54,18 +55,20 @@ export async function commentOnPullRequest(options: {
     key: options.config.environment || 'default',
     log,
   });
-  // A hard budget: whatever the plugins' retries and waits do, reporting ends when the budget does.
-  return Promise.race([work, untilAborted(budget, budgetMs)]);
+  // A hard budget: whatever the plugins' retries and waits do, reporting ends when the budget does (the
+  // work gets a moment to report its own failure first).
+  const outcome = await Promise.race([work, abandonedAfter(budget, log, budgetMs)]);
+  return options.signal?.aborted ? 'comment abandoned: the run was cancelled' : outcome;
 }
 
-function untilAborted(signal: AbortSignal, budgetMs: number): Promise<string> {
+/** Resolves shortly after `signal` aborts, for work that does not stop when it is told to. */
+function abandonedAfter(signal: AbortSignal, log: Logger, budgetMs: number): Promise<string> {
   return new Promise((resolve) => {
     const stop = () =>
-      resolve(
-        (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError'
-          ? `comment abandoned: the GitHub API did not finish within ${budgetMs / 1000} s`
-          : 'comment abandoned: the run was cancelled',
-      );
+      setTimeout(() => {
+        log.warning(`no PR comment: the GitHub API did not finish within ${budgetMs / 1000} s`);
+        resolve('comment failed');
+      }, ABANDON_GRACE_MS).unref();
     if (signal.aborted) stop();
     else signal.addEventListener('abort', stop, { once: true });
   });
