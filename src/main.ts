@@ -6,7 +6,7 @@ import { resolveConfig } from './config/resolve.js';
 import type { GateConfig } from './config/types.js';
 import { headerValues } from './config/values.js';
 import { ACTION_INPUTS, DEFAULT_REPORT_FILE } from './config/defaults.js';
-import { runToReport } from './run.js';
+import { machineProxy, runToReport } from './run.js';
 import { withPointers } from './repo/attach.js';
 import { redactorFor, redactReport, secretForms } from './report/redact.js';
 import { faultReport, runGateWithHttp } from './gate.js';
@@ -49,7 +49,8 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
     secretForms(fresh).forEach((form) => core.setSecret(form));
     secrets.push(...fresh);
   };
-  addSecrets([...headerValues(values['headers'] ?? ''), ...(token ? [token] : [])]);
+  const proxy = machineProxy(process.env);
+  addSecrets([...headerValues(values['headers'] ?? ''), ...proxy.secrets, ...(token ? [token] : [])]);
   const redact = redactorFor(secrets);
   const logger: Logger = {
     info: (m) => core.info(redact(forLog(m))),
@@ -85,13 +86,15 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
         const gateConfig = (config = await resolveConfig({ values, workspace, defaultReportPath: '' }));
         // Headers from the config file are secrets as much as the input's.
         addSecrets([...gateConfig.headers, ...gateConfig.routes.flatMap((r) => r.headers)].map(([, v]) => v));
+        // A malformed HTTP(S)_PROXY is a config error too, before any request.
+        const httpProxy = proxy.proxy();
         // The deploy stage and its GitHub client are loaded only by runs that wait for a deployment.
         const deployment = gateConfig.waitForDeployment
           ? await (
               await import('./deploy/stage.js')
             ).deployStage({ config: gateConfig, event: gitHubEvent(), token, clock, log: logger, signal })
           : undefined;
-        return runGateWithHttp(gateConfig, { clock, log: logger, signal, startedAt, deployment });
+        return runGateWithHttp(gateConfig, { clock, log: logger, signal, startedAt, deployment, proxy: httpProxy });
       },
     });
     const report = withPointers(finished, workspace);
