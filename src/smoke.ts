@@ -55,6 +55,8 @@ export interface SmokeOptions {
   signal?: AbortSignal;
   random?: () => number;
   epochNow?: () => number;
+  /** Sees each route's final answer whole, before its body is cut to KEPT_BODY_CHARS (check-assets). */
+  onAnswer?: (route: RouteSpec, observation: Observation) => void | Promise<void>;
 }
 
 /** The route stage's own limit: generous for slow apps, short of "hangs for half an hour". */
@@ -94,6 +96,7 @@ async function checkRoute(route: RouteSpec, options: SmokeOptions): Promise<Rout
         problem,
         observation: { ...observation, body: observation.body.slice(0, KEPT_BODY_CHARS) },
       };
+      if (!problem) await options.onAnswer?.(route, observation);
       const verdict = problem ? 'FAIL' : result.flaky ? 'flaky' : 'ok';
       options.log.info(`${verdict.padEnd(5)} ${route.label} · ${describeObservation(observation)}`);
       return result;

@@ -1,5 +1,6 @@
 import { CAUSE_INFO, type CauseId } from './diagnosis/catalogue/causes.js';
 import { formatDuration } from './config/duration.js';
+import type { AssetCheck } from './assets/types.js';
 import type { Diagnosis } from './diagnosis/compare.js';
 import type { ReadinessResult } from './readiness.js';
 import type { RouteResult } from './smoke.js';
@@ -14,6 +15,8 @@ export interface Findings {
   routes: RouteResult[];
   /** Sorted: the headline first. */
   diagnoses: Diagnosis[];
+  /** The scripts and stylesheets the pages load (check-assets). */
+  assets?: AssetCheck;
 }
 
 /**
@@ -30,11 +33,14 @@ export function verdictOf({ readiness, routes, diagnoses }: Findings): { verdict
 }
 
 /** The report's one sentence for notifications. */
-export function summarize(verdict: Verdict, { readiness, routes, diagnoses }: Findings): string {
+export function summarize(verdict: Verdict, { readiness, routes, diagnoses, assets }: Findings): string {
   if (readiness?.ended === 'cancelled') return 'The run was cancelled before the deploy was ready.';
   if (verdict === 'pass') {
     const flaky = routes.filter((r) => r.flaky).length;
-    return `Ready after ${formatDuration(readiness?.readyAtMs ?? 0)}; ${routes.length} route${routes.length === 1 ? '' : 's'} OK${flaky ? ` (${flaky} flaky)` : ''}.`;
+    const loaded = assets?.assets.length
+      ? `, ${assets.assets.length} asset${assets.assets.length === 1 ? '' : 's'}`
+      : '';
+    return `Ready after ${formatDuration(readiness?.readyAtMs ?? 0)}; ${routes.length} route${routes.length === 1 ? '' : 's'}${loaded} OK${flaky ? ` (${flaky} flaky)` : ''}.`;
   }
   return diagnoses[0]?.headline.replaceAll('`', '') ?? 'The deploy did not pass.';
 }

@@ -112,6 +112,24 @@ describe('untrusted content', () => {
     expect(run.outputs['summary']).not.toContain('::');
   });
 
+  it('keeps asset URLs a page names inert in the log, the summary and the outputs', async () => {
+    const page =
+      '<!doctype html><script src="/a.js?x=@octocat|fake|row`**b**`&u=https://phish.example/login"></script>' +
+      '<link rel="stylesheet" href="::error::injected.css"><script src="/%0A::stop-commands::pwned.js"></script>';
+    server = await startServer({
+      '/health': text(200, 'ok'),
+      '/': text(200, page),
+    });
+    const run = await runAction({ url: server.url, routes: '/' });
+    expect(run.outputs).toMatchObject({ verdict: 'fail', cause: 'static-assets-missing' });
+    for (const line of run.stdout.split('\n').filter((l) => l.startsWith('::'))) {
+      expect(line).toMatch(/^::(error|warning|notice|debug)( title=post-deploy-gate[^:]*)?::|^::add-mask::/);
+    }
+    expect(run.summary).not.toMatch(/@octocat|https:\/\/phish|\*\*b\*\*|\|fake\|/);
+    expect(run.summary).toContain('&#124;fake&#124;row');
+    expect(run.outputs['summary']).not.toMatch(/^::/m);
+  });
+
   it('keeps a secret header out of every output even when echoed back in other forms', async () => {
     const secret = 'bypass-Zq9!x/7';
     server = await startServer({ '/health': text(200, 'ok') }, (req, res) => {

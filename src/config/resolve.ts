@@ -93,6 +93,7 @@ export async function resolveConfig(source: SettingsSource): Promise<GateConfig>
     waitForDeployment,
     environment: pick('environment')?.text.trim() || undefined,
     comment: read('comment', parseBoolean, true),
+    checkAssets: read('check-assets', parseBoolean, true),
     successThreshold: read('success-threshold', (t) => parseCount(t, 1, 10), TUNING_DEFAULTS['success-threshold']),
     concurrency: read('concurrency', (t) => parseCount(t, 1, 64), TUNING_DEFAULTS.concurrency),
     routeRetries: read('retries', (t) => parseCount(t, 0, 5), TUNING_DEFAULTS.retries),
