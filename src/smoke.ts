@@ -6,7 +6,7 @@ import type { RouteSpec } from './config/types.js';
 import type { HttpClient } from './http/client.js';
 import { emptyObservation, type FailureKind, type Observation } from './http/observation.js';
 import type { Logger } from './log.js';
-import { PATTERN_TIME_LIMIT_MS, testPattern } from './body-pattern.js';
+import { testPattern } from './body-pattern.js';
 import { softFailure } from './diagnosis/catalogue/match.js';
 import { describeObservation } from './http/describe.js';
 
@@ -83,7 +83,7 @@ async function checkRoute(route: RouteSpec, options: SmokeOptions): Promise<Rout
       maxBodyBytes: route.method === 'HEAD' ? 0 : ROUTE_BODY_LIMIT,
       signal: options.signal,
     });
-    const problem = await judgeRoute(route, observation);
+    const problem = judge(route, observation);
     const canRetry = problem && attempt <= options.retries && retryable(observation) && !options.signal?.aborted;
     if (!canRetry) {
       const result: RouteResult = {
@@ -135,22 +135,8 @@ export function resolveRoute(base: URL, path: string): URL {
   return new URL(base.origin + base.pathname.replace(/\/+$/, '') + path);
 }
 
-/** judge(), with a `matches` pattern run in a time-limited worker (a pattern may be slow on this body). */
-export async function judgeRoute(route: RouteSpec, observation: Observation): Promise<RouteProblem | undefined> {
-  if (route.body?.kind !== 'matches' || observation.error || observation.status === undefined)
-    return judge(route, observation);
-  const matched = await testPattern(route.body.pattern, route.body.flags, observation.body);
-  if (matched === 'too-slow') {
-    return {
-      kind: 'body',
-      expected: `matches /${route.body.pattern}/${route.body.flags} (stopped: the pattern took over ${PATTERN_TIME_LIMIT_MS} ms on this body; simplify it)`,
-    };
-  }
-  return judge(route, observation, matched);
-}
-
 /** Why the route fails its expectations, or undefined when it passes. */
-export function judge(route: RouteSpec, observation: Observation, patternMatched?: boolean): RouteProblem | undefined {
+export function judge(route: RouteSpec, observation: Observation): RouteProblem | undefined {
   if (observation.error || observation.status === undefined) return { kind: 'transport' };
   const status = observation.status;
   const statusOk = route.expect ? statusAccepted(route.expect, status) : status >= 200 && status < 300;
@@ -158,10 +144,7 @@ export function judge(route: RouteSpec, observation: Observation, patternMatched
   if (route.body?.kind === 'contains' && !observation.body.includes(route.body.text)) {
     return { kind: 'body', expected: `contains "${route.body.text}"` };
   }
-  if (
-    route.body?.kind === 'matches' &&
-    !(patternMatched ?? new RegExp(route.body.pattern, route.body.flags).test(observation.body))
-  ) {
+  if (route.body?.kind === 'matches' && !testPattern(route.body.pattern, route.body.flags, observation.body)) {
     return { kind: 'body', expected: `matches /${route.body.pattern}/${route.body.flags}` };
   }
   // A body check says what the page must hold; without one, a known placeholder or shell page fails the route.

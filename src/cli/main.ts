@@ -123,6 +123,8 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const { config } = prepared;
+  // Headers from the config file are secrets as much as the flags'.
+  secrets.push(...[...config.headers, ...config.routes.flatMap((r) => r.headers)].map(([, value]) => value));
   let printed = false;
   const finished = await runToReport({
     clock,

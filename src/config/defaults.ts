@@ -19,6 +19,10 @@ export const TUNING_DEFAULTS = {
   retries: 2,
 } as const;
 
+/** Largest config file read (checked before parsing), and most routes in one run (file or input). */
+export const MAX_CONFIG_BYTES = 128 * 1024;
+export const MAX_ROUTES = 1000;
+
 export const DEFAULT_REPORT_FILE = 'post-deploy-gate-report.json';
 
 /** The action's inputs, as the contract names them (action.yml declares exactly these). */

@@ -5,7 +5,7 @@ import { describeObservation } from '../http/describe.js';
 import type { Observation } from '../http/observation.js';
 import type { RouteResult } from '../smoke.js';
 import { hasStory, mermaidChart, timelineTable } from './chart.js';
-import { capped } from './escape.js';
+import { capped, headWithinBytes, utf8Bytes } from './escape.js';
 import { diagnosisByRoute, evidenceBeyondTable } from './evidence.js';
 import { cell, codeSpan, fenced, markdownLink, own, prose } from './markdown.js';
 import { routeMeaning } from './phrases.js';
@@ -21,7 +21,7 @@ import type { PageAssets } from '../assets/types.js';
  * once. Pure: Report → text, within limits.
  */
 
-/** GitHub refuses a step summary over 1 MiB; stay well inside, with room for other steps. */
+/** GitHub refuses a step summary over 1 MiB (of UTF-8 bytes); stay well inside, with room for other steps. */
 export const SUMMARY_LIMIT = 512 * 1024;
 const EXCERPT_LIMIT = 2 * 1024;
 const MAX_EXCERPTS = 10;
@@ -248,12 +248,16 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** Cuts at a line boundary and says so, so a reader knows the rest is in the JSON report. */
-export function limit(text: string, max: number): string {
-  if (text.length <= max) return text;
+/**
+ * Cuts to `maxBytes` of UTF-8 (what GitHub counts) at a line boundary and says so, so a reader knows
+ * the rest is in the JSON report.
+ */
+export function limit(text: string, maxBytes: number): string {
+  if (utf8Bytes(text) <= maxBytes) return text;
   const note = "\n\n> ✂️ This summary was cut to stay within GitHub's size limit; the JSON report has everything.\n";
-  const cut = text.lastIndexOf('\n', max - note.length);
-  return text.slice(0, cut > 0 ? cut : max - note.length) + note;
+  const head = headWithinBytes(text, maxBytes - utf8Bytes(note));
+  const cut = head.lastIndexOf('\n');
+  return (cut > 0 ? head.slice(0, cut) : head) + note;
 }
 
 export { markdownLink };
