@@ -38,6 +38,8 @@ export function normalise(text: string, options: { counts?: boolean } = {}): str
       .replace(/\b\d+ (bad answers?)/g, 'N $1')
       .replace(/\babout \d+%/g, 'about N%')
       .replace(/\b\d+ more answers, \d+ bad\b/g, 'N more answers, N bad')
+      // The answers of an alternating route, one by one: how many depends on the clock.
+      .replace(/(in order: )[^`\n]*/g, '$1…')
       .replace(/×\d+/g, '×N');
   }
   return out;
