@@ -7,9 +7,11 @@ import type { ResolveOverrides } from './http/connections.js';
 import type { Logger } from './log.js';
 import { waitUntilReady, type ReadinessResult } from './readiness.js';
 import { VERSION, type DeploymentInfo, type Report } from './report/report.js';
-import { KEPT_BODY_CHARS, resolveRoute, runRoutes, smokeBudgetMs, type RouteResult } from './smoke.js';
+import { formatSeconds, KEPT_BODY_CHARS, resolveRoute, runRoutes, smokeBudgetMs, type RouteResult } from './smoke.js';
 import type { Observation } from './http/observation.js';
 import { randomBytes } from 'node:crypto';
+import { PoliteLimiter } from './limiter.js';
+import { DEFAULT_SETTLE_RULE } from './stability.js';
 
 /** The whole check, from a validated config to a Report. It takes its I/O as arguments and never throws. */
 
@@ -41,6 +43,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
     ca: deps.ca,
     connectionsPerOrigin: config.concurrency,
   });
+  const limiter = new PoliteLimiter(config.concurrency, clock);
   try {
     log.info(
       `waiting for ${healthUrl.href} to be ready (${config.successThreshold} healthy answers in a row, budget ${Math.round(config.timeoutMs / 1000)}s)`,
@@ -67,6 +70,9 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
       );
       const stage = AbortSignal.timeout(budgetMs);
       routes = await runRoutes({
+        deadlineMs: clock.now() + budgetMs,
+        rule: { ...DEFAULT_SETTLE_RULE, successThreshold: config.successThreshold },
+        limiter,
         client,
         clock,
         log,
@@ -92,12 +98,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
     const { verdict, cause } = cancelled
       ? { verdict: 'error' as const, cause: undefined }
       : verdictOf(readiness, routes, diagnoses);
-    const warnings = routes
-      .filter((r) => r.flaky)
-      .map(
-        (r) =>
-          `${r.route.label} passed only after ${r.attempts - 1} retr${r.attempts === 2 ? 'y' : 'ies'} (${r.earlier.join(', ')})`,
-      );
+    const warnings = routes.filter((r) => r.flaky).map(settledWarning);
     return {
       tool: 'post-deploy-gate',
       version: VERSION,
@@ -186,4 +187,13 @@ function summarize(
     return `Ready after ${ready}s; ${routes.length} route${routes.length === 1 ? '' : 's'} OK${flaky ? ` (${flaky} flaky)` : ''}.`;
   }
   return diagnoses[0]?.headline.replaceAll('`', '') ?? 'The deploy did not pass.';
+}
+
+/** "/ warmed up after 2.4 s: 503 ×6, then 2 good answers in a row". */
+function settledWarning(r: RouteResult): string {
+  const bad = r.samples.filter((s) => !s.good);
+  const kinds = [...new Set(bad.map((s) => s.outcome.replace(/ in \d+(\.\d+)?m?s$/, '')))].slice(0, 3);
+  const good = r.samples.length - r.samples.findLastIndex((s) => !s.good) - 1;
+  const warmed = r.warmedUpMs !== undefined ? `warmed up after ${formatSeconds(r.warmedUpMs)}` : 'settled';
+  return `${r.route.label} ${warmed}: ${bad.length} bad answer${bad.length === 1 ? '' : 's'} (${kinds.join(', ')}), then ${good} good in a row`;
 }

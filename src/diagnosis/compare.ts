@@ -121,6 +121,7 @@ function toDiagnosis(c: Classification, routes: string[], input: DiagnosisInput,
           ? `Health is fine, but ${failing} ${routeCount === 1 && routeCount === checked ? 'fails' : 'fail'}`
           : `${capitalize(failing)} ${routeCount === 1 && routeCount === checked ? 'fails' : 'fail'}`;
   const healthLine = healthEvidence(input);
+  const mixed = intermittentOf(routes, input.routes);
   const divergence =
     readiness.lastHealthy && routeCount > 0 ? headerDivergence(readiness.lastHealthy, c.sample) : undefined;
   return {
@@ -128,8 +129,9 @@ function toDiagnosis(c: Classification, routes: string[], input: DiagnosisInput,
     layer: c.layer,
     who: c.who,
     confidence: c.confidence,
-    headline: fillFix(`${lead}: ${c.meaning}.`, baseUrl),
+    headline: fillFix(mixed ? `${mixedHeadline(mixed, c)} ${lead}: ${c.meaning}.` : `${lead}: ${c.meaning}.`, baseUrl),
     evidence: [
+      ...(mixed ? mixedEvidence(mixed) : []),
       ...(healthLine ? [healthLine] : []),
       ...c.evidence,
       ...(divergence ? [`note: ${divergence}`] : []),
@@ -141,6 +143,37 @@ function toDiagnosis(c: Classification, routes: string[], input: DiagnosisInput,
     routes,
     fingerprint: c.fingerprint ? { id: c.fingerprint.id, source: c.fingerprint.source } : undefined,
   };
+}
+
+interface Mixed {
+  bad: number;
+  total: number;
+  results: RouteResult[];
+}
+
+/** The routes of a group whose answers alternated, with their bad answers summed. */
+function intermittentOf(labels: string[], results: RouteResult[]): Mixed | undefined {
+  const mixed = results.filter((r) => labels.includes(r.route.label) && r.intermittent);
+  if (mixed.length === 0) return undefined;
+  return {
+    bad: mixed.reduce((n, r) => n + r.intermittent!.bad, 0),
+    total: mixed.reduce((n, r) => n + r.intermittent!.total, 0),
+    results: mixed,
+  };
+}
+
+/** "4 of 8 answers were Django's 500 page: one instance behind the balancer is broken." */
+function mixedHeadline(mixed: Mixed, c: Classification): string {
+  const status = c.sample.status !== undefined ? `${c.sample.status} ` : '';
+  const what = c.sample.error ? describeOutcome(c.sample) : c.who ? `${c.who}'s ${status}page` : `a ${status}answer`;
+  return `${mixed.bad} of ${mixed.total} answers were ${what}, the others good: one instance behind the balancer is broken (or the app fails on some requests), so about ${Math.round((100 * mixed.bad) / mixed.total)}% of users get this.`;
+}
+
+function mixedEvidence(mixed: Mixed): string[] {
+  return mixed.results.slice(0, 3).map((r) => {
+    const answers = r.samples.map((s) => (s.good ? 'ok' : (s.status ?? 'error'))).join(' ');
+    return `${r.route.label}: ${r.intermittent!.bad} of ${r.intermittent!.total} answers failed, in order: ${answers}`;
+  });
 }
 
 /** Compares a route's 404 with what a path that cannot exist gets. */

@@ -70,9 +70,9 @@ export function routeTable(report: Report): string {
     const icon = result.passed ? (result.flaky ? '⚠️' : '✅') : '❌';
     const meaning = result.passed
       ? result.flaky
-        ? `passed after ${result.attempts - 1} retr${result.attempts === 2 ? 'y' : 'ies'}`
+        ? `warmed up after ${seconds(result.warmedUpMs ?? 0)} (${result.attempts} answers)`
         : 'OK'
-      : (byRoute.get(result.route.label) ?? 'failed');
+      : `${byRoute.get(result.route.label) ?? 'failed'}${result.intermittent ? ` (${result.intermittent.bad} of ${result.intermittent.total} answers)` : ''}`;
     rows.push(
       `| ${icon} | ${code(result.route.label)} | ${answer(result.observation)} | ${time(result.observation.timings.totalMs)} | ${inline(meaning)} |`,
     );

@@ -41,7 +41,7 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
     const mark = result.passed ? (result.flaky ? paint('yellow', '~') : paint('green', '✓')) : paint('red', '✗');
     const note = result.passed
       ? result.flaky
-        ? paint('yellow', ' flaky')
+        ? paint('yellow', ` warmed up after ${((result.warmedUpMs ?? 0) / 1000).toFixed(1)}s`)
         : ''
       : paint('red', ` ${cause.get(result.route.label) ?? 'failed'}`);
     out.push(`  ${mark} ${forLog(result.route.label)}  ${forLog(describeOutcome(result.observation))}${note}`);

@@ -3,7 +3,7 @@ import { diagnose } from '../../src/diagnosis/compare.js';
 import type { Observation } from '../../src/http/observation.js';
 import type { ReadinessResult } from '../../src/readiness.js';
 import type { Report } from '../../src/report/report.js';
-import { judge, type RouteResult } from '../../src/smoke.js';
+import { judge, toSample, type RouteResult } from '../../src/smoke.js';
 import { observe } from './fixtures.js';
 
 /** Deterministic reports for the renderers' golden files, built from recorded responses. */
@@ -22,6 +22,7 @@ export function routeResult(line: string, observation: Observation, extra: Parti
     problem,
     observation,
     ...extra,
+    samples: extra.samples ?? [toSample(observation, !problem)],
   };
 }
 
