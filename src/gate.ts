@@ -11,6 +11,7 @@ import { formatSeconds, KEPT_BODY_CHARS, resolveRoute, runRoutes, smokeBudgetMs,
 import type { Observation } from './http/observation.js';
 import { randomBytes } from 'node:crypto';
 import { PoliteLimiter } from './limiter.js';
+import { unbootableKey } from './diagnosis/waiting.js';
 import { DEFAULT_SETTLE_RULE } from './stability.js';
 
 /** The whole check, from a validated config to a Report. It takes its I/O as arguments and never throws. */
@@ -61,6 +62,8 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
       requestTimeoutMs: config.requestTimeoutMs,
       random: deps.random,
       signal: deps.signal,
+      unbootable: unbootableKey,
+      deploymentSucceeded: deps.deployment?.state === 'success',
     });
     let routes: RouteResult[] = [];
     if (readiness.ended !== 'cancelled') {

@@ -33,7 +33,29 @@ export interface ReadinessOptions {
   signal?: AbortSignal;
   /** Wall clock for HTTP-date Retry-After values. */
   epochNow?: () => number;
+  /**
+   * A key for an answer that no boot sequence gives (a host check rejecting the name, a framework's 404
+   * for the health path, a placeholder page, a protection wall), or undefined for answers a boot does
+   * give (502/503/504 from a proxy, refused, DNS, TLS while a certificate is issued).
+   */
+  unbootable?: (observation: Observation) => string | undefined;
+  /** How long the same unbootable answer is waited out before the wait ends with it. */
+  patienceMs?: number;
+  /** The GitHub deployment already reported success: nothing is still rolling out, so no patience. */
+  deploymentSucceeded?: boolean;
 }
+
+/** Health kept giving an answer that waiting cannot change, so the wait ended early. */
+export interface GaveUp {
+  /** The answer's key (a fingerprint id, or status and body start). */
+  key: string;
+  /** Same answer this many times, over this long. */
+  attempts: number;
+  overMs: number;
+  why: 'patience' | 'deployment-succeeded';
+}
+
+export const DEFAULT_PATIENCE_MS = 60_000;
 
 export interface HealthAttempt {
   atMs: number;
@@ -52,13 +74,22 @@ export interface ReadinessResult {
   ready: boolean;
   readyAtMs?: number;
   /** Why it stopped without being ready. */
-  ended?: 'deadline' | 'cancelled';
+  ended?: 'deadline' | 'cancelled' | 'unchanging';
+  gaveUp?: GaveUp;
+  /** Healthy answers with and without `expect-version`, when both were seen: a rollout half done. */
+  versionMixed?: { old: number; total: number };
   attempts: HealthAttempt[];
   /** The last answer, and the last healthy one (kept whole for diagnosis). */
   last?: Observation;
   lastHealthy?: Observation;
   /** Health answered healthy at least once, but never with the expected version. */
   versionMissing: boolean;
+}
+
+class Unchanging extends Error {
+  constructor(readonly gaveUp: GaveUp) {
+    super('waiting cannot help');
+  }
 }
 
 class NotReady extends Error {
@@ -92,6 +123,10 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<Readine
   const waitStarted = clock.now();
   let sawHealthyWithoutVersion = false;
   let sawVersion = false;
+  let healthyOld = 0;
+  let healthyNew = 0;
+  let streak: { key: string; sinceMs: number; count: number } | undefined;
+  const patienceMs = options.patienceMs ?? DEFAULT_PATIENCE_MS;
   const progress = () => `${formatDuration(clock.now())} / ${formatDuration(options.budgetMs)}`;
 
   const attempt = async (): Promise<void> => {
@@ -124,6 +159,8 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<Readine
     if (healthy) result.lastHealthy = observation;
     if (healthy && versionFound === false) sawHealthyWithoutVersion = true;
     if (versionFound) sawVersion = true;
+    if (healthy && versionFound === false) healthyOld++;
+    if (healthy && versionFound === true) healthyNew++;
 
     const counts = healthy && versionFound !== false;
     consecutive = counts ? consecutive + 1 : 0;
@@ -136,6 +173,23 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<Readine
       return;
     }
     failures = counts ? 0 : failures + 1;
+    const key = healthy ? undefined : options.unbootable?.(observation);
+    streak =
+      key === undefined
+        ? undefined
+        : streak?.key === key
+          ? { ...streak, count: streak.count + 1 }
+          : { key, sinceMs: entry.atMs, count: 1 };
+    if (streak) {
+      const overMs = entry.atMs - streak.sinceMs;
+      const why =
+        options.deploymentSucceeded && streak.count >= 2
+          ? 'deployment-succeeded'
+          : overMs >= patienceMs && streak.count >= 3
+            ? 'patience'
+            : undefined;
+      if (why) throw new AbortError(new Unchanging({ key: streak.key, attempts: streak.count, overMs, why }));
+    }
     const retryAfter = healthy ? undefined : parseRetryAfter(observation.headers['retry-after'], epochNow());
     throw new NotReady(counts, retryAfter);
   };
@@ -163,12 +217,25 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<Readine
       },
     });
   } catch (error) {
-    if (!(error instanceof NotReady) && !options.signal?.aborted) throw error;
-    result.ended = options.signal?.aborted ? 'cancelled' : 'deadline';
+    if (error instanceof Unchanging) {
+      result.ended = 'unchanging';
+      result.gaveUp = error.gaveUp;
+    } else {
+      if (!(error instanceof NotReady) && !options.signal?.aborted) throw error;
+      result.ended = options.signal?.aborted ? 'cancelled' : 'deadline';
+    }
+  }
+  if (!result.ready && healthyOld > 0 && healthyNew > 0) {
+    result.versionMixed = { old: healthyOld, total: healthyOld + healthyNew };
   }
   result.versionMissing = !!options.expectVersion && sawHealthyWithoutVersion && !sawVersion && !result.ready;
   if (result.ready) {
     log.info(`ready after ${formatDuration(result.readyAtMs!)} (${result.attempts.length} health requests)`);
+  } else if (result.gaveUp) {
+    const g = result.gaveUp;
+    log.warning(
+      `stopped waiting after ${formatDuration(clock.now())}: health gave the same answer ${g.attempts} times over ${formatDuration(g.overMs)}${g.why === 'deployment-succeeded' ? ' after the deployment reported success' : ''}, and no boot sequence answers this way`,
+    );
   } else if (result.ended === 'deadline') {
     log.warning(`not ready within ${formatDuration(options.budgetMs)} (${result.attempts.length} health requests)`);
   }

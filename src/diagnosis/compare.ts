@@ -76,12 +76,24 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
   for (const { classification, routes } of groups.values()) {
     diagnoses.push(toDiagnosis(classification, routes, input, notes));
   }
-  return diagnoses.sort(
+  diagnoses.sort(
     (a, b) =>
       CAUSE_PRIORITY.indexOf(a.cause) - CAUSE_PRIORITY.indexOf(b.cause) ||
       CONFIDENCE_RANK[a.confidence] - CONFIDENCE_RANK[b.confidence] ||
       b.routes.length - a.routes.length,
   );
+  const gaveUp = readiness.gaveUp;
+  const withHealth = diagnoses.find((d) => d.routes.includes(input.healthLabel)) ?? diagnoses[0];
+  if (gaveUp && withHealth) {
+    const when =
+      gaveUp.why === 'deployment-succeeded'
+        ? 'the GitHub deployment had already reported success'
+        : `no boot sequence answers this way`;
+    withHealth.evidence.unshift(
+      `stopped waiting: health gave this same answer ${gaveUp.attempts} times over ${(gaveUp.overMs / 1000).toFixed(0)}s and ${when}, so more waiting could not change it`,
+    );
+  }
+  return diagnoses;
 }
 
 type Groups = Map<string, { classification: Classification; routes: string[] }>;
@@ -92,7 +104,7 @@ type Groups = Map<string, { classification: Classification; routes: string[] }>;
  */
 function healthFinding(input: DiagnosisInput, routesPass: boolean, groups: Groups): Diagnosis | undefined {
   const { readiness } = input;
-  if (readiness.versionMissing) return staleVersion(input);
+  if (readiness.versionMissing || readiness.versionMixed) return staleVersion(input);
   if (!readiness.last) return undefined;
   const health = classifyFailure(readiness.last, undefined, pathOf(readiness.last.url), { healthAnswered: false });
   // Every route works: whatever health answered, the health endpoint is what is broken.
@@ -210,11 +222,15 @@ function sameAnswer(a: Observation, b: Observation): boolean {
 function staleVersion(input: DiagnosisInput): Diagnosis {
   const last = input.readiness.lastHealthy!;
   const healthy = input.readiness.attempts.filter((a) => a.healthy).length;
+  const mixed = input.readiness.versionMixed;
+  const headline = mixed
+    ? `${mixed.old} of ${mixed.total} healthy answers came from the previous release (without "${input.expectVersion}"), the others from the new one: the rollout has not finished, or one instance is still on the old release, so about ${Math.round((100 * mixed.old) / mixed.total)}% of users get the old version.`
+    : `The health endpoint answered ${plural(healthy, 'time')} but never with "${input.expectVersion}": the previous release is still serving.`;
   return {
     cause: 'stale-version',
     layer: 'deploy',
     confidence: 'high',
-    headline: `The health endpoint answered ${plural(healthy, 'time')} but never with "${input.expectVersion}": the previous release is still serving.`,
+    headline,
     evidence: [
       `${last.method} ${pathOf(last.url)} → ${describeOutcome(last)}`,
       `body starts: ${firstLine(last.body) || '(empty)'}`,

@@ -58,9 +58,13 @@ export function routeTable(report: Report): string {
     const r = report.readiness;
     const meaning = r.ready
       ? `ready after ${seconds(r.readyAtMs!)} (${r.attempts.length} requests)`
-      : r.versionMissing
-        ? 'healthy, but without the expected version'
-        : `not ready (${r.attempts.length} requests)`;
+      : r.versionMixed
+        ? `healthy, but ${r.versionMixed.old} of ${r.versionMixed.total} answers without the expected version`
+        : r.versionMissing
+          ? 'healthy, but without the expected version'
+          : r.gaveUp
+            ? `not ready: the same answer for ${seconds(r.gaveUp.overMs)}, so the wait stopped (${r.attempts.length} requests)`
+            : `not ready (${r.attempts.length} requests)`;
     rows.push(
       `| ${r.ready ? '✅' : '❌'} | ${code(`health ${new URL(health.url).pathname}`)} | ${answer(health)} | ${time(health.timings.totalMs)} | ${inline(meaning)} |`,
     );
@@ -134,7 +138,9 @@ function timeline(report: Report): string {
     ? `ready at ${seconds(r.readyAtMs!)}`
     : r.ended === 'cancelled'
       ? 'cancelled'
-      : 'deadline reached';
+      : r.ended === 'unchanging'
+        ? 'stopped: waiting could not change the answer'
+        : 'deadline reached';
   return `<details><summary>Wait timeline (${r.attempts.length} health requests, ${end})</summary>\n\n${rows.join('\n')}\n\n</details>`;
 }
 
