@@ -73,6 +73,7 @@ function runAction(url, inputs = {}, extraEnv = {}) {
     'INPUT_REQUEST-TIMEOUT': '10s',
     'INPUT_WAIT-FOR-DEPLOYMENT': 'false',
     INPUT_COMMENT: 'false',
+    INPUT_WATCH: '0',
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
     ...extraEnv,
   };

@@ -12,6 +12,9 @@ import type { Observation } from './http/observation.js';
 import { randomBytes } from 'node:crypto';
 import { PoliteLimiter } from './limiter.js';
 import { unbootableKey } from './diagnosis/waiting.js';
+import { watchDiagnosis } from './diagnosis/watch.js';
+import { watchDeploy, type WatchResult } from './watch.js';
+import { formatDuration } from './config/duration.js';
 import { DEFAULT_SETTLE_RULE } from './stability.js';
 
 /** The whole check, from a validated config to a Report. It takes its I/O as arguments and never throws. */
@@ -89,14 +92,40 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
       });
     }
     const notFoundProbe = await probeNotFound(client, baseUrl, routes, deps);
-    const diagnoses = diagnose({
+    const healthLabel = `health ${config.healthPath}`;
+    let diagnoses = diagnose({
       baseUrl,
-      healthLabel: `health ${config.healthPath}`,
+      healthLabel,
       readiness,
       routes,
       expectVersion: config.expectVersion,
       notFoundProbe,
     });
+    let watch: WatchResult | undefined;
+    if (config.watchMs > 0 && !deps.signal?.aborted && verdictOf(readiness, routes, diagnoses).verdict === 'pass') {
+      watch = await watchDeploy({
+        client,
+        clock,
+        log,
+        healthUrl,
+        healthLabel,
+        baseUrl,
+        routes: config.routes,
+        windowMs: config.watchMs,
+        requestTimeoutMs: config.requestTimeoutMs,
+        limiter,
+        expectVersion: config.expectVersion,
+        signal: deps.signal,
+        random: deps.random,
+      });
+      const degraded = watchDiagnosis(watch, {
+        baseUrl,
+        healthLabel,
+        readyAtMs: readiness.readyAtMs,
+        expectVersion: config.expectVersion,
+      });
+      if (degraded) diagnoses = [degraded];
+    }
     const cancelled = deps.signal?.aborted ?? false;
     const { verdict, cause } = cancelled
       ? { verdict: 'error' as const, cause: undefined }
@@ -108,8 +137,8 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
       verdict,
       cause,
       summary: cancelled
-        ? `Cancelled after ${(clock.now() / 1000).toFixed(1)}s, before a verdict (the runner stopped the job).`
-        : summarize(verdict, readiness, routes, diagnoses),
+        ? `Cancelled after ${(clock.now() / 1000).toFixed(1)}s, ${watch ? watchSoFar(watch, readiness) : 'before a verdict'} (the runner stopped the job).`
+        : summarize(verdict, readiness, routes, diagnoses, watch),
       cancelled: cancelled || undefined,
       url: baseUrl.href,
       healthUrl: healthUrl.href,
@@ -130,6 +159,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
       diagnoses: cancelled ? [] : diagnoses,
       warnings,
       deployment: deps.deployment,
+      ...(watch ? { watch } : {}),
     };
   } finally {
     await client.close().catch(() => undefined);
@@ -182,12 +212,16 @@ function summarize(
   readiness: ReadinessResult,
   routes: RouteResult[],
   diagnoses: Diagnosis[],
+  watch?: WatchResult,
 ): string {
   if (readiness.ended === 'cancelled') return 'The run was cancelled before the deploy was ready.';
   if (verdict === 'pass') {
-    const flaky = routes.filter((r) => r.flaky).length;
+    const warmed = routes.filter((r) => r.flaky).length;
     const ready = ((readiness.readyAtMs ?? 0) / 1000).toFixed(1);
-    return `Ready after ${ready}s; ${routes.length} route${routes.length === 1 ? '' : 's'} OK${flaky ? ` (${flaky} flaky)` : ''}.`;
+    const watched = watch
+      ? `; watched for ${formatDuration(watch.endedAtMs - watch.startedAtMs)}: ${watch.rounds} rounds, ${watch.badAnswers ? `${watch.badAnswers} bad answer(s), none lasting` : 'all healthy'}`
+      : '';
+    return `Ready after ${ready}s; ${routes.length} route${routes.length === 1 ? '' : 's'} OK${warmed ? ` (${warmed} warmed up)` : ''}${watched}.`;
   }
   return diagnoses[0]?.headline.replaceAll('`', '') ?? 'The deploy did not pass.';
 }
@@ -199,4 +233,14 @@ function settledWarning(r: RouteResult): string {
   const good = r.samples.length - r.samples.findLastIndex((s) => !s.good) - 1;
   const warmed = r.warmedUpMs !== undefined ? `warmed up after ${formatSeconds(r.warmedUpMs)}` : 'settled';
   return `${r.route.label} ${warmed}: ${bad.length} bad answer${bad.length === 1 ? '' : 's'} (${kinds.join(', ')}), then ${good} good in a row`;
+}
+
+/** What a watch cut short by cancellation had seen. */
+function watchSoFar(watch: WatchResult, readiness: ReadinessResult): string {
+  const span = formatDuration(watch.endedAtMs - watch.startedAtMs);
+  const ready = ((readiness.readyAtMs ?? 0) / 1000).toFixed(1);
+  const seen = watch.badAnswers
+    ? `${watch.badAnswers} of ${watch.requests} answers bad, first at ${formatDuration(watch.firstBadAtMs! - watch.startedAtMs)}`
+    : 'all healthy';
+  return `during the watch: the deploy had passed (ready at ${ready}s), then ${watch.rounds} rounds in ${span} of ${formatDuration(watch.windowMs)} were ${seen}`;
 }

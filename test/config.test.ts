@@ -137,6 +137,18 @@ describe('resolving the settings', () => {
     expect(issues.find((i) => i.input === 'comment')!.message).toContain('use true or false');
   });
 
+  it('reads watch: off by default, a duration up to an hour, from the input or the file', () => {
+    expect(resolve({ url: 'https://x.example' }).watchMs).toBe(0);
+    expect(resolve({ url: 'https://x.example', watch: '2m' }).watchMs).toBe(120_000);
+    expect(resolve({ url: 'https://x.example', watch: '45' }).watchMs).toBe(45_000);
+    expect(issuesOf({ url: 'https://x.example', watch: '2h' })).toEqual([
+      { input: 'watch', message: '2h is out of range; use 0 (off) to 1h' },
+    ]);
+    expect(issuesOf({ url: 'https://x.example', watch: 'soon' })[0]!.input).toBe('watch');
+    const file = writeConfig('watch.yml', 'watch: 90s\n');
+    expect(resolve({ url: 'https://x.example', config: file, watch: '0' }).watchMs).toBe(90_000);
+  });
+
   it('requires url unless the deployment provides it', () => {
     expect(issuesOf({})[0]).toMatchObject({ input: 'url', message: expect.stringContaining('is required') });
     expect(resolve({ 'wait-for-deployment': 'true' }).url).toBeUndefined();

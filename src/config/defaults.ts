@@ -9,6 +9,7 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'request-timeout': '10s',
   'wait-for-deployment': 'false',
   comment: 'true',
+  watch: '0',
 };
 
 /** Settings that only the config file and the CLI set (not action inputs), with their defaults. */
@@ -34,6 +35,7 @@ export const ACTION_INPUTS = [
   'comment',
   'github-token',
   'config',
+  'watch',
 ] as const;
 
 /** Every setting the parser reads (inputs, CLI flags, config file keys), in the order messages list them. */

@@ -89,6 +89,7 @@ export function resolveConfig(source: SettingsSource): GateConfig {
     successThreshold: read('success-threshold', (t) => parseCount(t, 1, 10), TUNING_DEFAULTS['success-threshold']),
     concurrency: read('concurrency', (t) => parseCount(t, 1, 64), TUNING_DEFAULTS.concurrency),
     routeRetries: read('retries', (t) => parseCount(t, 0, 5), TUNING_DEFAULTS.retries),
+    watchMs: read('watch', (t) => parseBoundedDuration(t, 0, 3_600_000, '0 (off) to 1h'), 0),
     reportPath: pick('report')?.text.trim() || source.defaultReportPath,
   };
   if (issues.length > 0) throw new ConfigError(issues);

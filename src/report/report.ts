@@ -3,6 +3,7 @@ import type { Diagnosis } from '../diagnosis/compare.js';
 import type { ConfigIssue } from '../config/types.js';
 import type { ReadinessResult } from '../readiness.js';
 import type { RouteResult } from '../smoke.js';
+import type { WatchResult } from '../watch.js';
 
 /** Everything a run found, as plain data. Every renderer is a pure function of this. */
 export interface Report {
@@ -30,6 +31,8 @@ export interface Report {
   deployment?: DeploymentInfo;
   /** The runner stopped the job (SIGINT/SIGTERM) before a verdict. */
   cancelled?: boolean;
+  /** The watch after the pass (`watch`), when it ran. */
+  watch?: WatchResult;
 }
 
 /** A deployment as GitHub (or a provider's commit status) reported it. */

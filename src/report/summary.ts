@@ -45,6 +45,7 @@ export function renderSummary(report: Report): string {
     parts.push(diagnosisSection(`Also: ${CAUSE_INFO[other.cause].title}`, other));
   if (report.warnings.length) parts.push('### Warnings\n' + report.warnings.map((w) => `- ${inline(w)}`).join('\n'));
   if (report.readiness?.attempts.length) parts.push(timeline(report));
+  if (report.watch) parts.push(watchTimeline(report));
   const excerpts = excerptSection(report);
   if (excerpts) parts.push(excerpts);
   parts.push(footer(report));
@@ -81,6 +82,7 @@ export function routeTable(report: Report): string {
       `| ${icon} | ${code(result.route.label)} | ${answer(result.observation)} | ${time(result.observation.timings.totalMs)} | ${inline(meaning)} |`,
     );
   }
+  if (report.watch) rows.push(watchRow(report));
   if (report.routes.length > MAX_ROUTE_ROWS) {
     rows.push(`| | … | | | ${report.routes.length - MAX_ROUTE_ROWS} more routes in the JSON report |`);
   }
@@ -211,4 +213,45 @@ export function limit(text: string, max: number): string {
 /** A Markdown link, only for a plain http(s) URL; anything else is dropped rather than made live. */
 export function markdownLink(label: string, url: string): string {
   return /^https?:\/\/[^\s()<>]+$/.test(url) ? `[${inline(label)}](${encodeURI(url)})` : '';
+}
+
+/** The watch in the route table: one row, its outcome in words. */
+function watchRow(report: Report): string {
+  const w = report.watch!;
+  const ready = report.readyAfterMs ?? w.startedAtMs;
+  const icon = w.ended === 'degraded' ? '❌' : w.ended === 'cancelled' ? '🛑' : w.badAnswers ? '⚠️' : '✅';
+  const meaning =
+    w.ended === 'degraded'
+      ? `${w.pattern} from ${seconds(w.firstBadAtMs! - ready)} after ready (${w.badAnswers} of ${w.requests} answers bad)`
+      : w.ended === 'cancelled'
+        ? `cancelled after ${seconds(w.endedAtMs - w.startedAtMs)} (${w.rounds} rounds, ${w.badAnswers} bad answers)`
+        : `${w.rounds} rounds, ${w.badAnswers ? `${w.badAnswers} bad answer(s), none lasting` : 'all healthy'}`;
+  const seen = w.failing ? answer(w.failing.observation) : '—';
+  const took = w.failing ? time(w.failing.observation.timings.totalMs) : '—';
+  return `| ${icon} | ${code(`watch ${seconds(w.windowMs)}`)} | ${seen} | ${took} | ${inline(meaning)} |`;
+}
+
+/** The watch on the timeline: when it began after ready, the bad stretches, and how it ended. */
+function watchTimeline(report: Report): string {
+  const w = report.watch!;
+  const ready = report.readyAfterMs ?? w.startedAtMs;
+  const rows = ['| After ready | Seen | Rounds |', '|---|---|---|'];
+  let cursor = w.startedAtMs;
+  for (const episode of w.episodes.slice(0, 50)) {
+    if (episode.fromMs > cursor)
+      rows.push(`| ${seconds(cursor - ready)} – ${seconds(episode.fromMs - ready)} | healthy | |`);
+    const what =
+      w.failing && episode === w.episodes.at(-1)
+        ? `failing: ${describeOutcome(w.failing.observation)} (${w.failing.label})`
+        : 'failing';
+    rows.push(
+      `| ${seconds(episode.fromMs - ready)} – ${seconds(episode.toMs - ready)} | ${inline(what)} | ${episode.rounds} |`,
+    );
+    cursor = episode.toMs;
+  }
+  if (w.endedAtMs > cursor && (w.episodes.length === 0 || w.ended !== 'degraded'))
+    rows.push(`| ${seconds(cursor - ready)} – ${seconds(w.endedAtMs - ready)} | healthy | |`);
+  const end =
+    w.ended === 'degraded' ? `ended early: ${w.pattern}` : w.ended === 'cancelled' ? 'cancelled' : 'window completed';
+  return `<details><summary>Watch timeline (${w.rounds} rounds over ${seconds(w.endedAtMs - w.startedAtMs)} of ${seconds(w.windowMs)}, ${end})</summary>\n\n${rows.join('\n')}\n\n</details>`;
 }

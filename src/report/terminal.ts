@@ -46,6 +46,17 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
       : paint('red', ` ${cause.get(result.route.label) ?? 'failed'}`);
     out.push(`  ${mark} ${forLog(result.route.label)}  ${forLog(describeOutcome(result.observation))}${note}`);
   }
+  const w = report.watch;
+  if (w) {
+    const span = `${((w.endedAtMs - w.startedAtMs) / 1000).toFixed(1)}s of ${(w.windowMs / 1000).toFixed(0)}s`;
+    const line =
+      w.ended === 'degraded'
+        ? paint('red', `✗ watch ${span}: ${w.pattern}, ${w.badAnswers} of ${w.requests} answers bad`)
+        : w.ended === 'cancelled'
+          ? paint('yellow', `~ watch ${span}: cancelled, ${w.badAnswers} of ${w.requests} answers bad`)
+          : paint('green', `✓ watch ${span}: ${w.rounds} rounds, ${w.badAnswers} bad answers`);
+    out.push(`  ${line}`);
+  }
   report.diagnoses.forEach((d, index) => {
     out.push(
       '',

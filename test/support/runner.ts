@@ -47,6 +47,7 @@ export async function runAction(
     'INPUT_REQUEST-TIMEOUT': '10s',
     'INPUT_WAIT-FOR-DEPLOYMENT': 'false',
     INPUT_COMMENT: 'true',
+    INPUT_WATCH: '0',
   };
   const started = performance.now();
   const child = spawn(process.execPath, [ACTION], {
