@@ -210,6 +210,10 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<Readine
           entry.retryAfterMs = error.retryAfterMs;
           wait = Math.max(wait, Math.min(error.retryAfterMs, policy.retryAfterCapMs));
         }
+        // An unchanging answer is looked at again when its patience runs out, not a slow poll later.
+        if (streak && !options.deploymentSucceeded) {
+          wait = Math.min(wait, Math.max(policy.capMs, streak.sinceMs + patienceMs - clock.now()));
+        }
         // Never sleep past the last moment a poll can still start.
         wait = Math.max(0, Math.min(wait, options.deadlineMs - MIN_ATTEMPT_MS - clock.now()));
         entry.waitMs = wait;

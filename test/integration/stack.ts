@@ -22,7 +22,7 @@ export class Stack {
     env?: Record<string, string>;
     timeoutSec?: number;
     workers?: number;
-  }): Promise<void> {
+  }): Promise<ChildProcess> {
     const child = this.spawn(
       PYTHON,
       [
@@ -47,9 +47,19 @@ export class Stack {
       { ...options.env },
     );
     await this.waitFor(options.bind, child, 'gunicorn');
+    return child;
   }
 
-  async nginx(options: { port: number; upstream: string; readTimeoutSec?: number; locations?: string }): Promise<void> {
+  async nginx(options: {
+    port: number;
+    upstream: string;
+    readTimeoutSec?: number;
+    locations?: string;
+    /** Directives for the http block (e.g. a limit_req_zone). */
+    http?: string;
+    /** Directives for `location /` (e.g. limit_req). */
+    location?: string;
+  }): Promise<void> {
     const temp = join(this.dir, 'nginx-temp');
     mkdirSync(temp, { recursive: true });
     const user = process.getuid?.() === 0 ? 'user root;' : '';
@@ -70,6 +80,7 @@ http {
   fastcgi_temp_path ${temp}/fastcgi;
   uwsgi_temp_path ${temp}/uwsgi;
   scgi_temp_path ${temp}/scgi;
+  ${options.http ?? ''}
   upstream app { server ${options.upstream}; }
   server {
     listen 127.0.0.1:${options.port};
@@ -79,6 +90,7 @@ http {
       proxy_pass http://app;
       proxy_set_header Host $http_host;
       proxy_read_timeout ${options.readTimeoutSec ?? 30}s;
+      ${options.location ?? ''}
     }
   }
 }
@@ -93,7 +105,15 @@ http {
     backend: string;
     monitorUri?: string;
     serverTimeoutSec?: number;
+    /** More servers in the pool, round-robin with the first. */
+    more?: string[];
+    /** Health-check the servers (default true); false keeps every server in the rotation. */
+    check?: boolean;
   }): Promise<void> {
+    const check = options.check === false ? '' : ' check inter 200ms fall 1 rise 1';
+    const servers = [options.backend, ...(options.more ?? [])]
+      .map((address, i) => `  server app${i + 1} ${address}${check}`)
+      .join('\n');
     const conf = join(this.dir, `haproxy-${options.port}.cfg`);
     writeFileSync(
       conf,
@@ -110,8 +130,9 @@ frontend web
   ${options.monitorUri ? `monitor-uri ${options.monitorUri}` : ''}
   default_backend app
 backend app
+  balance roundrobin
   option httpchk GET /health/
-  server app1 ${options.backend} check inter 200ms fall 1 rise 1
+${servers}
 `,
     );
     const child = this.spawn('haproxy', ['-f', conf, '-db']);
