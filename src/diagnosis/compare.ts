@@ -6,6 +6,7 @@ import { CAUSE_INFO, CAUSE_PRIORITY, fillFix, type CauseId, type Layer } from '.
 import { headerDivergence } from './attribution.js';
 import { classifyFailure, firstLine, matchFingerprint, pathOf, type Classification } from './classify.js';
 import type { Confidence } from './fingerprints.js';
+import { timeoutByEvidence, usualAnswerMs } from './slowness.js';
 
 /**
  * Health against routes → diagnoses. Failures that share a cause (and signature) become one diagnosis
@@ -63,8 +64,13 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
       });
     }
   };
+  const usualMs = usualAnswerMs([
+    ...input.routes.filter((r) => r.passed).map((r) => r.observation),
+    ...(readiness.lastHealthy ? [readiness.lastHealthy] : []),
+  ]);
   for (const result of failed) {
-    add(classifyFailure(result.observation, result.problem, result.route.path, { healthAnswered }), result.route.label);
+    const c = classifyFailure(result.observation, result.problem, result.route.path, { healthAnswered });
+    add(timeoutByEvidence(c, usualMs), result.route.label);
   }
 
   const diagnoses: Diagnosis[] = [];
@@ -109,6 +115,12 @@ function healthFinding(input: DiagnosisInput, routesPass: boolean, groups: Group
   const health = classifyFailure(readiness.last, undefined, pathOf(readiness.last.url), { healthAnswered: false });
   // Every route works: whatever health answered, the health endpoint is what is broken.
   if (routesPass) return healthFailing(input, health, true);
+  const usualMs = usualAnswerMs(input.routes.filter((r) => r.passed).map((r) => r.observation));
+  const timed = timeoutByEvidence(health, usualMs);
+  if (timed !== health) {
+    groups.set(`health|${timed.cause}`, { classification: timed, routes: [input.healthLabel] });
+    return undefined;
+  }
   const specific = health.fingerprint !== undefined || readiness.last.error !== undefined;
   if (!specific) return healthFailing(input, health, false);
   const sameAsRoutes = groups.get(`${health.cause}|${health.fingerprint?.id ?? ''}`);

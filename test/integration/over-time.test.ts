@@ -221,3 +221,22 @@ describe('a crash after ready (watch)', () => {
     );
   });
 });
+
+describe('timeouts by evidence', () => {
+  it("Apache's ProxyTimeout answer (502 Proxy Error, Error reading from remote server) is upstream-timeout", async () => {
+    stack = new Stack();
+    const app = `127.0.0.1:${await freePort()}`;
+    await stack.gunicorn({ bind: app, workers: 2, env: { ALLOWED_HOSTS: '127.0.0.1' } });
+    const port = await freePort();
+    await stack.apache({ port, upstream: app, proxyTimeoutSec: 1 });
+    const run = await runAction({
+      url: `http://127.0.0.1:${port}`,
+      'health-path': '/health/',
+      routes: '/\n/slow/?s=5',
+    });
+    expect(run.outputs, run.stdout).toMatchObject({ verdict: 'fail', cause: 'upstream-timeout' });
+    const [diagnosis] = report(run.outputs['report']!).diagnoses;
+    expect(diagnosis.routes).toEqual(['/slow/?s=5']);
+    expect(diagnosis.evidence.join('\n')).toMatch(/timing: 502 after 1\.\d s/);
+  }, 60_000);
+});

@@ -193,6 +193,102 @@ ${servers}
     await this.waitFor(`127.0.0.1:${options.port}`, child, 'caddy');
   }
 
+  /** Apache httpd (mpm_event) as a reverse proxy to `upstream` (host:port), with mod_proxy_http. */
+  async apache(options: { port: number; upstream: string; proxyTimeoutSec?: number }): Promise<void> {
+    const modules = '/usr/lib/apache2/modules';
+    const conf = join(this.dir, `apache-${options.port}.conf`);
+    const user = process.getuid?.() === 0 ? 'User www-data\nGroup www-data' : '';
+    writeFileSync(
+      conf,
+      `
+ServerRoot ${this.dir}
+ServerName 127.0.0.1
+PidFile ${this.dir}/apache-${options.port}.pid
+ErrorLog ${this.dir}/apache-error.log
+LogLevel crit
+Listen 127.0.0.1:${options.port}
+${user}
+LoadModule mpm_event_module ${modules}/mod_mpm_event.so
+LoadModule authz_core_module ${modules}/mod_authz_core.so
+LoadModule proxy_module ${modules}/mod_proxy.so
+LoadModule proxy_http_module ${modules}/mod_proxy_http.so
+Mutex file:${this.dir} default
+ProxyPass "/" "http://${options.upstream}/"
+ProxyPassReverse "/" "http://${options.upstream}/"
+ProxyTimeout ${options.proxyTimeoutSec ?? 30}
+`,
+    );
+    const child = this.spawn('apache2', ['-f', conf, '-DFOREGROUND']);
+    await this.waitFor(`127.0.0.1:${options.port}`, child, 'apache2');
+  }
+
+  /** Varnish in front of one backend (host:port). */
+  async varnish(options: { port: number; backend: string; firstByteTimeoutSec?: number }): Promise<void> {
+    const workdir = join(this.dir, `varnish-${options.port}`);
+    mkdirSync(workdir, { recursive: true });
+    const child = this.spawn('varnishd', [
+      '-F',
+      '-n',
+      workdir,
+      '-a',
+      `127.0.0.1:${options.port}`,
+      '-b',
+      options.backend,
+      '-s',
+      'malloc,16m',
+      '-p',
+      'connect_timeout=1',
+      '-p',
+      `first_byte_timeout=${options.firstByteTimeoutSec ?? 60}`,
+    ]);
+    await this.waitFor(`127.0.0.1:${options.port}`, child, 'varnishd');
+  }
+
+  /** lighttpd with mod_proxy to one backend (host:port). */
+  async lighttpd(options: { port: number; backend: string }): Promise<void> {
+    const [host, port] = options.backend.split(':');
+    const conf = join(this.dir, `lighttpd-${options.port}.conf`);
+    mkdirSync(join(this.dir, 'www'), { recursive: true });
+    writeFileSync(
+      conf,
+      `
+server.document-root = "${this.dir}/www"
+server.bind = "127.0.0.1"
+server.port = ${options.port}
+server.errorlog = "${this.dir}/lighttpd-error.log"
+server.modules = ( "mod_proxy" )
+proxy.server = ( "" => ( ( "host" => "${host}", "port" => ${port} ) ) )
+`,
+    );
+    const child = this.spawn('lighttpd', ['-D', '-f', conf]);
+    await this.waitFor(`127.0.0.1:${options.port}`, child, 'lighttpd');
+  }
+
+  /** Squid as a reverse proxy (accelerator) for one origin (host:port). */
+  async squid(options: { port: number; origin: string; readTimeoutSec?: number }): Promise<void> {
+    const [host, port] = options.origin.split(':');
+    const conf = join(this.dir, `squid-${options.port}.conf`);
+    writeFileSync(
+      conf,
+      `
+http_port 127.0.0.1:${options.port} accel defaultsite=127.0.0.1 no-vhost
+cache_peer ${host} parent ${port} 0 no-query originserver name=app connect-timeout=1 connect-fail-limit=100
+cache_peer_access app allow all
+http_access allow all
+never_direct allow all
+cache deny all
+pid_filename ${this.dir}/squid-${options.port}.pid
+access_log none
+cache_log ${this.dir}/squid-cache.log
+coredump_dir ${this.dir}
+shutdown_lifetime 0 seconds
+read_timeout ${options.readTimeoutSec ?? 900} seconds
+`,
+    );
+    const child = this.spawn('squid', ['-N', '-f', conf]);
+    await this.waitFor(`127.0.0.1:${options.port}`, child, 'squid');
+  }
+
   /** Server output, for a failing test's message. */
   log(name: string): string {
     const path = join(this.dir, name);

@@ -1,0 +1,41 @@
+// One recorded response → test/fixtures/captured/NAME.json (status, headers without Date, body, time to
+// first byte), for the diagnosis tests to replay. Shared by the capture scripts.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { request } from 'undici';
+
+const OUT = new URL('../test/fixtures/captured/', import.meta.url).pathname;
+
+export async function capture(
+  name: string,
+  source: string,
+  url: string,
+  host?: string,
+  method: 'GET' | 'POST' = 'GET',
+): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  const started = performance.now();
+  const response = await request(url, { method, headers: host ? { host } : {}, headersTimeout: 20_000 });
+  const firstByteMs = Math.round(performance.now() - started);
+  const body = await response.body.text();
+  const headers = Object.fromEntries(
+    Object.entries(response.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]),
+  );
+  // The Date header changes every run; it carries no signal.
+  delete headers['date'];
+  writeFileSync(
+    `${OUT}${name}.json`,
+    JSON.stringify(
+      {
+        source,
+        request: { method, path: new URL(url).pathname + new URL(url).search, host: host ?? new URL(url).host },
+        status: response.statusCode,
+        headers,
+        body,
+        firstByteMs,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  console.log(`${name}: ${response.statusCode} in ${firstByteMs} ms`);
+}
