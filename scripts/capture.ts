@@ -1,9 +1,10 @@
 // One recorded response → test/fixtures/captured/NAME.json (status, headers without Date, body, time to
 // first byte), for the diagnosis tests to replay. Shared by the capture scripts.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'undici';
 
 const OUT = new URL('../test/fixtures/captured/', import.meta.url).pathname;
+mkdirSync(OUT, { recursive: true });
 
 export async function capture(
   name: string,
@@ -12,7 +13,6 @@ export async function capture(
   host?: string,
   method: 'GET' | 'POST' = 'GET',
 ): Promise<void> {
-  mkdirSync(OUT, { recursive: true });
   const started = performance.now();
   const response = await request(url, { method, headers: host ? { host } : {}, headersTimeout: 20_000 });
   const firstByteMs = Math.round(performance.now() - started);
@@ -22,11 +22,15 @@ export async function capture(
   );
   // The Date header changes every run; it carries no signal.
   delete headers['date'];
+  // What the fixture must match is decided by a person, once: a re-capture keeps it (test/catalogue.test.ts
+  // fails for a fixture without one).
+  const expect = previousExpect(name);
   writeFileSync(
     `${OUT}${name}.json`,
     JSON.stringify(
       {
         source,
+        expect,
         request: { method, path: new URL(url).pathname + new URL(url).search, host: host ?? new URL(url).host },
         status: response.statusCode,
         headers,
@@ -38,4 +42,12 @@ export async function capture(
     ) + '\n',
   );
   console.log(`${name}: ${response.statusCode} in ${firstByteMs} ms`);
+}
+
+function previousExpect(name: string): unknown {
+  try {
+    return (JSON.parse(readFileSync(`${OUT}${name}.json`, 'utf8')) as { expect?: unknown }).expect;
+  } catch {
+    return undefined;
+  }
 }

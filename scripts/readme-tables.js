@@ -1,5 +1,6 @@
-// Writes the inputs and outputs tables of README.md from action.yml (between the marker comments), so the
-// README can never disagree with the action. `node scripts/readme-tables.js --check` only compares.
+// Writes the inputs and outputs tables of README.md from action.yml, and the cause table from the catalogue
+// (src/diagnosis/catalogue/causes.ts, read from its build in lib/), between the marker comments, so the README
+// can never disagree with the action. `node scripts/readme-tables.js --check` only compares.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'yaml';
 
@@ -10,7 +11,8 @@ const cell = (text) =>
     .replace(/\|/g, '\\|')
     .trim();
 
-export function tables() {
+/** `causes`: the catalogue's CAUSES table, in priority order. */
+export function tables(causes) {
   const inputs = ['| input | default | meaning |', '|---|---|---|'];
   for (const [name, spec] of Object.entries(action.inputs)) {
     const fallback = spec.default === undefined ? '—' : `\`${spec.default}\``;
@@ -19,23 +21,33 @@ export function tables() {
   const outputs = ['| output | meaning |', '|---|---|'];
   for (const [name, spec] of Object.entries(action.outputs))
     outputs.push(`| \`${name}\` | ${cell(spec.description)} |`);
-  return { inputs: inputs.join('\n'), outputs: outputs.join('\n') };
+  const causeRows = ['| cause | what the gate saw | the fix it names |', '|---|---|---|'];
+  for (const cause of causes) {
+    const saw = cause.inconclusive
+      ? `${cause.readme.saw.replace(/\.$/, '')} (verdict \`inconclusive\`).`
+      : cause.readme.saw;
+    causeRows.push(`| \`${cause.id}\` | ${cell(saw)} | ${cell(cause.readme.fix)} |`);
+  }
+  return { inputs: inputs.join('\n'), outputs: outputs.join('\n'), causes: causeRows.join('\n') };
 }
 
-export function withTables(readme) {
-  const { inputs, outputs } = tables();
+export function withTables(readme, causes) {
+  const { inputs, outputs, causes: causeTable } = tables(causes);
   const put = (text, name, table) =>
     text.replace(new RegExp(`(<!-- ${name}:start -->\\n)[\\s\\S]*?(\\n<!-- ${name}:end -->)`), `$1${table}$2`);
-  return put(put(readme, 'inputs', inputs), 'outputs', outputs);
+  return put(put(put(readme, 'inputs', inputs), 'outputs', outputs), 'causes', causeTable);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const path = new URL('../README.md', import.meta.url);
   const readme = readFileSync(path, 'utf8');
-  const updated = withTables(readme);
+  const { CAUSES } = await import('../lib/diagnosis/catalogue/causes.js');
+  const updated = withTables(readme, CAUSES);
   if (process.argv.includes('--check')) {
     if (updated !== readme) {
-      console.error('README.md tables differ from action.yml: run node scripts/readme-tables.js');
+      console.error(
+        'README.md tables differ from action.yml or the cause catalogue: run npm run build && node scripts/readme-tables.js',
+      );
       process.exit(1);
     }
   } else writeFileSync(path, updated);

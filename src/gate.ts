@@ -1,169 +1,224 @@
 import type { Clock } from './clock.js';
-import type { GateConfig } from './config/types.js';
-import { CAUSE_INFO, type CauseId, type Verdict } from './diagnosis/causes.js';
-import { diagnose, type Diagnosis } from './diagnosis/compare.js';
+import { formatDuration } from './config/duration.js';
+import type { ConfigIssue, GateConfig } from './config/types.js';
+import type { DeploymentOutcome } from './deploy/deployment.js';
+import { diagnose } from './diagnosis/compare.js';
+import { diagnoseDeployment } from './diagnosis/deployment.js';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from './http/client.js';
 import type { ResolveOverrides } from './http/connections.js';
-import type { Logger } from './log.js';
-import { waitUntilReady, type ReadinessResult } from './readiness.js';
-import { VERSION, type DeploymentInfo, type Report } from './report/report.js';
-import { formatSeconds, KEPT_BODY_CHARS, resolveRoute, runRoutes, smokeBudgetMs, type RouteResult } from './smoke.js';
 import type { Observation } from './http/observation.js';
-import { randomBytes } from 'node:crypto';
+import type { Logger } from './log.js';
+import { waitUntilReady } from './readiness.js';
+import { VERSION, type Report } from './report/report.js';
+import { formatSeconds, KEPT_BODY_CHARS, resolveRoute, runRoutes, smokeBudgetMs, type RouteResult } from './smoke.js';
+import { summarize, verdictOf } from './verdict.js';
 import { PoliteLimiter } from './limiter.js';
 import { unbootableKey } from './diagnosis/waiting.js';
 import { watchDiagnosis } from './diagnosis/watch.js';
-import { watchDeploy, type WatchResult } from './watch.js';
-import { formatDuration } from './config/duration.js';
 import { DEFAULT_SETTLE_RULE } from './stability.js';
+import { watchDeploy, type WatchResult } from './watch.js';
+import type { ReadinessResult } from './readiness.js';
 
-/** The whole check, from a validated config to a Report. It takes its I/O as arguments and never throws. */
+/**
+ * The whole check, from a validated config to a Report, and the one place a Report is built: a checked
+ * deploy, a failed or missing deployment, a bad configuration or a fault of our own. It takes its I/O as
+ * arguments (HTTP client, clock, random source, logger, signal) and never throws.
+ */
 
 export interface GateDeps {
+  /** Made for this run's target (`clientFor`); the gate does not close it. */
+  client: HttpClient;
   clock: Clock;
   log: Logger;
+  /** Jitter for the backoff, and the name of the path that cannot exist. */
+  random: () => number;
   signal?: AbortSignal;
-  resolve?: ResolveOverrides;
-  ca?: HttpClientOptions['ca'];
-  random?: () => number;
-  /** The base URL when it comes from elsewhere (the GitHub deployment). */
-  url?: URL;
-  /** The GitHub deployment waited for, to show in the report. */
-  deployment?: DeploymentInfo;
+  /** How the deploy stage ended (wait-for-deployment); its URL is the one checked. */
+  deployment?: DeploymentOutcome;
   startedAt?: Date;
 }
 
-export async function runGate(config: GateConfig, deps: GateDeps): Promise<Report> {
-  const { clock, log } = deps;
-  const startedAt = (deps.startedAt ?? new Date()).toISOString();
-  const baseUrl = deps.url ?? config.url!;
-  const healthUrl = healthUrlOf(baseUrl, config.healthPath);
-  const client: HttpClient = createHttpClient({
+/** Where a run sends its requests: the ready deployment's URL, or the `url` input. */
+export function targetOf(config: GateConfig, deployment: DeploymentOutcome | undefined): URL | undefined {
+  return deployment?.kind === 'ready' ? deployment.url : config.url;
+}
+
+/** The HTTP client a run uses: its timeouts, its headers (sent only to the target's origin), its concurrency. */
+export function clientFor(
+  config: GateConfig,
+  target: URL | undefined,
+  extras: { clock: Clock; resolve?: ResolveOverrides; ca?: HttpClientOptions['ca'] },
+): HttpClient {
+  return createHttpClient({
     requestTimeoutMs: config.requestTimeoutMs,
     headers: config.headers,
-    trustedOrigin: baseUrl.origin,
-    clock,
-    resolve: deps.resolve,
-    ca: deps.ca,
+    trustedOrigin: target?.origin,
+    clock: extras.clock,
+    resolve: extras.resolve,
+    ca: extras.ca,
     connectionsPerOrigin: config.concurrency,
   });
-  const limiter = new PoliteLimiter(config.concurrency, clock);
+}
+
+/** runGate with a client made for the run and closed after it: what the action and the CLI call. */
+export async function runGateWithHttp(
+  config: GateConfig,
+  deps: Omit<GateDeps, 'client' | 'random'> & { resolve?: ResolveOverrides; ca?: HttpClientOptions['ca'] },
+): Promise<Report> {
+  const client = clientFor(config, targetOf(config, deps.deployment), deps);
   try {
+    return await runGate(config, { ...deps, client, random: Math.random });
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+export async function runGate(config: GateConfig, deps: GateDeps): Promise<Report> {
+  const { clock, log, client, deployment } = deps;
+  const startedAt = deps.startedAt ?? new Date();
+  if (deployment && deployment.kind !== 'ready') {
+    // Judged without a request to the site: the deployment itself failed or never appeared.
+    const diagnoses = [diagnoseDeployment(deployment)];
+    const findings = { routes: [], diagnoses };
+    const { verdict, cause } = verdictOf(findings);
+    return {
+      ...reportBase(startedAt, clock.now()),
+      verdict,
+      cause,
+      summary: summarize(verdict, findings),
+      deployment: deployment.deployment,
+      diagnoses,
+    };
+  }
+  const baseUrl = targetOf(config, deployment)!;
+  const healthUrl = healthUrlOf(baseUrl, config.healthPath);
+  const limiter = new PoliteLimiter(config.concurrency, clock);
+  log.info(
+    `waiting for ${healthUrl.href} to be ready (${config.successThreshold} healthy answers in a row, budget ${formatDuration(config.timeoutMs)})`,
+  );
+  const readiness = await waitUntilReady({
+    client,
+    clock,
+    log,
+    healthUrl,
+    expectVersion: config.expectVersion,
+    successThreshold: config.successThreshold,
+    // The clock starts with the run: `timeout` covers the deployment wait and readiness together.
+    deadlineMs: config.timeoutMs,
+    budgetMs: config.timeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+    random: deps.random,
+    signal: deps.signal,
+    unbootable: unbootableKey,
+    deploymentSucceeded: deployment?.deployment?.state === 'success',
+  });
+  let routes: RouteResult[] = [];
+  if (readiness.ended !== 'cancelled') {
+    const budgetMs = smokeBudgetMs(config.requestTimeoutMs, config.routeRetries);
     log.info(
-      `waiting for ${healthUrl.href} to be ready (${config.successThreshold} healthy answers in a row, budget ${Math.round(config.timeoutMs / 1000)}s)`,
+      `checking ${config.routes.length} route(s), ${config.concurrency} at a time (stage budget ${formatDuration(budgetMs)})`,
     );
-    const readiness = await waitUntilReady({
+    const stage = AbortSignal.timeout(budgetMs);
+    routes = await runRoutes({
+      deadlineMs: clock.now() + budgetMs,
+      rule: { ...DEFAULT_SETTLE_RULE, successThreshold: config.successThreshold },
+      limiter,
+      client,
+      clock,
+      log,
+      baseUrl,
+      routes: config.routes,
+      concurrency: config.concurrency,
+      // Not ready: the deploy had its whole budget already; look once, for evidence.
+      retries: readiness.ready ? config.routeRetries : 0,
+      signal: deps.signal ? AbortSignal.any([deps.signal, stage]) : stage,
+      random: deps.random,
+    });
+  }
+  const notFoundProbe = await probeNotFound(client, baseUrl, routes, deps);
+  const healthLabel = `health ${config.healthPath}`;
+  let diagnoses = diagnose({
+    baseUrl,
+    healthLabel,
+    readiness,
+    routes,
+    expectVersion: config.expectVersion,
+    notFoundProbe,
+  });
+  let watch: WatchResult | undefined;
+  if (config.watchMs > 0 && !deps.signal?.aborted && verdictOf({ readiness, routes, diagnoses }).verdict === 'pass') {
+    watch = await watchDeploy({
       client,
       clock,
       log,
       healthUrl,
-      expectVersion: config.expectVersion,
-      successThreshold: config.successThreshold,
-      // The clock starts with the run: `timeout` covers the deployment wait and readiness together.
-      deadlineMs: config.timeoutMs,
-      budgetMs: config.timeoutMs,
+      healthLabel,
+      baseUrl,
+      routes: config.routes,
+      windowMs: config.watchMs,
       requestTimeoutMs: config.requestTimeoutMs,
-      random: deps.random,
+      limiter,
+      expectVersion: config.expectVersion,
       signal: deps.signal,
-      unbootable: unbootableKey,
-      deploymentSucceeded: deps.deployment?.state === 'success',
+      random: deps.random,
     });
-    let routes: RouteResult[] = [];
-    if (readiness.ended !== 'cancelled') {
-      const budgetMs = smokeBudgetMs(config.requestTimeoutMs, config.routeRetries);
-      log.info(
-        `checking ${config.routes.length} route(s), ${config.concurrency} at a time (stage budget ${Math.round(budgetMs / 1000)}s)`,
-      );
-      const stage = AbortSignal.timeout(budgetMs);
-      routes = await runRoutes({
-        deadlineMs: clock.now() + budgetMs,
-        rule: { ...DEFAULT_SETTLE_RULE, successThreshold: config.successThreshold },
-        limiter,
-        client,
-        clock,
-        log,
-        baseUrl,
-        routes: config.routes,
-        concurrency: config.concurrency,
-        // Not ready: the deploy had its whole budget already; look once, for evidence.
-        retries: readiness.ready ? config.routeRetries : 0,
-        signal: deps.signal ? AbortSignal.any([deps.signal, stage]) : stage,
-        random: deps.random,
-      });
-    }
-    const notFoundProbe = await probeNotFound(client, baseUrl, routes, deps);
-    const healthLabel = `health ${config.healthPath}`;
-    let diagnoses = diagnose({
+    const degraded = watchDiagnosis(watch, {
       baseUrl,
       healthLabel,
-      readiness,
-      routes,
+      readyAtMs: readiness.readyAtMs,
       expectVersion: config.expectVersion,
-      notFoundProbe,
     });
-    let watch: WatchResult | undefined;
-    if (config.watchMs > 0 && !deps.signal?.aborted && verdictOf(readiness, routes, diagnoses).verdict === 'pass') {
-      watch = await watchDeploy({
-        client,
-        clock,
-        log,
-        healthUrl,
-        healthLabel,
-        baseUrl,
-        routes: config.routes,
-        windowMs: config.watchMs,
-        requestTimeoutMs: config.requestTimeoutMs,
-        limiter,
-        expectVersion: config.expectVersion,
-        signal: deps.signal,
-        random: deps.random,
-      });
-      const degraded = watchDiagnosis(watch, {
-        baseUrl,
-        healthLabel,
-        readyAtMs: readiness.readyAtMs,
-        expectVersion: config.expectVersion,
-      });
-      if (degraded) diagnoses = [degraded];
-    }
-    const cancelled = deps.signal?.aborted ?? false;
-    const { verdict, cause } = cancelled
-      ? { verdict: 'error' as const, cause: undefined }
-      : verdictOf(readiness, routes, diagnoses);
-    const warnings = routes.filter((r) => r.flaky).map(settledWarning);
-    return {
-      tool: 'post-deploy-gate',
-      version: VERSION,
-      verdict,
-      cause,
-      summary: cancelled
-        ? `Cancelled after ${(clock.now() / 1000).toFixed(1)}s, ${watch ? watchSoFar(watch, readiness) : 'before a verdict'} (the runner stopped the job).`
-        : summarize(verdict, readiness, routes, diagnoses, watch),
-      cancelled: cancelled || undefined,
-      url: baseUrl.href,
-      healthUrl: healthUrl.href,
-      startedAt,
-      durationMs: Math.round(clock.now()),
-      readyAfterMs: readiness.readyAtMs,
-      settings: {
-        timeoutMs: config.timeoutMs,
-        requestTimeoutMs: config.requestTimeoutMs,
-        successThreshold: config.successThreshold,
-        concurrency: config.concurrency,
-        retries: config.routeRetries,
-        expectVersion: config.expectVersion,
-        headerNames: config.headers.map(([name]) => name),
-      },
-      readiness,
-      routes,
-      diagnoses: cancelled ? [] : diagnoses,
-      warnings,
-      deployment: deps.deployment,
-      ...(watch ? { watch } : {}),
-    };
-  } finally {
-    await client.close().catch(() => undefined);
+    if (degraded) diagnoses = [degraded];
   }
+  const cancelled = deps.signal?.aborted ?? false;
+  const findings = { readiness, routes, diagnoses, watch };
+  const { verdict, cause } = cancelled ? { verdict: 'error' as const, cause: undefined } : verdictOf(findings);
+  const warnings = routes.filter((r) => r.flaky).map(settledWarning);
+  return {
+    ...reportBase(startedAt, clock.now()),
+    verdict,
+    cause,
+    summary: cancelled
+      ? `Cancelled after ${formatDuration(clock.now())}, ${watch ? watchSoFar(watch, readiness) : 'before a verdict'} (the runner stopped the job).`
+      : summarize(verdict, findings),
+    cancelled: cancelled || undefined,
+    url: baseUrl.href,
+    healthUrl: healthUrl.href,
+    readyAfterMs: readiness.readyAtMs,
+    settings: {
+      timeoutMs: config.timeoutMs,
+      requestTimeoutMs: config.requestTimeoutMs,
+      successThreshold: config.successThreshold,
+      concurrency: config.concurrency,
+      retries: config.routeRetries,
+      expectVersion: config.expectVersion,
+      headerNames: config.headers.map(([name]) => name),
+    },
+    readiness,
+    routes,
+    diagnoses: cancelled ? [] : diagnoses,
+    warnings,
+    deployment: deployment?.deployment,
+    ...(watch ? { watch } : {}),
+  };
+}
+
+/** "/ warmed up after 2.4 s: 6 bad answers (503), then 2 good in a row". */
+function settledWarning(r: RouteResult): string {
+  const bad = r.samples.filter((s) => !s.good);
+  const kinds = [...new Set(bad.map((s) => s.outcome.replace(/ in \d+(\.\d+)?m?s$/, '')))].slice(0, 3);
+  const good = r.samples.length - r.samples.findLastIndex((s) => !s.good) - 1;
+  const warmed = r.warmedUpMs !== undefined ? `warmed up after ${formatSeconds(r.warmedUpMs)}` : 'settled';
+  return `${r.route.label} ${warmed}: ${bad.length} bad answer${bad.length === 1 ? '' : 's'} (${kinds.join(', ')}), then ${good} good in a row`;
+}
+
+/** What a watch cut short by cancellation had seen. */
+function watchSoFar(watch: WatchResult, readiness: ReadinessResult): string {
+  const span = formatDuration(watch.endedAtMs - watch.startedAtMs);
+  const seen = watch.badAnswers
+    ? `${watch.badAnswers} of ${watch.requests} answers bad, first at ${formatDuration(watch.firstBadAtMs! - watch.startedAtMs)}`
+    : 'all healthy';
+  return `during the watch: the deploy had passed (ready at ${formatDuration(readiness.readyAtMs ?? 0)}), then ${watch.rounds} rounds in ${span} of ${formatDuration(watch.windowMs)} were ${seen}`;
 }
 
 /**
@@ -178,7 +233,7 @@ async function probeNotFound(
 ): Promise<Observation | undefined> {
   const missing = routes.some((r) => !r.passed && (r.observation.status === 404 || r.observation.status === 410));
   if (!missing || deps.signal?.aborted) return undefined;
-  const path = `/__post-deploy-gate-${randomBytes(6).toString('hex')}`;
+  const path = `/__post-deploy-gate-${randomHex(deps.random, 12)}`;
   deps.log.info(`probing ${path} to learn this deploy's own 404`);
   const seen = await client.probe({
     method: 'GET',
@@ -194,53 +249,43 @@ export function healthUrlOf(base: URL, healthPath: string): URL {
   return /^https?:\/\//i.test(healthPath) ? new URL(healthPath) : resolveRoute(base, healthPath);
 }
 
-function verdictOf(
-  readiness: ReadinessResult,
-  routes: RouteResult[],
-  diagnoses: Diagnosis[],
-): { verdict: Verdict; cause?: CauseId } {
-  if (readiness.ended === 'cancelled') return { verdict: 'error' };
-  const blocking = diagnoses.filter((d) => !CAUSE_INFO[d.cause].inconclusive);
-  if (blocking.length > 0) return { verdict: 'fail', cause: blocking[0]!.cause };
-  if (diagnoses.length > 0) return { verdict: 'inconclusive', cause: diagnoses[0]!.cause };
-  if (readiness.ready && routes.every((r) => r.passed)) return { verdict: 'pass' };
-  return { verdict: 'fail', cause: 'health-failing' };
+/** A bad configuration: nothing was requested. */
+export function configErrorReport(issues: ConfigIssue[], startedAt: Date, durationMs: number): Report {
+  const names = [...new Set(issues.map((i) => i.input.split(' ')[0]))].join(', ');
+  return {
+    ...reportBase(startedAt, durationMs),
+    verdict: 'error',
+    cause: 'config-error',
+    summary: `Invalid configuration (${names}): ${issues.length} problem${issues.length === 1 ? '' : 's'}; nothing was requested.`,
+    configIssues: issues,
+  };
 }
 
-function summarize(
-  verdict: Verdict,
-  readiness: ReadinessResult,
-  routes: RouteResult[],
-  diagnoses: Diagnosis[],
-  watch?: WatchResult,
-): string {
-  if (readiness.ended === 'cancelled') return 'The run was cancelled before the deploy was ready.';
-  if (verdict === 'pass') {
-    const warmed = routes.filter((r) => r.flaky).length;
-    const ready = ((readiness.readyAtMs ?? 0) / 1000).toFixed(1);
-    const watched = watch
-      ? `; watched for ${formatDuration(watch.endedAtMs - watch.startedAtMs)}: ${watch.rounds} rounds, ${watch.badAnswers ? `${watch.badAnswers} bad answer(s), none lasting` : 'all healthy'}`
-      : '';
-    return `Ready after ${ready}s; ${routes.length} route${routes.length === 1 ? '' : 's'} OK${warmed ? ` (${warmed} warmed up)` : ''}${watched}.`;
-  }
-  return diagnoses[0]?.headline.replaceAll('`', '') ?? 'The deploy did not pass.';
+/** A fault of our own: the deploy was not judged. */
+export function faultReport(error: unknown, startedAt: Date, durationMs: number): Report {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : `non-Error thrown: ${String(error)}`;
+  return {
+    ...reportBase(startedAt, durationMs),
+    verdict: 'error',
+    summary: 'post-deploy-gate failed internally; the deploy was not judged.',
+    fault: message,
+  };
 }
 
-/** "/ warmed up after 2.4 s: 503 ×6, then 2 good answers in a row". */
-function settledWarning(r: RouteResult): string {
-  const bad = r.samples.filter((s) => !s.good);
-  const kinds = [...new Set(bad.map((s) => s.outcome.replace(/ in \d+(\.\d+)?m?s$/, '')))].slice(0, 3);
-  const good = r.samples.length - r.samples.findLastIndex((s) => !s.good) - 1;
-  const warmed = r.warmedUpMs !== undefined ? `warmed up after ${formatSeconds(r.warmedUpMs)}` : 'settled';
-  return `${r.route.label} ${warmed}: ${bad.length} bad answer${bad.length === 1 ? '' : 's'} (${kinds.join(', ')}), then ${good} good in a row`;
+function reportBase(startedAt: Date, durationMs: number): Omit<Report, 'verdict' | 'summary'> {
+  return {
+    tool: 'post-deploy-gate',
+    version: VERSION,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(durationMs),
+    routes: [],
+    diagnoses: [],
+    warnings: [],
+  };
 }
 
-/** What a watch cut short by cancellation had seen. */
-function watchSoFar(watch: WatchResult, readiness: ReadinessResult): string {
-  const span = formatDuration(watch.endedAtMs - watch.startedAtMs);
-  const ready = ((readiness.readyAtMs ?? 0) / 1000).toFixed(1);
-  const seen = watch.badAnswers
-    ? `${watch.badAnswers} of ${watch.requests} answers bad, first at ${formatDuration(watch.firstBadAtMs! - watch.startedAtMs)}`
-    : 'all healthy';
-  return `during the watch: the deploy had passed (ready at ${ready}s), then ${watch.rounds} rounds in ${span} of ${formatDuration(watch.windowMs)} were ${seen}`;
+function randomHex(random: () => number, length: number): string {
+  let text = '';
+  while (text.length < length) text += Math.floor(random() * 16).toString(16);
+  return text;
 }

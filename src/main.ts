@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { systemClock } from './clock.js';
@@ -10,8 +10,8 @@ import { ACTION_INPUTS, DEFAULT_REPORT_FILE } from './config/defaults.js';
 import { runToReport } from './run.js';
 import { withPointers } from './repo/attach.js';
 import { secretForms } from './report/redact.js';
-import { runGate } from './gate.js';
-import type { GitHubEvent } from './github/event.js';
+import { runGateWithHttp } from './gate.js';
+import { readEvent, type GitHubEvent } from './github/event.js';
 import type { Logger } from './log.js';
 import { renderAnnotations } from './report/annotations.js';
 import { forLog } from './report/escape.js';
@@ -29,13 +29,17 @@ const logger: Logger = {
   debug: (m) => core.debug(forLog(m)),
 };
 
-/** The GitHub client and the event payload, loaded once and only by runs that use them. */
-let gitHub: Promise<{ github: typeof import('./github/steps.js'); event: GitHubEvent }> | undefined;
-function loadGitHub() {
-  return (gitHub ??= import('./github/steps.js').then((github) => ({
-    github,
-    event: github.eventFromEnv(process.env),
-  })));
+/** The event payload, read once and only by runs that use GitHub (a deployment wait or a comment). */
+let event: GitHubEvent | undefined;
+function gitHubEvent(): GitHubEvent {
+  if (event) return event;
+  let payload: Record<string, unknown> = {};
+  try {
+    if (process.env['GITHUB_EVENT_PATH']) payload = JSON.parse(readFileSync(process.env['GITHUB_EVENT_PATH'], 'utf8'));
+  } catch {
+    // No readable payload (a local run): the event is what the environment says.
+  }
+  return (event = readEvent(process.env, payload));
 }
 
 export async function run(): Promise<void> {
@@ -60,30 +64,24 @@ export async function run(): Promise<void> {
         workspace,
         defaultReportPath,
       }));
-      if (!gateConfig.waitForDeployment) return runGate(gateConfig, { clock, log: logger, signal, startedAt });
-      const { github, event } = await loadGitHub();
-      const target = await github.waitForTarget({
-        config: gateConfig,
-        event,
-        token,
-        clock,
-        log: logger,
-        signal,
-        startedAt,
-      });
-      if ('report' in target) return target.report;
-      return runGate(gateConfig, { clock, log: logger, signal, startedAt, ...target });
+      // The deploy stage and its GitHub client are loaded only by runs that wait for a deployment.
+      const deployment = gateConfig.waitForDeployment
+        ? await (
+            await import('./deploy/stage.js')
+          ).deployStage({ config: gateConfig, event: gitHubEvent(), token, clock, log: logger, signal })
+        : undefined;
+      return runGateWithHttp(gateConfig, { clock, log: logger, signal, startedAt, deployment });
     },
   });
   const report = withPointers(finished, workspace);
   // The verdict is written before any GitHub API call, and nothing the API does changes it.
   await publish(report, config?.reportPath ?? defaultReportPath);
   if (config?.comment) {
-    const { github, event } = await loadGitHub();
-    const outcome = await github.commentOnPullRequest({
+    const { commentOnPullRequest } = await import('./github/pull-request.js');
+    const outcome = await commentOnPullRequest({
       report,
       config,
-      event,
+      event: gitHubEvent(),
       token,
       log: logger,
     });

@@ -5,7 +5,7 @@ import { formatDuration } from './config/duration.js';
 import type { HttpClient } from './http/client.js';
 import type { Observation } from './http/observation.js';
 import type { Logger } from './log.js';
-import { describeOutcome } from './outcome.js';
+import { describeObservation } from './http/describe.js';
 
 /**
  * Polls the health endpoint until it answers healthy (and shows `expect-version`) N times in a row, or
@@ -164,7 +164,7 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<Readine
 
     const counts = healthy && versionFound !== false;
     consecutive = counts ? consecutive + 1 : 0;
-    const what = describeOutcome(observation);
+    const what = describeObservation(observation);
     const versionNote = versionFound === false ? ` (without "${options.expectVersion}")` : '';
     log.info(`health attempt ${result.attempts.length}: ${what}${versionNote} · ${progress()}`);
     if (counts && consecutive >= options.successThreshold) {

@@ -1,8 +1,8 @@
 import type { Clock } from './clock.js';
 import { ConfigError } from './config/types.js';
+import { configErrorReport, faultReport } from './gate.js';
 import { redactReport } from './report/redact.js';
 import type { Report } from './report/report.js';
-import { configErrorReport, faultReport } from './report/special.js';
 
 /**
  * One failure path for both edges (action and CLI): the run is cancelled on SIGINT/SIGTERM, a bad

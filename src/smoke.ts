@@ -7,8 +7,8 @@ import type { HttpClient } from './http/client.js';
 import { emptyObservation, type FailureKind, type Observation } from './http/observation.js';
 import type { Logger } from './log.js';
 import { PATTERN_TIME_LIMIT_MS, testPattern } from './body-pattern.js';
-import { softFailure } from './diagnosis/classify.js';
-import { describeOutcome } from './outcome.js';
+import { softFailure } from './diagnosis/catalogue/match.js';
+import { describeObservation } from './http/describe.js';
 import { PoliteLimiter } from './limiter.js';
 import { DEFAULT_SETTLE_RULE, sampleDelay, settle, type Sample, type SettleRule } from './stability.js';
 
@@ -199,7 +199,7 @@ function finish(
       : samples.length > 1
         ? ` · ${samples.length} answers`
         : '';
-  options.log.info(`${verdict.padEnd(5)} ${route.label} · ${describeOutcome(shown.observation)}${note}`);
+  options.log.info(`${verdict.padEnd(5)} ${route.label} · ${describeObservation(shown.observation)}${note}`);
   return result;
 }
 
@@ -207,7 +207,7 @@ export function toSample(observation: Observation, good: boolean): Sample {
   return {
     atMs: Math.round(observation.timings.startMs),
     good,
-    outcome: describeOutcome(observation),
+    outcome: describeObservation(observation),
     ...(observation.status !== undefined ? { status: observation.status } : {}),
     ...(good ? {} : { signature: signatureOf(observation) }),
   };
@@ -283,25 +283,10 @@ export function judge(route: RouteSpec, observation: Observation, patternMatched
   ) {
     return { kind: 'body', expected: `matches /${route.body.pattern}/${route.body.flags}` };
   }
-  const placeholder = route.body ? undefined : softFailure(observation);
-  if (placeholder) return { kind: 'content', expected: `the app, not ${placeholder.who}'s own page` };
-  if (!route.body && spaShellForApi(route.path, observation)) {
-    return {
-      kind: 'content',
-      expected:
-        "an API answer, but the single-page app's HTML shell came back (a catch-all rewrite swallows the API route)",
-    };
-  }
+  // A body check says what the page must hold; without one, a known placeholder or shell page fails the route.
+  const soft = route.body ? undefined : softFailure(observation, route.path);
+  if (soft) return { kind: 'content', expected: soft.expected ?? `the app, not ${soft.who}'s own page` };
   return undefined;
-}
-
-/** `/api/…` answered with the HTML shell of a single-page app: a catch-all rewrite in front of the API. */
-function spaShellForApi(path: string, observation: Observation): boolean {
-  return (
-    /^\/api(\/|$|\?)/.test(path) &&
-    /text\/html/i.test(observation.headers['content-type'] ?? '') &&
-    /<div id="(root|app|__next)"/.test(observation.body)
-  );
 }
 
 function retryable(observation: Observation): boolean {

@@ -5,7 +5,7 @@ import type { HttpClient } from './http/client.js';
 import type { Observation } from './http/observation.js';
 import type { PoliteLimiter } from './limiter.js';
 import type { Logger } from './log.js';
-import { describeOutcome } from './outcome.js';
+import { describeObservation } from './http/describe.js';
 import { HEALTH_BODY_LIMIT, isHealthy, versionShown } from './readiness.js';
 import { KEPT_BODY_CHARS, resolveRoute, sampleRoute, type RouteProblem } from './smoke.js';
 
@@ -145,7 +145,7 @@ export async function watchDeploy(options: WatchOptions): Promise<WatchResult> {
       if (!open) {
         open = { fromMs: roundAt, toMs: roundAt, rounds: 0, whole, unavailable };
         log.warning(
-          `watch ${formatDuration(roundAt - startedAtMs)}: ${bad.map((a) => `${a.label} ${a.failure ? describeOutcome(a.failure.observation) : 'failed'}`).join('; ')}`,
+          `watch ${formatDuration(roundAt - startedAtMs)}: ${bad.map((a) => `${a.label} ${a.failure ? describeObservation(a.failure.observation) : 'failed'}`).join('; ')}`,
         );
       }
       open.rounds++;

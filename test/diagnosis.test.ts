@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseRouteLine } from '../src/config/route-line.js';
 import type { RouteSpec } from '../src/config/types.js';
-import { classifyFailure, matchFingerprint } from '../src/diagnosis/classify.js';
+import { matchFingerprint } from '../src/diagnosis/catalogue/match.js';
+import { classifyFailure } from '../src/diagnosis/classify.js';
 import { diagnose } from '../src/diagnosis/compare.js';
-import { FINGERPRINTS } from '../src/diagnosis/fingerprints.js';
+import { FINGERPRINTS } from '../src/diagnosis/catalogue/index.js';
 import type { Observation } from '../src/http/observation.js';
 import type { ReadinessResult } from '../src/readiness.js';
 import { judge, type RouteResult } from '../src/smoke.js';

@@ -25,7 +25,7 @@ describe('dist/index.js as the runner runs it', () => {
     expect(run.exitCode, run.stdout).toBe(0);
     expect(run.outputs).toMatchObject({ verdict: 'pass', cause: '', url: `${server.url}/` });
     expect(Number(run.outputs['ready-after'])).toBeGreaterThanOrEqual(0);
-    expect(run.outputs['summary']).toMatch(/^Ready after \d+\.\ds; 2 routes OK\.$/);
+    expect(run.outputs['summary']).toMatch(/^Ready after \d+(\.\d)?m?s; 2 routes OK\.$/);
     const report = JSON.parse(readFileSync(run.outputs['report']!, 'utf8'));
     expect(report.routes).toHaveLength(2);
     expect(run.summary).toContain('## ✅ post-deploy-gate: pass');

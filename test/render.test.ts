@@ -3,7 +3,7 @@ import { renderAnnotations } from '../src/report/annotations.js';
 import { code, fenced, inline } from '../src/report/escape.js';
 import { renderJson } from '../src/report/json.js';
 import { redactReport } from '../src/report/redact.js';
-import { configErrorReport } from '../src/report/special.js';
+import { configErrorReport } from '../src/gate.js';
 import { limit, renderSummary } from '../src/report/summary.js';
 import { renderTerminal } from '../src/report/terminal.js';
 import { observe } from './support/fixtures.js';

@@ -5,7 +5,7 @@ import { readyHealth, routeResult } from './support/reports.js';
 
 /** Timeouts by evidence: captured answers of Debian's Apache, Varnish and Squid, judged by their timing. */
 
-function causeOf(fixture: string) {
+function causeOf(fixture: string, firstByteMs?: number) {
   const health = observe('django-health-bypass', { path: '/health/' });
   const [first] = diagnose({
     baseUrl: new URL('http://shop.example.com'),
@@ -13,7 +13,15 @@ function causeOf(fixture: string) {
     readiness: readyHealth(health),
     routes: [
       routeResult('/', observe('healthy-nginx-django', { path: '/' })),
-      routeResult('/report/', observe(fixture, { path: '/report/' })),
+      routeResult(
+        '/report/',
+        observe(fixture, {
+          path: '/report/',
+          ...(firstByteMs
+            ? { timings: { startMs: 0, firstByteMs, totalMs: firstByteMs, reusedConnection: false } }
+            : {}),
+        }),
+      ),
     ],
   });
   return first!;
@@ -34,10 +42,12 @@ describe('a proxy 5xx far slower than the deploy otherwise answers is a timeout'
     expect(causeOf('lighttpd-503-unreachable').cause).not.toBe('upstream-timeout');
   });
 
-  it('says what the timing shows', () => {
-    const d = causeOf('varnish-503-first-byte-timeout');
+  it('a signature with no timing of its own (lighttpd 503) becomes a timeout when it took seconds, and says why', () => {
+    expect(causeOf('lighttpd-503-unreachable').cause).toBe('upstream-unreachable');
+    const d = causeOf('lighttpd-503-unreachable', 5_000);
+    expect(d.cause).toBe('upstream-timeout');
     expect(d.evidence.join('\n')).toMatch(
-      /timing: 503 after 1\.\d s; this deploy's working answers take \d+ ms \(median\)/,
+      /timing: 503 after 5\.0 s; this deploy's working answers take \d+ ms \(median\)/,
     );
   });
 });

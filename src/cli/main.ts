@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { systemClock } from '../clock.js';
 import { resolveConfig } from '../config/resolve.js';
 import { ConfigError, type ConfigIssue, type GateConfig } from '../config/types.js';
-import { runGate } from '../gate.js';
+import { runGateWithHttp } from '../gate.js';
 import type { Logger } from '../log.js';
 import { forLog } from '../report/escape.js';
 import { renderJson } from '../report/json.js';
@@ -116,7 +116,7 @@ export async function main(argv: string[]): Promise<number> {
     start: async (signal) => {
       const resolved = resolveAll(values, flags.resolve ?? []);
       config = resolved.config;
-      return runGate(config, { clock, log, signal, resolve: resolved.resolve, startedAt });
+      return runGateWithHttp(config, { clock, log, signal, resolve: resolved.resolve, startedAt });
     },
   });
   const report = withPointers(finished, process.cwd());

@@ -16,7 +16,7 @@ export function parseDuration(text: string): number | undefined {
   return Math.round(Number(match[1]) * UNIT_MS[unit]);
 }
 
-/** `90s` → "1m 30s"; `1500` → "1.5s": for logs and summaries. */
+/** `90s` → "1m 30s"; `1500` → "1.5s"; `12` → "12ms": the one way a duration is written, in logs, reports and the summary. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
   if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))}s`;

@@ -1,7 +1,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
-import { compileBodyPattern, METHODS, parseRouteLine, parseStatusList } from './route-line.js';
+import { compileBodyPattern, METHODS, parseRouteLine, parseStatusList, readRouteLine } from './route-line.js';
 import type { ConfigIssue, RouteSpec } from './types.js';
 import { parseHeaderLine } from './values.js';
 import { SETTING_NAMES } from './defaults.js';
@@ -108,7 +108,7 @@ export function parseConfigText(text: string, name: string, issues: ConfigIssue[
       continue;
     }
     if (key === 'routes') {
-      file.routes = readRoutes(pair.value as Node, here, at, issues);
+      file.routes = readRouteList(pair.value as Node, here, at, issues);
     } else if (key === 'headers') {
       file.headers = readHeaders(pair.value as Node, here(line), 'headers', issues);
     } else {
@@ -125,7 +125,13 @@ export function parseConfigText(text: string, name: string, issues: ConfigIssue[
 
 type LineOf = (node: unknown) => number;
 
-function readRoutes(node: Node | null, here: (line: number) => string, at: LineOf, issues: ConfigIssue[]): RouteSpec[] {
+/** The file's `routes:` list: route lines and route mappings. */
+function readRouteList(
+  node: Node | null,
+  here: (line: number) => string,
+  at: LineOf,
+  issues: ConfigIssue[],
+): RouteSpec[] {
   if (!isSeq(node)) {
     issues.push({ input: 'routes', message: `${here(at(node))}: routes must be a list` });
     return [];
@@ -134,9 +140,8 @@ function readRoutes(node: Node | null, here: (line: number) => string, at: LineO
   for (const item of node.items as Node[]) {
     const line = at(item);
     if (isScalar(item)) {
-      const parsed = parseRouteLine(String(item.value));
-      if (parsed.ok) routes.push(parsed.value);
-      else issues.push({ input: 'routes', message: `${here(line)}: ${parsed.message}` });
+      const route = readRouteLine(String(item.value), here(line), issues);
+      if (route) routes.push(route);
     } else if (isMap(item)) {
       const route = readRouteObject(item, here, at, issues);
       if (route) routes.push(route);

@@ -1,6 +1,6 @@
 import { INPUT_DEFAULTS, TUNING_DEFAULTS } from './defaults.js';
 import { loadConfigFile, type ConfigFile } from './file.js';
-import { parseRouteLine } from './route-line.js';
+import { readRouteLine } from './route-line.js';
 import { ConfigError, type ConfigIssue, type GateConfig, type RouteSpec } from './types.js';
 import {
   lines,
@@ -103,9 +103,8 @@ function readRoutes(inputText: string | undefined, file: ConfigFile | undefined,
   const routes: RouteSpec[] = [];
   const routeLines = lines(inputText ?? INPUT_DEFAULTS.routes!);
   routeLines.forEach((line, index) => {
-    const parsed = parseRouteLine(line);
-    if (parsed.ok) routes.push(parsed.value);
-    else issues.push({ input: 'routes', message: `line ${index + 1} "${line}": ${parsed.message}` });
+    const route = readRouteLine(line, `line ${index + 1} "${line}"`, issues);
+    if (route) routes.push(route);
   });
   if (routeLines.length === 0) issues.push({ input: 'routes', message: 'give at least one route, e.g. /' });
   return routes;

@@ -1,5 +1,5 @@
 import { catastrophicReason } from './regex-safety.js';
-import type { BodyAssertion, RouteSpec, StatusExpectation } from './types.js';
+import type { BodyAssertion, ConfigIssue, RouteSpec, StatusExpectation } from './types.js';
 
 /**
  * The route-line grammar of the contract: `[METHOD] PATH [STATUS] [contains "TEXT" | matches /REGEX/]`.
@@ -13,6 +13,17 @@ export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTION
 const REGEX_FLAGS = /^[imsu]*$/;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/**
+ * A route line from the `routes` input or the config file: its route, or its problem added to `issues`
+ * under `where` (`line 2 "…"`, `routes.yml:4`). The one place route lines become routes.
+ */
+export function readRouteLine(line: string, where: string, issues: ConfigIssue[]): RouteSpec | undefined {
+  const parsed = parseRouteLine(line);
+  if (parsed.ok) return parsed.value;
+  issues.push({ input: 'routes', message: `${where}: ${parsed.message}` });
+  return undefined;
+}
 
 export function parseRouteLine(line: string): Parsed<RouteSpec> {
   let rest = line.trim();

@@ -1,4 +1,5 @@
 import type { Observation } from '../http/observation.js';
+import { formatDuration } from '../config/duration.js';
 
 /**
  * Which layer answered, read from the answer itself: platform and proxy headers, app headers, and when a
@@ -68,11 +69,12 @@ export function timingNote(observation: Observation): string | undefined {
   const status = observation.status;
   if (status === undefined || status < 500) return undefined;
   const ms = observation.timings.firstByteMs ?? observation.timings.totalMs;
-  if (ms < 100) return `answered ${status} in ${ms} ms: a routing decision (nothing tried to serve it), not a timeout`;
+  if (ms < 100)
+    return `answered ${status} in ${formatDuration(ms)}: a routing decision (nothing tried to serve it), not a timeout`;
   const seconds = ms / 1000;
   const match = TIMEOUT_DEFAULTS.find(([limit]) => Math.abs(seconds - limit) <= Math.max(0.5, limit * 0.03));
-  if (match) return `answered ${status} after ${seconds.toFixed(1)} s, which matches ${match[1]}`;
-  if (seconds >= 1) return `answered ${status} after ${seconds.toFixed(1)} s: something waited before giving up`;
+  if (match) return `answered ${status} after ${formatDuration(ms)}, which matches ${match[1]}`;
+  if (seconds >= 1) return `answered ${status} after ${formatDuration(ms)}: something waited before giving up`;
   return undefined;
 }
 

@@ -1,9 +1,9 @@
 import type { Observation } from '../http/observation.js';
-import { describeOutcome } from '../outcome.js';
+import { describeObservation } from '../http/describe.js';
 import type { RouteProblem } from '../smoke.js';
 import { answeredBy, timingNote } from './attribution.js';
-import type { CauseId, Layer } from './causes.js';
-import { FINGERPRINTS, SOFT_FAILURES, type Confidence, type Fingerprint } from './fingerprints.js';
+import { TRANSPORT, type CauseId, type Confidence, type Fingerprint, type Layer } from './catalogue/index.js';
+import { firstLine, matchFingerprint } from './catalogue/match.js';
 
 /** One failed observation → the most likely cause, with the evidence lines that support it. */
 
@@ -23,41 +23,6 @@ export interface Classification {
 const STATIC_PATH =
   /^\/(static|assets|_next\/static|build|dist|public)\/|\.(css|js|mjs|map|png|jpe?g|gif|svg|webp|ico|woff2?|ttf)(\?|$)/i;
 const LOGIN_PATH = /login|signin|sign-in|sso|oauth|auth/i;
-const EXCERPT_CHARS = 160;
-
-export function matchFingerprint(
-  observation: Observation,
-  rows: readonly Fingerprint[] = FINGERPRINTS,
-): { row: Fingerprint; evidence: string[] } | undefined {
-  if (observation.status === undefined || observation.error) return undefined;
-  const firstByte = observation.timings.firstByteMs ?? observation.timings.totalMs;
-  for (const row of rows) {
-    if (row.statuses && !row.statuses.includes(observation.status)) continue;
-    if (row.emptyBody && observation.body.trim() !== '') continue;
-    if (row.slowerThanMs !== undefined && firstByte < row.slowerThanMs) continue;
-    if (row.fasterThanMs !== undefined && firstByte >= row.fasterThanMs) continue;
-    const evidence: string[] = [];
-    if (row.header) {
-      const [name, pattern] = row.header;
-      const value = observation.headers[name];
-      if (value === undefined || !pattern.test(value)) continue;
-      evidence.push(`header ${name}: ${value}`);
-    }
-    if (row.body) {
-      const match = row.body.exec(observation.body);
-      if (!match) continue;
-      evidence.push(`body: ${lineAround(observation.body, match.index, match[0])}`);
-    }
-    if (row.emptyBody) evidence.push('body: (empty)');
-    return { row, evidence };
-  }
-  return undefined;
-}
-
-/** The 2xx answers that are not the app (placeholder and default pages). */
-export function softFailure(observation: Observation): Fingerprint | undefined {
-  return matchFingerprint(observation, SOFT_FAILURES)?.row;
-}
 
 export function classifyFailure(
   observation: Observation,
@@ -65,7 +30,7 @@ export function classifyFailure(
   path: string,
   context: { healthAnswered: boolean },
 ): Classification {
-  const request = `${observation.method} ${pathOf(observation.url)} → ${describeOutcome(observation)}`;
+  const request = `${observation.method} ${pathOf(observation.url)} → ${describeObservation(observation)}`;
   const redirects = observation.redirects.length
     ? [`redirects: ${observation.redirects.map((h) => `${h.status} → ${h.location}`).join(', ')}`]
     : [];
@@ -97,58 +62,21 @@ export function classifyFailure(
   }
   const error = observation.error;
   if (error) {
-    switch (error.kind) {
-      case 'dns':
-        return make('dns-failure', 'network', 'high', 'the host name does not resolve');
-      case 'blocked':
-        return make(
-          'dns-failure',
-          'network',
-          'high',
-          `the host name resolves to a link-local or cloud-metadata address, which the gate never contacts (${error.message})`,
-        );
-      case 'tls':
-        return make('tls-error', 'network', 'high', `the TLS certificate was rejected (${error.code})`);
-      case 'refused':
-        return make('connection-refused', 'network', 'high', 'nothing is listening at this address and port');
-      case 'timeout':
-        return make(
-          'timeout',
-          error.phase === 'connect' ? 'network' : 'app',
-          'high',
-          `no answer in time while waiting for ${error.phase}`,
-        );
-      case 'redirect-loop':
-      case 'too-many-redirects':
-        return make(
-          'redirect-loop',
-          'app',
-          'high',
-          error.kind === 'redirect-loop' ? 'the redirects go round in a loop' : 'the redirects do not end',
-        );
-      case 'cancelled':
-        return make(
-          'timeout',
-          'app',
-          'medium',
-          'the route was not checked (or not finished) before the route stage ran out of time: earlier routes were too slow',
-        );
-      case 'reset':
-        // A reset after health answered on the same host means the app died on this request.
-        return context.healthAnswered
-          ? make(
-              'app-error',
-              'app',
-              'medium',
-              'the connection was reset while the request was handled: the process serving it crashed or was killed',
-            )
-          : make('connection-refused', 'network', 'medium', 'the connection was reset before any answer');
-      default:
-        return make('app-error', 'app', 'low', `the request failed: ${error.message}`);
-    }
+    const row = TRANSPORT.find(
+      (r) =>
+        (!r.kinds || r.kinds.includes(error.kind)) &&
+        (r.phase === undefined || r.phase === error.phase) &&
+        (r.healthAnswered === undefined || r.healthAnswered === context.healthAnswered),
+    )!;
+    const meaning = row.meaning
+      .replaceAll('{code}', error.code)
+      .replaceAll('{phase}', error.phase)
+      .replaceAll('{message}', error.message);
+    return make(row.cause, row.layer, row.confidence, meaning);
   }
 
-  const match = matchFingerprint(observation);
+  // Rows that read the route's path (the SPA shell on an API route) speak only for answers whose status passed.
+  const match = matchFingerprint(observation, undefined, problem?.kind === 'content' ? { routePath: path } : {});
   if (problem?.kind === 'content' && !match) {
     return make('wrong-content', 'app', 'high', problem.expected, [
       `body starts: ${firstLine(observation.body) || '(empty)'}`,
@@ -244,20 +172,4 @@ function isOtherHost(observation: Observation, location: string): boolean {
 export function pathOf(url: string): string {
   const parsed = new URL(url);
   return parsed.pathname + parsed.search;
-}
-
-function lineAround(body: string, index: number, matched: string): string {
-  const start = body.lastIndexOf('\n', index) + 1;
-  const endAt = body.indexOf('\n', index + matched.length);
-  const line = body.slice(start, endAt === -1 ? undefined : endAt).trim();
-  return line.length > EXCERPT_CHARS ? `${matched.slice(0, EXCERPT_CHARS)}…` : line;
-}
-
-export function firstLine(body: string): string {
-  const line =
-    body
-      .split('\n')
-      .map((l) => l.trim())
-      .find(Boolean) ?? '';
-  return line.length > EXCERPT_CHARS ? `${line.slice(0, EXCERPT_CHARS)}…` : line;
 }

@@ -1,11 +1,12 @@
 import type { Observation } from '../http/observation.js';
-import { describeOutcome } from '../outcome.js';
+import { formatDuration } from '../config/duration.js';
+import { describeObservation } from '../http/describe.js';
 import type { ReadinessResult } from '../readiness.js';
 import type { RouteResult } from '../smoke.js';
-import { CAUSE_INFO, CAUSE_PRIORITY, fillFix, type CauseId, type Layer } from './causes.js';
 import { headerDivergence } from './attribution.js';
-import { classifyFailure, firstLine, matchFingerprint, pathOf, type Classification } from './classify.js';
-import type { Confidence } from './fingerprints.js';
+import { CAUSE_INFO, causeRank, fillFix, type CauseId, type Confidence, type Layer } from './catalogue/index.js';
+import { firstLine, matchFingerprint } from './catalogue/match.js';
+import { classifyFailure, pathOf, type Classification } from './classify.js';
 import { timeoutByEvidence, usualAnswerMs } from './slowness.js';
 
 /**
@@ -84,7 +85,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
   }
   diagnoses.sort(
     (a, b) =>
-      CAUSE_PRIORITY.indexOf(a.cause) - CAUSE_PRIORITY.indexOf(b.cause) ||
+      causeRank(a.cause) - causeRank(b.cause) ||
       CONFIDENCE_RANK[a.confidence] - CONFIDENCE_RANK[b.confidence] ||
       b.routes.length - a.routes.length,
   );
@@ -189,7 +190,11 @@ function intermittentOf(labels: string[], results: RouteResult[]): Mixed | undef
 /** "4 of 8 answers were Django's 500 page: one instance behind the balancer is broken." */
 function mixedHeadline(mixed: Mixed, c: Classification): string {
   const status = c.sample.status !== undefined ? `${c.sample.status} ` : '';
-  const what = c.sample.error ? describeOutcome(c.sample) : c.who ? `${c.who}'s ${status}page` : `a ${status}answer`;
+  const what = c.sample.error
+    ? describeObservation(c.sample)
+    : c.who
+      ? `${c.who}'s ${status}page`
+      : `a ${status}answer`;
   return `${mixed.bad} of ${mixed.total} answers were ${what}, the others good: one instance behind the balancer is broken (or the app fails on some requests), so about ${Math.round((100 * mixed.bad) / mixed.total)}% of users get this.`;
 }
 
@@ -206,7 +211,7 @@ function notFoundEvidence(c: Classification, probe: Observation | undefined): st
   if (!probe || (status !== 404 && status !== 410)) return [];
   const path = new URL(probe.url).pathname;
   if (probe.error || probe.status === undefined)
-    return [`probe: ${path} (a path that cannot exist) got no answer (${describeOutcome(probe)})`];
+    return [`probe: ${path} (a path that cannot exist) got no answer (${describeObservation(probe)})`];
   if (probe.status === status && sameAnswer(probe, c.sample)) {
     return [
       `probe: ${path} (a path that cannot exist) gets the same ${status}: this is the deploy's ordinary not-found, so the route is simply missing from this build or its routing`,
@@ -244,7 +249,7 @@ function staleVersion(input: DiagnosisInput): Diagnosis {
     confidence: 'high',
     headline,
     evidence: [
-      `${last.method} ${pathOf(last.url)} → ${describeOutcome(last)}`,
+      `${last.method} ${pathOf(last.url)} → ${describeObservation(last)}`,
       `body starts: ${firstLine(last.body) || '(empty)'}`,
       ...versionHeaders(last),
     ],
@@ -273,7 +278,7 @@ function healthEvidence(input: DiagnosisInput): string | undefined {
   const { readiness } = input;
   const seen = readiness.lastHealthy;
   if (!readiness.ready || !seen) return undefined;
-  return `health ${seen.method} ${pathOf(seen.url)} → ${describeOutcome(seen)} (ready after ${(readiness.readyAtMs! / 1000).toFixed(1)}s)`;
+  return `health ${seen.method} ${pathOf(seen.url)} → ${describeObservation(seen)} (ready after ${formatDuration(readiness.readyAtMs!)})`;
 }
 
 /** What the healthy answer itself tells: answered by a proxy, or by a cache. */

@@ -1,6 +1,6 @@
 import type { Observation } from '../http/observation.js';
-import type { CauseId } from './causes.js';
-import { matchFingerprint, softFailure } from './classify.js';
+import type { CauseId } from './catalogue/index.js';
+import { matchFingerprint, softFailure } from './catalogue/match.js';
 
 /**
  * Which health answers waiting cannot change. A boot sequence gives refused connections, DNS misses for a
@@ -17,9 +17,9 @@ export function unbootableKey(observation: Observation): string | undefined {
   const status = observation.status;
   // Answers of a proxy or platform while the app starts, and "try later": never final.
   if (status >= 500 || status === 408 || status === 425 || status === 429) return undefined;
-  const placeholder = softFailure(observation);
+  const placeholder = softFailure(observation, new URL(observation.url).pathname);
   if (placeholder) return placeholder.id;
-  const row = matchFingerprint(observation)?.row;
+  const row = matchFingerprint(observation, undefined, { routePath: new URL(observation.url).pathname })?.row;
   if (!row || !UNBOOTABLE_CAUSES.has(row.cause)) return undefined;
   // A platform's "not found" can be a brand-new preview host not attached yet: keep waiting for those.
   if (row.cause === 'route-not-found' && row.layer !== 'app') return undefined;

@@ -1,5 +1,5 @@
 import type { WatchResult } from '../watch.js';
-import { CAUSE_INFO, fillFix } from './causes.js';
+import { CAUSE_INFO, fillFix } from './catalogue/index.js';
 import { classifyFailure, pathOf } from './classify.js';
 import type { Diagnosis } from './compare.js';
 

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { CauseId } from '../diagnosis/causes.js';
+import { CAUSE_INFO, type CauseId } from '../diagnosis/catalogue/index.js';
 
 /**
  * Where in the checked-out repository the fix most likely goes: the settings line, the proxy directive,
- * the server bind. Only lines that exist are named; otherwise "no candidate found". The walk is bounded
+ * the server bind (the rules are each cause's `pointers` in the catalogue). Only lines that exist are named; otherwise "no candidate found". The walk is bounded
  * (files, depth, size) so a large monorepo cannot slow the run down.
  */
 
@@ -22,90 +22,6 @@ export interface PointerResult {
   /** What was looked for, in words (shown when nothing was found). */
   lookedFor: string;
 }
-
-interface Rule {
-  file: RegExp;
-  line: RegExp;
-  what: string;
-}
-
-const DJANGO_SETTINGS = /(^|\/)settings(\/[^/]+)?\.py$|(^|\/)settings_[^/]*\.py$/;
-const NGINX_CONF = /(^|\/)(nginx[^/]*\.conf|[^/]+\.conf|sites-(available|enabled)\/[^/]+)$/;
-const GUNICORN_CONF = /(^|\/)gunicorn([._-][^/]*)?\.(conf\.)?py$/;
-
-const RULES: Partial<Record<CauseId, Rule[]>> = {
-  'host-rejected': [
-    { file: DJANGO_SETTINGS, line: /^\s*ALLOWED_HOSTS\s*[=+]/, what: '`ALLOWED_HOSTS` in Django settings' },
-    {
-      file: DJANGO_SETTINGS,
-      line: /^\s*CSRF_TRUSTED_ORIGINS\s*[=+]/,
-      what: '`CSRF_TRUSTED_ORIGINS` in Django settings',
-    },
-    {
-      file: /(^|\/)config\/environments\/production\.rb$/,
-      line: /config\.hosts|host_authorization/,
-      what: '`config.hosts` in Rails',
-    },
-    {
-      file: /(^|\/)vite\.config\.(js|ts|mjs|cjs|mts)$/,
-      line: /allowedHosts/,
-      what: '`allowedHosts` in the Vite config',
-    },
-    { file: /\.py$/, line: /TrustedHostMiddleware/, what: 'Starlette `TrustedHostMiddleware`' },
-  ],
-  'upstream-unreachable': [
-    { file: NGINX_CONF, line: /^\s*proxy_pass\s/, what: '`proxy_pass` in an nginx config' },
-    { file: GUNICORN_CONF, line: /^\s*bind\s*=/, what: '`bind` in the gunicorn config' },
-    { file: /(^|\/)Procfile$/, line: /gunicorn.*(--bind|\s-b\s)/, what: 'gunicorn `--bind` in the Procfile' },
-    {
-      file: /(^|\/)Dockerfile[^/]*$/,
-      line: /gunicorn.*(--bind|\s-b\s)|uvicorn.*--(host|port)/,
-      what: 'the app server bind in the Dockerfile',
-    },
-    { file: /(^|\/)Caddyfile$/, line: /reverse_proxy/, what: '`reverse_proxy` in the Caddyfile' },
-    { file: /(^|\/)fly\.toml$/, line: /internal_port/, what: '`internal_port` in fly.toml' },
-  ],
-  'upstream-timeout': [
-    { file: GUNICORN_CONF, line: /^\s*timeout\s*=/, what: '`timeout` in the gunicorn config' },
-    { file: /(^|\/)(Procfile|Dockerfile[^/]*)$/, line: /gunicorn.*--timeout/, what: 'gunicorn `--timeout`' },
-    { file: NGINX_CONF, line: /proxy_read_timeout/, what: '`proxy_read_timeout` in an nginx config' },
-  ],
-  'redirect-loop': [
-    {
-      file: DJANGO_SETTINGS,
-      line: /^\s*(SECURE_PROXY_SSL_HEADER|SECURE_SSL_REDIRECT)\s*=/,
-      what: '`SECURE_PROXY_SSL_HEADER` / `SECURE_SSL_REDIRECT` in Django settings',
-    },
-    {
-      file: /(^|\/)config\/environments\/production\.rb$/,
-      line: /force_ssl|assume_ssl/,
-      what: '`force_ssl` / `assume_ssl` in Rails',
-    },
-  ],
-  'static-assets-missing': [
-    {
-      file: DJANGO_SETTINGS,
-      line: /^\s*(STATIC_ROOT|STATICFILES_STORAGE|STORAGES)\s*=/,
-      what: '`STATIC_ROOT` / static storage in Django settings',
-    },
-    {
-      file: /(^|\/)(Dockerfile[^/]*|Procfile|build\.sh)$/,
-      line: /collectstatic/,
-      what: '`collectstatic` in the build',
-    },
-  ],
-  'no-healthy-backend': [
-    { file: /\.ya?ml$/, line: /readinessProbe\s*:/, what: 'a Kubernetes `readinessProbe`' },
-    { file: /(^|\/)fly\.toml$/, line: /checks/, what: 'the service checks in fly.toml' },
-    { file: /(^|\/)render\.ya?ml$/, line: /healthCheckPath/, what: '`healthCheckPath` in render.yaml' },
-    { file: /(^|\/)railway\.(json|toml)$/, line: /healthcheckPath/, what: '`healthcheckPath` in the Railway config' },
-    {
-      file: DJANGO_SETTINGS,
-      line: /^\s*ALLOWED_HOSTS\s*[=+]/,
-      what: '`ALLOWED_HOSTS` in Django settings (health probes bypass it)',
-    },
-  ],
-};
 
 const SKIP_DIRS = new Set([
   'node_modules',
@@ -127,7 +43,7 @@ const MAX_DEPTH = 6;
 const MAX_FILE_BYTES = 256 * 1024;
 
 export function findPointer(cause: CauseId, workspace: string): PointerResult | undefined {
-  const rules = RULES[cause];
+  const rules = CAUSE_INFO[cause].pointers;
   if (!rules) return undefined;
   const files = listFiles(workspace);
   for (const rule of rules) {

@@ -1,4 +1,4 @@
-import { CAUSE_INFO } from '../diagnosis/causes.js';
+import { CAUSE_INFO } from '../diagnosis/catalogue/index.js';
 import { capped, plain } from './escape.js';
 import type { Report } from './report.js';
 

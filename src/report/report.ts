@@ -1,6 +1,8 @@
-import type { CauseId, Verdict } from '../diagnosis/causes.js';
+import type { CauseId } from '../diagnosis/catalogue/index.js';
+import type { Verdict } from '../verdict.js';
 import type { Diagnosis } from '../diagnosis/compare.js';
 import type { ConfigIssue } from '../config/types.js';
+import type { DeploymentInfo } from '../deploy/deployment.js';
 import type { ReadinessResult } from '../readiness.js';
 import type { RouteResult } from '../smoke.js';
 import type { WatchResult } from '../watch.js';
@@ -33,21 +35,6 @@ export interface Report {
   cancelled?: boolean;
   /** The watch after the pass (`watch`), when it ran. */
   watch?: WatchResult;
-}
-
-/** A deployment as GitHub (or a provider's commit status) reported it. */
-export interface DeploymentInfo {
-  source: 'deployment' | 'commit-status';
-  id?: number;
-  environment: string;
-  sha: string;
-  /** The latest state: success, failure, error, in_progress, pending, queued … */
-  state: string;
-  /** The site (environment_url, or a status's target_url). */
-  url?: string;
-  logUrl?: string;
-  description?: string;
-  waitedMs?: number;
 }
 
 /** What the run was asked to do; header values are never kept, only their names. */

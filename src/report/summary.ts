@@ -1,10 +1,12 @@
-import { CAUSE_INFO } from '../diagnosis/causes.js';
+import { CAUSE_INFO } from '../diagnosis/catalogue/index.js';
 import type { Diagnosis } from '../diagnosis/compare.js';
-import { describeOutcome } from '../outcome.js';
+import { formatDuration } from '../config/duration.js';
+import { describeObservation } from '../http/describe.js';
 import type { HealthAttempt } from '../readiness.js';
 import type { RouteResult } from '../smoke.js';
 import { capped, code, fenced, inline, ownMarkdown } from './escape.js';
-import type { DeploymentInfo, Report } from './report.js';
+import type { DeploymentInfo } from '../deploy/deployment.js';
+import type { Report } from './report.js';
 
 /**
  * The job summary (GitHub Markdown): verdict and cause first, the fix, a table of health and every
@@ -58,16 +60,16 @@ export function routeTable(report: Report): string {
   if (health && report.readiness) {
     const r = report.readiness;
     const meaning = r.ready
-      ? `ready after ${seconds(r.readyAtMs!)} (${r.attempts.length} requests)`
+      ? `ready after ${formatDuration(r.readyAtMs!)} (${r.attempts.length} requests)`
       : r.versionMixed
         ? `healthy, but ${r.versionMixed.old} of ${r.versionMixed.total} answers without the expected version`
         : r.versionMissing
           ? 'healthy, but without the expected version'
           : r.gaveUp
-            ? `not ready: the same answer for ${seconds(r.gaveUp.overMs)}, so the wait stopped (${r.attempts.length} requests)`
+            ? `not ready: the same answer for ${formatDuration(r.gaveUp.overMs)}, so the wait stopped (${r.attempts.length} requests)`
             : `not ready (${r.attempts.length} requests)`;
     rows.push(
-      `| ${r.ready ? '✅' : '❌'} | ${code(`health ${new URL(health.url).pathname}`)} | ${answer(health)} | ${time(health.timings.totalMs)} | ${inline(meaning)} |`,
+      `| ${r.ready ? '✅' : '❌'} | ${code(`health ${new URL(health.url).pathname}`)} | ${answer(health)} | ${formatDuration(health.timings.totalMs)} | ${inline(meaning)} |`,
     );
   }
   const byRoute = causeByRoute(report.diagnoses);
@@ -75,11 +77,11 @@ export function routeTable(report: Report): string {
     const icon = result.passed ? (result.flaky ? '⚠️' : '✅') : '❌';
     const meaning = result.passed
       ? result.flaky
-        ? `warmed up after ${seconds(result.warmedUpMs ?? 0)} (${result.attempts} answers)`
+        ? `warmed up after ${formatDuration(result.warmedUpMs ?? 0)} (${result.attempts} answers)`
         : 'OK'
       : `${byRoute.get(result.route.label) ?? 'failed'}${result.intermittent ? ` (${result.intermittent.bad} of ${result.intermittent.total} answers)` : ''}`;
     rows.push(
-      `| ${icon} | ${code(result.route.label)} | ${answer(result.observation)} | ${time(result.observation.timings.totalMs)} | ${inline(meaning)} |`,
+      `| ${icon} | ${code(result.route.label)} | ${answer(result.observation)} | ${formatDuration(result.observation.timings.totalMs)} | ${inline(meaning)} |`,
     );
   }
   if (report.watch) rows.push(watchRow(report));
@@ -123,7 +125,7 @@ export function whereLine(d: Diagnosis): string | undefined {
 export function deploymentLine(d: DeploymentInfo): string {
   const what = d.source === 'deployment' ? 'GitHub deployment' : 'Commit status';
   const name = `${code(d.environment || 'deployment')}${d.id ? ` #${d.id}` : ''}`;
-  const waited = d.waitedMs !== undefined ? ` after ${seconds(d.waitedMs)}` : '';
+  const waited = d.waitedMs !== undefined ? ` after ${formatDuration(d.waitedMs)}` : '';
   const log = d.logUrl ? ` · ${markdownLink('deployment log', d.logUrl)}` : '';
   return `${what} ${name} of ${code(d.sha.slice(0, 7))}: **${inline(d.state)}**${waited}${log}`;
 }
@@ -132,12 +134,13 @@ function timeline(report: Report): string {
   const runs = compress(report.readiness!.attempts);
   const rows = ['| When | Health answered | Requests |', '|---|---|---|'];
   for (const run of runs) {
-    const when = run.first === run.last ? seconds(run.first) : `${seconds(run.first)} – ${seconds(run.last)}`;
+    const when =
+      run.first === run.last ? formatDuration(run.first) : `${formatDuration(run.first)} – ${formatDuration(run.last)}`;
     rows.push(`| ${when} | ${inline(run.label)} | ${run.count} |`);
   }
   const r = report.readiness!;
   const end = r.ready
-    ? `ready at ${seconds(r.readyAtMs!)}`
+    ? `ready at ${formatDuration(r.readyAtMs!)}`
     : r.ended === 'cancelled'
       ? 'cancelled'
       : r.ended === 'unchanging'
@@ -157,7 +160,7 @@ interface Run {
 export function compress(attempts: HealthAttempt[]): Run[] {
   const runs: Run[] = [];
   for (const a of attempts) {
-    const label = `${a.error ?? a.status}${a.healthy ? (a.versionFound === false ? ' (healthy, old version)' : ' (healthy)') : ''}${a.retryAfterMs !== undefined ? `, Retry-After ${seconds(a.retryAfterMs)}` : ''}`;
+    const label = `${a.error ?? a.status}${a.healthy ? (a.versionFound === false ? ' (healthy, old version)' : ' (healthy)') : ''}${a.retryAfterMs !== undefined ? `, Retry-After ${formatDuration(a.retryAfterMs)}` : ''}`;
     const last = runs.at(-1);
     if (last && last.label === label) {
       last.last = a.atMs;
@@ -183,23 +186,15 @@ function excerpt(label: string, status: number | undefined, body: string): strin
 
 function footer(report: Report): string {
   const checked = report.url ? ` · checked ${ownMarkdown(`\`${report.url}\``)}` : '';
-  return `<sub>post-deploy-gate ${inline(report.version)}${checked} · ${seconds(report.durationMs)} in all · full details in the JSON report</sub>`;
+  return `<sub>post-deploy-gate ${inline(report.version)}${checked} · ${formatDuration(report.durationMs)} in all · full details in the JSON report</sub>`;
 }
 
 function answer(o: RouteResult['observation']): string {
-  if (o.error) return inline(describeOutcome(o));
+  if (o.error) return inline(describeObservation(o));
   const redirects = o.redirects.length
     ? ` (after ${o.redirects.length} redirect${o.redirects.length === 1 ? '' : 's'})`
     : '';
   return `${o.status}${inline(redirects)}`;
-}
-
-function time(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)}s`;
 }
 
 /** Cuts at a line boundary and says so, so a reader knows the rest is in the JSON report. */
@@ -222,13 +217,13 @@ function watchRow(report: Report): string {
   const icon = w.ended === 'degraded' ? '❌' : w.ended === 'cancelled' ? '🛑' : w.badAnswers ? '⚠️' : '✅';
   const meaning =
     w.ended === 'degraded'
-      ? `${w.pattern} from ${seconds(w.firstBadAtMs! - ready)} after ready (${w.badAnswers} of ${w.requests} answers bad)`
+      ? `${w.pattern} from ${formatDuration(w.firstBadAtMs! - ready)} after ready (${w.badAnswers} of ${w.requests} answers bad)`
       : w.ended === 'cancelled'
-        ? `cancelled after ${seconds(w.endedAtMs - w.startedAtMs)} (${w.rounds} rounds, ${w.badAnswers} bad answers)`
+        ? `cancelled after ${formatDuration(w.endedAtMs - w.startedAtMs)} (${w.rounds} rounds, ${w.badAnswers} bad answers)`
         : `${w.rounds} rounds, ${w.badAnswers ? `${w.badAnswers} bad answer(s), none lasting` : 'all healthy'}`;
   const seen = w.failing ? answer(w.failing.observation) : '—';
-  const took = w.failing ? time(w.failing.observation.timings.totalMs) : '—';
-  return `| ${icon} | ${code(`watch ${seconds(w.windowMs)}`)} | ${seen} | ${took} | ${inline(meaning)} |`;
+  const took = w.failing ? formatDuration(w.failing.observation.timings.totalMs) : '—';
+  return `| ${icon} | ${code(`watch ${formatDuration(w.windowMs)}`)} | ${seen} | ${took} | ${inline(meaning)} |`;
 }
 
 /** The watch on the timeline: when it began after ready, the bad stretches, and how it ended. */
@@ -239,19 +234,19 @@ function watchTimeline(report: Report): string {
   let cursor = w.startedAtMs;
   for (const episode of w.episodes.slice(0, 50)) {
     if (episode.fromMs > cursor)
-      rows.push(`| ${seconds(cursor - ready)} – ${seconds(episode.fromMs - ready)} | healthy | |`);
+      rows.push(`| ${formatDuration(cursor - ready)} – ${formatDuration(episode.fromMs - ready)} | healthy | |`);
     const what =
       w.failing && episode === w.episodes.at(-1)
-        ? `failing: ${describeOutcome(w.failing.observation)} (${w.failing.label})`
+        ? `failing: ${describeObservation(w.failing.observation)} (${w.failing.label})`
         : 'failing';
     rows.push(
-      `| ${seconds(episode.fromMs - ready)} – ${seconds(episode.toMs - ready)} | ${inline(what)} | ${episode.rounds} |`,
+      `| ${formatDuration(episode.fromMs - ready)} – ${formatDuration(episode.toMs - ready)} | ${inline(what)} | ${episode.rounds} |`,
     );
     cursor = episode.toMs;
   }
   if (w.endedAtMs > cursor && (w.episodes.length === 0 || w.ended !== 'degraded'))
-    rows.push(`| ${seconds(cursor - ready)} – ${seconds(w.endedAtMs - ready)} | healthy | |`);
+    rows.push(`| ${formatDuration(cursor - ready)} – ${formatDuration(w.endedAtMs - ready)} | healthy | |`);
   const end =
     w.ended === 'degraded' ? `ended early: ${w.pattern}` : w.ended === 'cancelled' ? 'cancelled' : 'window completed';
-  return `<details><summary>Watch timeline (${w.rounds} rounds over ${seconds(w.endedAtMs - w.startedAtMs)} of ${seconds(w.windowMs)}, ${end})</summary>\n\n${rows.join('\n')}\n\n</details>`;
+  return `<details><summary>Watch timeline (${w.rounds} rounds over ${formatDuration(w.endedAtMs - w.startedAtMs)} of ${formatDuration(w.windowMs)}, ${end})</summary>\n\n${rows.join('\n')}\n\n</details>`;
 }

@@ -1,5 +1,6 @@
-import { CAUSE_INFO } from '../diagnosis/causes.js';
-import { describeOutcome } from '../outcome.js';
+import { CAUSE_INFO } from '../diagnosis/catalogue/index.js';
+import { formatDuration } from '../config/duration.js';
+import { describeObservation } from '../http/describe.js';
 import { forLog, plain } from './escape.js';
 import type { Report } from './report.js';
 
@@ -28,11 +29,11 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
   const r = report.readiness;
   if (r?.last) {
     const state = r.ready
-      ? paint('green', `ready after ${(r.readyAtMs! / 1000).toFixed(1)}s`)
+      ? paint('green', `ready after ${formatDuration(r.readyAtMs!)}`)
       : paint('red', r.versionMissing ? 'old version' : 'not ready');
     out.push(
       '',
-      `  health ${forLog(new URL(r.last.url).pathname)}  ${forLog(describeOutcome(r.last))}  ${state}  (${r.attempts.length} requests)`,
+      `  health ${forLog(new URL(r.last.url).pathname)}  ${forLog(describeObservation(r.last))}  ${state}  (${r.attempts.length} requests)`,
     );
   }
   const cause = new Map<string, string>();
@@ -44,7 +45,7 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
         ? paint('yellow', ` warmed up after ${((result.warmedUpMs ?? 0) / 1000).toFixed(1)}s`)
         : ''
       : paint('red', ` ${cause.get(result.route.label) ?? 'failed'}`);
-    out.push(`  ${mark} ${forLog(result.route.label)}  ${forLog(describeOutcome(result.observation))}${note}`);
+    out.push(`  ${mark} ${forLog(result.route.label)}  ${forLog(describeObservation(result.observation))}${note}`);
   }
   const w = report.watch;
   if (w) {

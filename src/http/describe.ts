@@ -1,4 +1,5 @@
-import type { Observation } from './http/observation.js';
+import type { Observation } from './observation.js';
+import { formatDuration } from '../config/duration.js';
 
 /** Short human words for what a request saw, e.g. "503 in 12ms", "connection refused". */
 
@@ -16,12 +17,11 @@ const KIND_WORDS: Record<string, string> = {
   other: 'request failed',
 };
 
-export function describeOutcome(observation: Observation): string {
+export function describeObservation(observation: Observation): string {
   const error = observation.error;
   if (error) {
     const phase = error.kind === 'timeout' ? ` waiting for ${error.phase}` : '';
     return `${KIND_WORDS[error.kind] ?? error.kind}${phase} (${error.code})`;
   }
-  const time = observation.timings.totalMs;
-  return `${observation.status} in ${time < 1000 ? `${time}ms` : `${(time / 1000).toFixed(1)}s`}`;
+  return `${observation.status} in ${formatDuration(observation.timings.totalMs)}`;
 }

@@ -1,9 +1,9 @@
 import type { Clock } from '../clock.js';
 import { formatDuration } from '../config/duration.js';
 import type { Logger } from '../log.js';
-import type { DeploymentInfo } from '../report/report.js';
-import { environmentMatcher, type GitHubEvent } from './event.js';
-import { statusOf, type Octokit } from './octokit.js';
+import { environmentMatcher, type GitHubEvent } from '../github/event.js';
+import { statusOf, type Octokit } from '../github/octokit.js';
+import { deploymentName, type DeploymentInfo } from './deployment.js';
 
 /**
  * Waits for the GitHub deployment of the commit under test to succeed, and takes its URL. Providers that
@@ -11,7 +11,8 @@ import { statusOf, type Octokit } from './octokit.js';
  * Polls with conditional requests: a 304 costs nothing against the token's 1,000 requests an hour.
  */
 
-export type DeploymentOutcome =
+/** How the wait ended; the stage adds the URL to a ready one. */
+export type DeploymentWait =
   | { kind: 'ready'; deployment: DeploymentInfo }
   | { kind: 'failed'; deployment: DeploymentInfo }
   | { kind: 'not-found'; deployment?: DeploymentInfo; looked: string };
@@ -43,7 +44,7 @@ interface Found {
   terminal: boolean;
 }
 
-export async function waitForDeployment(options: DeploymentWaitOptions): Promise<DeploymentOutcome> {
+export async function waitForDeployment(options: DeploymentWaitOptions): Promise<DeploymentWait> {
   const { clock, log, event } = options;
   const matches = environmentMatcher(options.environment);
   const cached = conditionalReader(options.octokit);
@@ -57,13 +58,13 @@ export async function waitForDeployment(options: DeploymentWaitOptions): Promise
       last = found.deployment;
       if (found.terminal) {
         const ok = found.deployment.state === 'success';
-        log.info(`deployment ${describe(found.deployment)}: ${found.deployment.state}`);
+        log.info(`deployment ${deploymentName(found.deployment)}: ${found.deployment.state}`);
         return { kind: ok ? 'ready' : 'failed', deployment: found.deployment };
       }
     }
     const waited = `${formatDuration(clock.now())} / ${formatDuration(options.budgetMs)}`;
     log.info(
-      `waiting for ${looked}: ${last ? `${describe(last)} is ${last.state}` : 'none yet'} (poll ${poll}, ${waited})`,
+      `waiting for ${looked}: ${last ? `${deploymentName(last)} is ${last.state}` : 'none yet'} (poll ${poll}, ${waited})`,
     );
     const wait = Math.min(FIRST_POLL_MS * 2 ** (poll - 1), POLL_CAP_MS, options.deadlineMs - clock.now());
     if (wait <= 0 || options.signal?.aborted) return { kind: 'not-found', deployment: last, looked };
@@ -173,8 +174,4 @@ function conditionalReader(octokit: Octokit): Reader {
       throw error;
     }
   };
-}
-
-function describe(deployment: DeploymentInfo): string {
-  return `${deployment.environment || 'deployment'}${deployment.id ? ` #${deployment.id}` : ''}`;
 }

@@ -1,0 +1,74 @@
+import type { Clock } from '../clock.js';
+import type { GateConfig } from '../config/types.js';
+import { ConfigError } from '../config/types.js';
+import type { GitHubEvent } from '../github/event.js';
+import { createOctokit } from '../github/octokit.js';
+import type { Logger } from '../log.js';
+import type { DeploymentOutcome } from './deployment.js';
+import { waitForDeployment } from './wait.js';
+
+/**
+ * The deploy stage (wait-for-deployment), loaded only when a run uses it: wait for the GitHub deployment
+ * of the commit under test and say how it ended, as data. The gate turns a failed or missing deployment
+ * into its diagnosis and Report; a ready one gives the URL to check.
+ */
+export async function deployStage(options: {
+  config: GateConfig;
+  event: GitHubEvent;
+  token: string;
+  clock: Clock;
+  log: Logger;
+  signal: AbortSignal;
+}): Promise<DeploymentOutcome> {
+  const { config, event, clock, log } = options;
+  const missing = [];
+  if (!options.token)
+    missing.push({
+      input: 'github-token',
+      message: 'is needed to wait for the deployment; leave it at its default (${{ github.token }})',
+    });
+  if (!event.owner || !event.sha) {
+    missing.push({
+      input: 'wait-for-deployment',
+      message: 'needs a GitHub Actions run (GITHUB_REPOSITORY and the commit); in other places give url',
+    });
+  }
+  if (missing.length) throw new ConfigError(missing);
+  const octokit = createOctokit({
+    token: options.token,
+    apiUrl: event.apiUrl,
+    log,
+    signal: options.signal,
+    timeLeft: () => config.timeoutMs - clock.now(),
+  });
+  const outcome = await waitForDeployment({
+    octokit,
+    event,
+    environment: config.environment,
+    clock,
+    log,
+    deadlineMs: config.timeoutMs,
+    budgetMs: config.timeoutMs,
+    signal: options.signal,
+  });
+  if (outcome.kind !== 'ready') return outcome;
+  const url = config.url ?? (outcome.deployment.url ? safeUrl(outcome.deployment.url) : undefined);
+  if (!url) {
+    throw new ConfigError([
+      {
+        input: 'url',
+        message: `the deployment ${outcome.deployment.environment} succeeded without a URL (environment_url); give url`,
+      },
+    ]);
+  }
+  return { ...outcome, url };
+}
+
+function safeUrl(text: string): URL | undefined {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}

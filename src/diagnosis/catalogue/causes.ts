@@ -1,0 +1,320 @@
+import type { PointerRule } from './pointer-rule.js';
+
+/**
+ * The contract's causes, in priority order: when a run finds several, the one listed first is the
+ * headline. `CauseId` is derived from this table, so a cause used anywhere must be an entry here, and
+ * the README's cause table is generated from it (`node scripts/readme-tables.js`).
+ */
+
+export type Layer = 'network' | 'edge' | 'proxy' | 'platform' | 'app' | 'deploy' | 'config';
+
+export interface CauseEntry {
+  id: string;
+  /** Short name for headings. */
+  title: string;
+  layer: Layer;
+  /** The usual fix; `{host}` and `{origin}` are filled in from the checked URL. */
+  fix: string;
+  /** Causes that mean "could not measure" rather than "broken" (verdict `inconclusive`). */
+  inconclusive?: boolean;
+  /** Where in the repository this fix usually goes, most specific rule first. */
+  pointers?: readonly PointerRule[];
+  /** The README's row: what the gate saw, and the fix in a few words. */
+  readme: { saw: string; fix: string };
+}
+
+const DJANGO_SETTINGS = /(^|\/)settings(\/[^/]+)?\.py$|(^|\/)settings_[^/]*\.py$/;
+const NGINX_CONF = /(^|\/)(nginx[^/]*\.conf|[^/]+\.conf|sites-(available|enabled)\/[^/]+)$/;
+const GUNICORN_CONF = /(^|\/)gunicorn([._-][^/]*)?\.(conf\.)?py$/;
+
+export const CAUSES = [
+  {
+    id: 'config-error',
+    title: 'configuration error',
+    layer: 'config',
+    fix: 'Fix the input named in the message.',
+    readme: {
+      saw: 'Bad input (verdict `error`); the message names the input.',
+      fix: '—',
+    },
+  },
+  {
+    id: 'deployment-failed',
+    title: 'deployment failed',
+    layer: 'deploy',
+    fix: "Read the deployment's log.",
+    readme: {
+      saw: "The GitHub deployment (or the provider's commit status) ended in `failure`/`error`.",
+      fix: "The deployment's log (linked).",
+    },
+  },
+  {
+    id: 'deployment-not-found',
+    title: 'deployment not found',
+    layer: 'deploy',
+    fix: 'Check the environment name and that the provider reports deployments to GitHub for this commit.',
+    readme: {
+      saw: 'No successful deployment for the commit within the budget.',
+      fix: 'Environment name, provider integration.',
+    },
+  },
+  {
+    id: 'stale-version',
+    title: 'previous release still serving',
+    layer: 'deploy',
+    fix: "The expected version never appeared: check that the deploy rolled out (new instances passed their probes), that no cache serves the old health answer, and that the URL is the new deploy's.",
+    readme: {
+      saw: '`expect-version` never appeared: the previous release is still serving.',
+      fix: 'Deploy did not roll out; cache; wrong URL.',
+    },
+  },
+  {
+    id: 'dns-failure',
+    title: 'DNS lookup failed',
+    layer: 'network',
+    fix: 'Create or fix the DNS record for `{host}` (and check the domain is attached to the project on the platform).',
+    readme: {
+      saw: 'No HTTP answer: the host name has no DNS record (or resolves to a link-local or cloud-metadata address, which the gate never contacts).',
+      fix: 'The DNS record for the domain.',
+    },
+  },
+  {
+    id: 'tls-error',
+    title: 'TLS certificate rejected',
+    layer: 'network',
+    fix: 'Serve a valid certificate for `{host}`: not expired, issued by a public CA, with `{host}` in its names, and with the full chain.',
+    readme: {
+      saw: 'No HTTP answer: the certificate is bad, expired, self-signed or for another name.',
+      fix: 'The certificate (names, expiry, full chain).',
+    },
+  },
+  {
+    id: 'connection-refused',
+    title: 'nothing listening',
+    layer: 'network',
+    fix: 'Start the server and bind it to the address and port `{origin}` reaches (`0.0.0.0:$PORT` in a container).',
+    readme: {
+      saw: 'No HTTP answer: nothing listening at the address and port (or the connection was reset before an answer).',
+      fix: 'The server running and bound to `0.0.0.0:$PORT`.',
+    },
+  },
+  {
+    id: 'host-rejected',
+    title: 'public Host rejected by the app',
+    layer: 'app',
+    fix: "Add `{host}` to the app's allowed hosts: `ALLOWED_HOSTS` (and `https://{host}` in `CSRF_TRUSTED_ORIGINS`) for Django, `config.hosts` for Rails, `allowedHosts` for Vite/webpack, `allowed_hosts` for Starlette.",
+    pointers: [
+      { file: DJANGO_SETTINGS, line: /^\s*ALLOWED_HOSTS\s*[=+]/, what: '`ALLOWED_HOSTS` in Django settings' },
+      {
+        file: DJANGO_SETTINGS,
+        line: /^\s*CSRF_TRUSTED_ORIGINS\s*[=+]/,
+        what: '`CSRF_TRUSTED_ORIGINS` in Django settings',
+      },
+      {
+        file: /(^|\/)config\/environments\/production\.rb$/,
+        line: /config\.hosts|host_authorization/,
+        what: '`config.hosts` in Rails',
+      },
+      {
+        file: /(^|\/)vite\.config\.(js|ts|mjs|cjs|mts)$/,
+        line: /allowedHosts/,
+        what: '`allowedHosts` in the Vite config',
+      },
+      { file: /\.py$/, line: /TrustedHostMiddleware/, what: 'Starlette `TrustedHostMiddleware`' },
+    ],
+    readme: {
+      saw: 'Health OK, routes rejected for their Host: Django `Bad Request (400)`, Rails `Blocked hosts`, Vite/webpack host check, Starlette `Invalid host header`.',
+      fix: 'Add the public domain to `ALLOWED_HOSTS` (and `CSRF_TRUSTED_ORIGINS`), `config.hosts`, `allowedHosts`.',
+    },
+  },
+  {
+    id: 'no-healthy-backend',
+    title: 'no healthy backend behind the edge',
+    layer: 'edge',
+    fix: 'Give the app a readiness probe that checks its dependencies and passes, on a path, port and Host header the app accepts; then make sure instances actually pass it.',
+    pointers: [
+      { file: /\.ya?ml$/, line: /readinessProbe\s*:/, what: 'a Kubernetes `readinessProbe`' },
+      { file: /(^|\/)fly\.toml$/, line: /checks/, what: 'the service checks in fly.toml' },
+      { file: /(^|\/)render\.ya?ml$/, line: /healthCheckPath/, what: '`healthCheckPath` in render.yaml' },
+      { file: /(^|\/)railway\.(json|toml)$/, line: /healthcheckPath/, what: '`healthcheckPath` in the Railway config' },
+      {
+        file: DJANGO_SETTINGS,
+        line: /^\s*ALLOWED_HOSTS\s*[=+]/,
+        what: '`ALLOWED_HOSTS` in Django settings (health probes bypass it)',
+      },
+    ],
+    readme: {
+      saw: 'An edge or load balancer answers routes itself with "no backend" (HAProxy `No server is available`, Envoy `no healthy upstream`, ingress-nginx 503, ALB 503, Traefik `no available server`, `X-Sevalla-Status: application-crashed`, Render `no-server`, Railway fallback).',
+      fix: 'A readiness probe that checks dependencies and passes, on a path/port/Host the app accepts.',
+    },
+  },
+  {
+    id: 'upstream-unreachable',
+    title: 'proxy cannot reach the app',
+    layer: 'proxy',
+    fix: "Make the proxy's upstream match where the app server listens: the same port or unix socket (`proxy_pass` vs gunicorn `--bind`), and `0.0.0.0:$PORT` rather than `127.0.0.1` inside a container.",
+    pointers: [
+      { file: NGINX_CONF, line: /^\s*proxy_pass\s/, what: '`proxy_pass` in an nginx config' },
+      { file: GUNICORN_CONF, line: /^\s*bind\s*=/, what: '`bind` in the gunicorn config' },
+      { file: /(^|\/)Procfile$/, line: /gunicorn.*(--bind|\s-b\s)/, what: 'gunicorn `--bind` in the Procfile' },
+      {
+        file: /(^|\/)Dockerfile[^/]*$/,
+        line: /gunicorn.*(--bind|\s-b\s)|uvicorn.*--(host|port)/,
+        what: 'the app server bind in the Dockerfile',
+      },
+      { file: /(^|\/)Caddyfile$/, line: /reverse_proxy/, what: '`reverse_proxy` in the Caddyfile' },
+      { file: /(^|\/)fly\.toml$/, line: /internal_port/, what: '`internal_port` in fly.toml' },
+    ],
+    readme: {
+      saw: 'A proxy answers at once that it cannot reach the app (nginx/Traefik/Caddy 502, Cloudflare 521, Railway `Application failed to respond`).',
+      fix: "Make the proxy's upstream match the app server's bind (port, unix socket, `0.0.0.0:$PORT`).",
+    },
+  },
+  {
+    id: 'upstream-timeout',
+    title: 'proxy gave up waiting for the app',
+    layer: 'proxy',
+    fix: "Find the slow route (database, external calls); keep the worker timeout shorter than the proxy's and the proxy's shorter than the edge's, or move the work to a background job.",
+    pointers: [
+      { file: GUNICORN_CONF, line: /^\s*timeout\s*=/, what: '`timeout` in the gunicorn config' },
+      { file: /(^|\/)(Procfile|Dockerfile[^/]*)$/, line: /gunicorn.*--timeout/, what: 'gunicorn `--timeout`' },
+      { file: NGINX_CONF, line: /proxy_read_timeout/, what: '`proxy_read_timeout` in an nginx config' },
+    ],
+    readme: {
+      saw: 'A proxy gave up waiting (nginx 502 after a worker was killed mid-request, 504, Cloudflare 524, Vercel `FUNCTION_INVOCATION_TIMEOUT`).',
+      fix: 'Find the slow route; order the timeouts worker < proxy < edge.',
+    },
+  },
+  {
+    id: 'redirect-loop',
+    title: 'redirects never end',
+    layer: 'app',
+    fix: 'Behind a TLS-terminating proxy, tell the app the request was https: `SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")` (Django), `config.assume_ssl = true` (Rails), and make the proxy send `X-Forwarded-Proto`; on Cloudflare use SSL mode Full (strict).',
+    pointers: [
+      {
+        file: DJANGO_SETTINGS,
+        line: /^\s*(SECURE_PROXY_SSL_HEADER|SECURE_SSL_REDIRECT)\s*=/,
+        what: '`SECURE_PROXY_SSL_HEADER` / `SECURE_SSL_REDIRECT` in Django settings',
+      },
+      {
+        file: /(^|\/)config\/environments\/production\.rb$/,
+        line: /force_ssl|assume_ssl/,
+        what: '`force_ssl` / `assume_ssl` in Rails',
+      },
+    ],
+    readme: {
+      saw: 'Redirects never end (http↔https behind a TLS proxy, trailing-slash rules).',
+      fix: '`SECURE_PROXY_SSL_HEADER` + `X-Forwarded-Proto`, `assume_ssl`, Cloudflare Full (strict).',
+    },
+  },
+  {
+    id: 'app-error',
+    title: 'the app fails on public routes',
+    layer: 'app',
+    fix: "Read the app's logs for these requests: unapplied migrations, missing environment variables or secrets, templates, static manifest entries.",
+    readme: {
+      saw: "The app's own 5xx page on routes while health is fine (Django `Server Error (500)`, Rails, Next.js, Express, Flask, Spring).",
+      fix: 'App logs: migrations, env vars, secrets, templates.',
+    },
+  },
+  {
+    id: 'timeout',
+    title: 'no answer in time',
+    layer: 'network',
+    fix: 'The server accepted the request but did not answer within request-timeout: look for a hang (blocked worker, database wait) or raise request-timeout if the route is legitimately slow.',
+    readme: {
+      saw: 'No HTTP answer within `request-timeout`, or the route stage ran out of time before the route was checked.',
+      fix: 'The hang (blocked worker, database wait), or a longer `request-timeout`.',
+    },
+  },
+  {
+    id: 'static-assets-missing',
+    title: 'static assets missing',
+    layer: 'app',
+    fix: 'Collect static files at build time (`python manage.py collectstatic --noinput` with `STATIC_ROOT` set) and serve them (WhiteNoise or the proxy); for front ends, check the build output directory.',
+    pointers: [
+      {
+        file: DJANGO_SETTINGS,
+        line: /^\s*(STATIC_ROOT|STATICFILES_STORAGE|STORAGES)\s*=/,
+        what: '`STATIC_ROOT` / static storage in Django settings',
+      },
+      {
+        file: /(^|\/)(Dockerfile[^/]*|Procfile|build\.sh)$/,
+        line: /collectstatic/,
+        what: '`collectstatic` in the build',
+      },
+    ],
+    readme: {
+      saw: 'Pages work but static assets (`/static/`, `/assets/`, `.css`, `.js`) 404/500.',
+      fix: '`collectstatic` at build time, WhiteNoise/storage settings.',
+    },
+  },
+  {
+    id: 'route-not-found',
+    title: 'route not found',
+    layer: 'app',
+    fix: 'Check the routing prefix (`FORCE_SCRIPT_NAME`, `root_path`, router mounts), rewrites, and that the build deployed contains the route (output directory).',
+    readme: {
+      saw: 'A route 404s (app or platform style).',
+      fix: 'Routing prefix, rewrites, output directory.',
+    },
+  },
+  {
+    id: 'wrong-content',
+    title: 'wrong content',
+    layer: 'app',
+    fix: 'The route answers, but not with the expected page: check that the deploy landed (a placeholder or default page is being served), the document root, and SPA rewrites.',
+    readme: {
+      saw: "Status as expected, but the body check failed, a placeholder or default page answered, or an API route got the single-page app's HTML shell.",
+      fix: '—',
+    },
+  },
+  {
+    id: 'health-failing',
+    title: 'health endpoint failing',
+    layer: 'app',
+    fix: 'Make the health endpoint answer 2xx once the app can serve: check its path, what it depends on, and that it is cheap enough to answer within the request timeout.',
+    readme: {
+      saw: 'Health itself fails while nothing more specific explains it, or routes work but health does not.',
+      fix: 'The health endpoint.',
+    },
+  },
+  {
+    id: 'auth-required',
+    title: 'blocked by a protection wall',
+    layer: 'edge',
+    fix: 'Let the gate through: send a bypass header for automation with the `headers` input (e.g. Vercel `x-vercel-protection-bypass`), or allow the runner in the WAF.',
+    inconclusive: true,
+    readme: {
+      saw: '401/403 from a protection wall or WAF challenge, or a redirect to a sign-in page.',
+      fix: 'A bypass header or secret for automation.',
+    },
+  },
+  {
+    id: 'rate-limited',
+    title: 'rate limited',
+    layer: 'edge',
+    fix: "The deployment kept answering 429; allow the gate's requests or check fewer routes.",
+    inconclusive: true,
+    readme: {
+      saw: '429 that outlasted the retries.',
+      fix: '—',
+    },
+  },
+] as const satisfies readonly CauseEntry[];
+
+export type CauseId = (typeof CAUSES)[number]['id'];
+
+/** Each cause's entry by id. */
+export const CAUSE_INFO = Object.fromEntries(CAUSES.map((c) => [c.id, c])) as Record<CauseId, CauseEntry>;
+
+const RANK = new Map<string, number>(CAUSES.map((c, rank) => [c.id, rank]));
+
+/** 0 for the most fundamental cause: the sort key that puts the headline first. */
+export function causeRank(id: CauseId): number {
+  return RANK.get(id)!;
+}
+
+export function fillFix(template: string, url: URL | undefined): string {
+  return template.replaceAll('{host}', url?.hostname ?? 'your domain').replaceAll('{origin}', url?.origin ?? 'the URL');
+}
