@@ -120,3 +120,26 @@ describe('watch', () => {
     expect(result.endedAtMs).toBeLessThan(13_000);
   });
 });
+
+describe('the watch in the gate and the summary', () => {
+  it('a deploy that dies after the pass fails the run, with a watch row and a watch timeline', async () => {
+    const { runGate } = await import('../src/gate.js');
+    const { resolveConfig } = await import('../src/config/resolve.js');
+    const { renderSummary } = await import('../src/report/summary.js');
+    const clock = virtualClock();
+    server = await startServer({}, (_req, res) => res.writeHead(clock.now() < 8_000 ? 200 : 502).end('x'));
+    client = createHttpClient({ requestTimeoutMs: 2000, headers: [], clock });
+    const config = resolveConfig({
+      values: { url: server.url, routes: '/', watch: '1m' },
+      workspace: '/tmp',
+      defaultReportPath: '/tmp/r.json',
+    });
+    const report = await runGate(config, { client, clock, log: silentLogger, random: seededRandom(5) });
+    expect(report).toMatchObject({ verdict: 'fail', cause: 'upstream-unreachable', watch: { ended: 'degraded' } });
+    expect(report.summary).toMatch(/^It passed, then health started failing [\d.]+s after ready/);
+    const summary = renderSummary(report);
+    expect(summary).toMatch(/\| ❌ \| <code>watch 1m<\/code> \| 502 \| .* \| down from [\d.]+m?s after ready/);
+    expect(summary).toContain('<details><summary>Watch timeline (');
+    expect(summary).toContain('ended early: down');
+  });
+});
