@@ -76,11 +76,13 @@ export function smokeBudgetMs(requestTimeoutMs: number, retries: number): number
 
 export async function runRoutes(options: SmokeOptions): Promise<RouteResult[]> {
   // In-flight requests are bounded per origin by the limiter, not here: a route waiting between samples
-  // holds no slot. Routes still waiting when the stage's budget (or the run) ends are reported as not
+  // holds no request slot. Routes still waiting when the stage's budget (or the run) ends are reported as not
   // checked, not lost.
   const limiter = options.limiter ?? new PoliteLimiter(options.concurrency, options.clock);
   return pMap(options.routes, (route) => checkRoute(route, { ...options, limiter }), {
-    concurrency: Math.max(options.concurrency, Math.min(options.routes.length, 256)),
+    // A few routes per slot: one waiting between samples does not hold up the others, and a thousand
+    // routes do not all start at once.
+    concurrency: options.concurrency * 4,
   });
 }
 
