@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/integration/**/*.test.ts'],
+    // These run dist/index.js too: rebuild it first when the sources changed since it was built.
+    globalSetup: ['test/support/fresh-dist.ts'],
     testTimeout: 90_000,
     hookTimeout: 60_000,
     fileParallelism: false,

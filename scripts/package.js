@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { minify } from 'terser';
+import { sourceHash } from './source-hash.js';
 
 rmSync('dist', { recursive: true, force: true });
 execFileSync(
@@ -28,3 +29,5 @@ for (const file of readdirSync('dist').filter((f) => /^\d+\.index\.js$/.test(f))
   const result = await minify(readFileSync(path, 'utf8'), { module: true, ecma: 2022, compress: true, mangle: true });
   writeFileSync(path, result.code);
 }
+// What this bundle was built from, so the tests can tell a stale dist/ (test/support/fresh-dist.ts).
+writeFileSync('dist/source-hash.txt', `${sourceHash()}\n`);

@@ -2,7 +2,6 @@ import type { Clock } from './clock.js';
 import { formatDuration } from './config/duration.js';
 import type { ConfigIssue, GateConfig } from './config/types.js';
 import type { DeploymentOutcome } from './deploy/deployment.js';
-import { diagnose } from './diagnosis/compare.js';
 import { diagnoseDeployment } from './diagnosis/deployment.js';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from './http/client.js';
 import type { ResolveOverrides } from './http/connections.js';
@@ -10,11 +9,9 @@ import type { Observation } from './http/observation.js';
 import type { Logger } from './log.js';
 import { waitUntilReady } from './readiness.js';
 import { VERSION, type Report } from './report/report.js';
-import { formatSeconds, KEPT_BODY_CHARS, resolveRoute, runRoutes, smokeBudgetMs, type RouteResult } from './smoke.js';
+import { KEPT_BODY_CHARS, resolveRoute, runRoutes, smokeBudgetMs, type RouteResult } from './smoke.js';
 import { summarize, verdictOf } from './verdict.js';
 import { PoliteLimiter } from './limiter.js';
-import { unbootableKey } from './diagnosis/waiting.js';
-import { watchDiagnosis } from './diagnosis/watch.js';
 import { DEFAULT_SETTLE_RULE } from './stability.js';
 import { watchDeploy, type WatchResult } from './watch.js';
 import type { ReadinessResult } from './readiness.js';
@@ -109,7 +106,8 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
     requestTimeoutMs: config.requestTimeoutMs,
     random: deps.random,
     signal: deps.signal,
-    unbootable: unbootableKey,
+    // Loaded with the first unhealthy answer: a deploy that is ready at once never needs the catalogue.
+    unbootable: async (observation) => (await import('./diagnosis/waiting.js')).unbootableKey(observation),
     deploymentSucceeded: deployment?.deployment?.state === 'success',
   });
   let routes: RouteResult[] = [];
@@ -137,14 +135,19 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
   }
   const notFoundProbe = await probeNotFound(client, baseUrl, routes, deps);
   const healthLabel = `health ${config.healthPath}`;
-  let diagnoses = diagnose({
-    baseUrl,
-    healthLabel,
-    readiness,
-    routes,
-    expectVersion: config.expectVersion,
-    notFoundProbe,
-  });
+  // A deploy that was ready with every route passing has nothing to diagnose: the diagnosis and the
+  // catalogue's signatures are loaded only by runs that found something.
+  const clean = readiness.ready && routes.every((r) => r.passed);
+  let diagnoses = clean
+    ? []
+    : (await import('./diagnosis/compare.js')).diagnose({
+        baseUrl,
+        healthLabel,
+        readiness,
+        routes,
+        expectVersion: config.expectVersion,
+        notFoundProbe,
+      });
   let watch: WatchResult | undefined;
   if (config.watchMs > 0 && !deps.signal?.aborted && verdictOf({ readiness, routes, diagnoses }).verdict === 'pass') {
     watch = await watchDeploy({
@@ -162,12 +165,15 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
       signal: deps.signal,
       random: deps.random,
     });
-    const degraded = watchDiagnosis(watch, {
-      baseUrl,
-      healthLabel,
-      readyAtMs: readiness.readyAtMs,
-      expectVersion: config.expectVersion,
-    });
+    const degraded =
+      watch.ended === 'degraded'
+        ? (await import('./diagnosis/watch.js')).watchDiagnosis(watch, {
+            baseUrl,
+            healthLabel,
+            readyAtMs: readiness.readyAtMs,
+            expectVersion: config.expectVersion,
+          })
+        : undefined;
     if (degraded) diagnoses = [degraded];
   }
   const cancelled = deps.signal?.aborted ?? false;
@@ -208,7 +214,7 @@ function settledWarning(r: RouteResult): string {
   const bad = r.samples.filter((s) => !s.good);
   const kinds = [...new Set(bad.map((s) => s.outcome.replace(/ in \d+(\.\d+)?m?s$/, '')))].slice(0, 3);
   const good = r.samples.length - r.samples.findLastIndex((s) => !s.good) - 1;
-  const warmed = r.warmedUpMs !== undefined ? `warmed up after ${formatSeconds(r.warmedUpMs)}` : 'settled';
+  const warmed = r.warmedUpMs !== undefined ? `warmed up after ${formatDuration(r.warmedUpMs)}` : 'settled';
   return `${r.route.label} ${warmed}: ${bad.length} bad answer${bad.length === 1 ? '' : 's'} (${kinds.join(', ')}), then ${good} good in a row`;
 }
 

@@ -59,7 +59,7 @@ export async function run(): Promise<void> {
     startedAt,
     secrets,
     start: async (signal) => {
-      const gateConfig = (config = resolveConfig({
+      const gateConfig = (config = await resolveConfig({
         values,
         workspace,
         defaultReportPath,

@@ -38,7 +38,7 @@ export interface ReadinessOptions {
    * for the health path, a placeholder page, a protection wall), or undefined for answers a boot does
    * give (502/503/504 from a proxy, refused, DNS, TLS while a certificate is issued).
    */
-  unbootable?: (observation: Observation) => string | undefined;
+  unbootable?: (observation: Observation) => string | undefined | Promise<string | undefined>;
   /** How long the same unbootable answer is waited out before the wait ends with it. */
   patienceMs?: number;
   /** The GitHub deployment already reported success: nothing is still rolling out, so no patience. */
@@ -173,7 +173,7 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<Readine
       return;
     }
     failures = counts ? 0 : failures + 1;
-    const key = healthy ? undefined : options.unbootable?.(observation);
+    const key = healthy ? undefined : await options.unbootable?.(observation);
     streak =
       key === undefined
         ? undefined

@@ -9,6 +9,7 @@ import type { Logger } from './log.js';
 import { PATTERN_TIME_LIMIT_MS, testPattern } from './body-pattern.js';
 import { softFailure } from './diagnosis/catalogue/match.js';
 import { describeObservation } from './http/describe.js';
+import { formatDuration } from './config/duration.js';
 import { PoliteLimiter } from './limiter.js';
 import { DEFAULT_SETTLE_RULE, sampleDelay, settle, type Sample, type SettleRule } from './stability.js';
 
@@ -197,7 +198,7 @@ function finish(
   const note = result.intermittent
     ? ` · ${result.intermittent.bad} of ${result.intermittent.total} answers failed`
     : result.warmedUpMs !== undefined
-      ? ` · warmed up after ${formatSeconds(result.warmedUpMs)} (${samples.length} answers)`
+      ? ` · warmed up after ${formatDuration(result.warmedUpMs)} (${samples.length} answers)`
       : samples.length > 1
         ? ` · ${samples.length} answers`
         : '';
@@ -223,10 +224,6 @@ function signatureOf(observation: Observation): string {
 
 function retryAfterOf(observation: Observation, options: Pick<SmokeOptions, 'epochNow'>): number | undefined {
   return parseRetryAfter(observation.headers['retry-after'], (options.epochNow ?? Date.now)());
-}
-
-export function formatSeconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 function notChecked(route: RouteSpec, url: URL, options: SmokeOptions): RouteResult {

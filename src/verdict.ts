@@ -1,4 +1,4 @@
-import { CAUSE_INFO, type CauseId } from './diagnosis/catalogue/index.js';
+import { CAUSE_INFO, type CauseId } from './diagnosis/catalogue/causes.js';
 import { formatDuration } from './config/duration.js';
 import type { Diagnosis } from './diagnosis/compare.js';
 import type { ReadinessResult } from './readiness.js';

@@ -10,9 +10,9 @@ import { ConfigError } from '../src/config/types.js';
 const workspace = mkdtempSync(join(tmpdir(), 'gate-config-'));
 const resolve = (values: Record<string, string | undefined>) =>
   resolveConfig({ values, workspace, defaultReportPath: '/tmp/report.json' });
-function issuesOf(values: Record<string, string | undefined>) {
+async function issuesOf(values: Record<string, string | undefined>) {
   try {
-    resolve(values);
+    await resolve(values);
   } catch (error) {
     if (error instanceof ConfigError) return error.issues;
     throw error;
@@ -93,8 +93,8 @@ describe('route lines', () => {
 });
 
 describe('resolving the settings', () => {
-  it('applies the defaults of the contract', () => {
-    const config = resolve({ url: 'https://shop.example.com' });
+  it('applies the defaults of the contract', async () => {
+    const config = await resolve({ url: 'https://shop.example.com' });
     expect(config).toMatchObject({
       healthPath: '/health',
       timeoutMs: 300_000,
@@ -110,8 +110,8 @@ describe('resolving the settings', () => {
     expect(config.url?.href).toBe('https://shop.example.com/');
   });
 
-  it('reports every bad input at once, each naming the input and what it accepts', () => {
-    const issues = issuesOf({
+  it('reports every bad input at once, each naming the input and what it accepts', async () => {
+    const issues = await issuesOf({
       url: 'ftp://files.example.com',
       'health-path': 'health',
       routes: '/ok\nnope',
@@ -137,37 +137,37 @@ describe('resolving the settings', () => {
     expect(issues.find((i) => i.input === 'comment')!.message).toContain('use true or false');
   });
 
-  it('reads watch: off by default, a duration up to an hour, from the input or the file', () => {
-    expect(resolve({ url: 'https://x.example' }).watchMs).toBe(0);
-    expect(resolve({ url: 'https://x.example', watch: '2m' }).watchMs).toBe(120_000);
-    expect(resolve({ url: 'https://x.example', watch: '45' }).watchMs).toBe(45_000);
-    expect(issuesOf({ url: 'https://x.example', watch: '2h' })).toEqual([
+  it('reads watch: off by default, a duration up to an hour, from the input or the file', async () => {
+    expect((await resolve({ url: 'https://x.example' })).watchMs).toBe(0);
+    expect((await resolve({ url: 'https://x.example', watch: '2m' })).watchMs).toBe(120_000);
+    expect((await resolve({ url: 'https://x.example', watch: '45' })).watchMs).toBe(45_000);
+    expect(await issuesOf({ url: 'https://x.example', watch: '2h' })).toEqual([
       { input: 'watch', message: '2h is out of range; use 0 (off) to 1h' },
     ]);
-    expect(issuesOf({ url: 'https://x.example', watch: 'soon' })[0]!.input).toBe('watch');
+    expect((await issuesOf({ url: 'https://x.example', watch: 'soon' }))[0]!.input).toBe('watch');
     const file = writeConfig('watch.yml', 'watch: 90s\n');
-    expect(resolve({ url: 'https://x.example', config: file, watch: '0' }).watchMs).toBe(90_000);
+    expect((await resolve({ url: 'https://x.example', config: file, watch: '0' })).watchMs).toBe(90_000);
   });
 
-  it('requires url unless the deployment provides it', () => {
-    expect(issuesOf({})[0]).toMatchObject({ input: 'url', message: expect.stringContaining('is required') });
-    expect(resolve({ 'wait-for-deployment': 'true' }).url).toBeUndefined();
+  it('requires url unless the deployment provides it', async () => {
+    expect((await issuesOf({}))[0]).toMatchObject({ input: 'url', message: expect.stringContaining('is required') });
+    expect((await resolve({ 'wait-for-deployment': 'true' })).url).toBeUndefined();
   });
 
-  it('refuses credentials in the URL without repeating them', () => {
-    const [issue] = issuesOf({ url: 'https://admin:hunter22@shop.example.com' });
+  it('refuses credentials in the URL without repeating them', async () => {
+    const [issue] = await issuesOf({ url: 'https://admin:hunter22@shop.example.com' });
     expect(issue!.input).toBe('url');
     expect(issue!.message).not.toContain('hunter22');
     expect(issue!.message).toContain('credentials');
   });
 
-  it('never repeats a header value in a message', () => {
-    const issues = issuesOf({ url: 'https://x.example', headers: 'bad header: sup3rsecret\nHost: evil.example' });
+  it('never repeats a header value in a message', async () => {
+    const issues = await issuesOf({ url: 'https://x.example', headers: 'bad header: sup3rsecret\nHost: evil.example' });
     expect(JSON.stringify(issues)).not.toContain('sup3rsecret');
     expect(issues.map((i) => i.message).join(' ')).toContain('Host is set by the HTTP client');
   });
 
-  it('reads a config file with per-route options', () => {
+  it('reads a config file with per-route options', async () => {
     const name = writeConfig(
       'gate.yml',
       [
@@ -188,7 +188,7 @@ describe('resolving the settings', () => {
         'concurrency: 8',
       ].join('\n'),
     );
-    const config = resolve({ config: name, 'health-path': '/health', routes: '/', timeout: '5m' });
+    const config = await resolve({ config: name, 'health-path': '/health', routes: '/', timeout: '5m' });
     expect(config.healthPath).toBe('/healthz');
     expect(config.timeoutMs).toBe(90_000);
     expect(config.expectVersion).toBe('abc123');
@@ -200,15 +200,15 @@ describe('resolving the settings', () => {
     });
   });
 
-  it('lets an input that differs from its default override the file', () => {
+  it('lets an input that differs from its default override the file', async () => {
     const name = writeConfig('override.yml', 'url: https://file.example\nhealth-path: /healthz\nroutes: [/a]\n');
-    const config = resolve({ config: name, url: 'https://input.example', 'health-path': '/ready', routes: '/b' });
+    const config = await resolve({ config: name, url: 'https://input.example', 'health-path': '/ready', routes: '/b' });
     expect(config.url?.host).toBe('input.example');
     expect(config.healthPath).toBe('/ready');
     expect(config.routes.map((r) => r.path)).toEqual(['/b']);
   });
 
-  it('names the line of unknown keys and bad values in the file', () => {
+  it('names the line of unknown keys and bad values in the file', async () => {
     const name = writeConfig(
       'typo.yml',
       [
@@ -220,30 +220,32 @@ describe('resolving the settings', () => {
         '    expect: 200',
       ].join('\n'),
     );
-    const issues = issuesOf({ config: name });
+    const issues = await issuesOf({ config: name });
     const text = issues.map((i) => `${i.input}: ${i.message}`).join('\n');
     expect(text).toContain('typo.yml line 2: unknown key "healthpath"');
     expect(text).toContain('timeout (typo.yml line 3)');
     expect(text).toContain('typo.yml line 6: unknown route key "expect"');
   });
 
-  it('reports malformed YAML with line and column', () => {
+  it('reports malformed YAML with line and column', async () => {
     const name = writeConfig('broken.yml', 'url: https://x.example\nroutes: [/a, /b\n');
-    const [issue] = issuesOf({ config: name });
+    const [issue] = await issuesOf({ config: name });
     expect(issue!.input).toBe('config');
     expect(issue!.message).toMatch(/broken\.yml line \d+, column \d+/);
   });
 
-  it('refuses a config path outside the workspace, also through a link', () => {
-    expect(issuesOf({ url: 'https://x.example', config: '../../etc/passwd' })[0]!.message).toContain(
+  it('refuses a config path outside the workspace, also through a link', async () => {
+    expect((await issuesOf({ url: 'https://x.example', config: '../../etc/passwd' }))[0]!.message).toContain(
       'outside the workspace',
     );
     symlinkSync('/etc/hostname', join(workspace, 'link.yml'));
-    expect(issuesOf({ url: 'https://x.example', config: 'link.yml' })[0]!.message).toContain('outside the workspace');
+    expect((await issuesOf({ url: 'https://x.example', config: 'link.yml' }))[0]!.message).toContain(
+      'outside the workspace',
+    );
   });
 
-  it('says when the config file is missing', () => {
-    expect(issuesOf({ url: 'https://x.example', config: 'nope.yml' })[0]!.message).toContain(
+  it('says when the config file is missing', async () => {
+    expect((await issuesOf({ url: 'https://x.example', config: 'nope.yml' }))[0]!.message).toContain(
       'cannot read "nope.yml" (ENOENT)',
     );
   });

@@ -211,19 +211,40 @@ describe('broken HTTP', () => {
     expect(connections).toBe(2);
   });
 
-  it('F12: never follows a redirect to a metadata address, nor an https→http downgrade', async () => {
+  it('F12: never follows a redirect to another host (a metadata address), nor an https→http downgrade', async () => {
     const server = await serve({
       '/meta': text(302, '', { location: 'http://169.254.169.254/latest/meta-data/' }),
       '/down': text(301, '', { location: 'http://127.0.0.1:1/' }),
     });
     const meta = await client().probe(get(server.url + '/meta'));
-    expect(meta).toMatchObject({ status: 302, finalUrl: server.url + '/meta' });
+    expect(meta).toMatchObject({ status: 302, finalUrl: server.url + '/meta', redirects: [] });
     const tls = await startTlsServer(LEAVES.good);
     closers.push(() => tls.close());
     tls.server.removeAllListeners('request');
     tls.server.on('request', (_req, res) => res.writeHead(301, { location: 'http://127.0.0.1:1/' }).end());
     const down = await client({ ca: TEST_CA }).probe(get(tls.url + '/'));
     expect(down).toMatchObject({ status: 301, redirects: [] });
+  });
+
+  it('F12b: a redirect within the site whose name now resolves to a metadata address is not contacted', async () => {
+    // DNS rebinding: the site's name answers with loopback for the first request, then with the cloud
+    // metadata address for the redirect's new connection. Only the address check stands in the way.
+    const server = await serve({ '/start': text(302, '', { location: '/next' }), '/next': text(200, 'secret') });
+    const lookups: string[] = [];
+    const rebinding = new (class extends Map<string, string> {
+      override get(host: string): string | undefined {
+        if (host !== 'app.test') return undefined;
+        lookups.push(host);
+        return lookups.length === 1 ? '127.0.0.1' : '169.254.169.254';
+      }
+    })();
+    const seen = await client({ resolve: rebinding }).probe(
+      get(`http://app.test:${server.port}/start`, { freshConnection: true }),
+    );
+    expect(lookups).toHaveLength(2);
+    expect(seen.redirects).toHaveLength(1);
+    expect(seen.error).toMatchObject({ kind: 'blocked', code: 'GATE_BLOCKED_ADDRESS' });
+    expect(server.requests.map((r) => r.path)).toEqual(['/start']);
   });
 
   it('F13: a name that resolves to a link-local or metadata address is never contacted', async () => {

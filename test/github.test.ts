@@ -242,7 +242,7 @@ describe('the sticky PR comment', () => {
     expect(api.comments[7]).toHaveLength(1);
   });
 
-  it('does not wait for the API longer than its budget: outputs come first', async () => {
+  it('an API that keeps failing leaves the verdict alone: outputs come first', async () => {
     api = await startFakeGitHub();
     deploy = await healthyDeploy();
     api.faults.push({ method: 'GET', path: /\/issues\/7\/comments$/, status: 503, times: 100 });

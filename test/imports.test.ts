@@ -92,4 +92,32 @@ describe('the import graph of src/', () => {
       );
     expect(backwards).toEqual([]);
   });
+
+  it('keeps the GitHub client, the YAML parser and the diagnosis out of what every run loads', () => {
+    // Followed from the action's entry through static imports only: what a one-route run with no config file loads.
+    const loaded = new Set<string>();
+    const statics = (file: string) =>
+      [
+        ...readFileSync(join(SRC, file), 'utf8').matchAll(
+          /(?:^|\n)\s*(?:import|export)\s+(?!type\b)[^'";]*?from\s*'([^']+)'|(?:^|\n)import\s*'([^']+)'/g,
+        ),
+      ].map((m) => (m[1] ?? m[2])!);
+    const packages = new Set<string>();
+    const walk = (file: string) => {
+      if (loaded.has(file)) return;
+      loaded.add(file);
+      for (const spec of statics(file)) {
+        if (spec.startsWith('.')) walk(relative(SRC, join(dirname(join(SRC, file)), spec.replace(/\.js$/, '.ts'))));
+        else packages.add(spec);
+      }
+    };
+    walk('main.ts');
+    expect([...packages].filter((p) => /^(@actions\/github|@octokit\/|yaml$)/.test(p))).toEqual([]);
+    expect([...loaded].filter((f) => f.startsWith('github/') && f !== 'github/event.ts')).toEqual([]);
+    // A passing run diagnoses nothing: the diagnosis and the signature families load with the first failure.
+    const diagnosis =
+      /^diagnosis\/(compare|classify|attribution)\.ts$|^diagnosis\/catalogue\/(index|platforms|proxies|frameworks|transport)\.ts$/;
+    expect([...loaded].filter((f) => diagnosis.test(f))).toEqual([]);
+    expect(loaded.has('diagnosis/catalogue/soft-failures.ts')).toBe(true);
+  });
 });

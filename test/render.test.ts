@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderAnnotations } from '../src/report/annotations.js';
 import { code, fenced, inline } from '../src/report/escape.js';
 import { renderJson } from '../src/report/json.js';
@@ -7,32 +7,47 @@ import { configErrorReport } from '../src/gate.js';
 import { limit, renderSummary } from '../src/report/summary.js';
 import { renderTerminal } from '../src/report/terminal.js';
 import { observe } from './support/fixtures.js';
+import { gateRun, replay, withoutPort } from './support/gate.js';
 import { healthOk, readyHealth, reportOf, routeResult } from './support/reports.js';
+import { sequence, startServer, text, type TestServer } from './support/servers.js';
+
+/**
+ * The golden files are rendered from reports the gate itself wrote (in-process, virtual clock, seeded
+ * random), so they show exactly what a run publishes: Django rejecting the public Host while its health
+ * check, which bypasses the Host check, turns healthy after a few 503s while the app starts.
+ */
+let rejecting: TestServer;
+let flaky: TestServer;
+const starting = () =>
+  sequence(text(503, 'starting'), text(503, 'starting'), text(503, 'starting'), replay('django-health-bypass'));
+beforeAll(async () => {
+  rejecting = await startServer({ '/health/': starting() }, replay('django-400-disallowed-host'));
+  flaky = await startServer({
+    '/health/': starting(),
+    '/': replay('django-health-bypass'),
+    '/products/': sequence(text(503, 'restarting'), replay('django-health-bypass')),
+  });
+});
+afterAll(async () => {
+  await rejecting.close();
+  await flaky.close();
+});
 
 const hostRejected = () =>
-  reportOf(readyHealth(healthOk()), [
-    routeResult('/', observe('django-400-disallowed-host', { path: '/' })),
-    routeResult('/products/ 200', observe('django-400-disallowed-host', { path: '/products/' })),
-    routeResult('/api/items 200 contains "items"', observe('django-400-disallowed-host', { path: '/api/items' })),
-  ]);
-
-const passing = () =>
-  reportOf(readyHealth(healthOk()), [
-    routeResult('/', observe('django-health-bypass', { path: '/' })),
-    routeResult('/products/', observe('django-health-bypass', { path: '/products/' }), {
-      flaky: true,
-      attempts: 3,
-      earlier: ['503 in 2ms', '200 in 3ms'],
-      warmedUpMs: 1200,
-    }),
-  ]);
+  gateRun(rejecting, {
+    'health-path': '/health/',
+    routes: '/\n/products/ 200\n/api/items 200 contains "items"',
+  });
+const passing = () => gateRun(flaky, { 'health-path': '/health/', routes: '/\n/products/' });
 
 describe('golden outputs', () => {
   it('job summary: host rejected', async () => {
-    await expect(renderSummary(hostRejected())).toMatchFileSnapshot('./golden/summary-host-rejected.md');
+    await expect(withoutPort(renderSummary(await hostRejected()), rejecting)).toMatchFileSnapshot(
+      './golden/summary-host-rejected.md',
+    );
   });
   it('job summary: pass with a flaky route', async () => {
-    await expect(renderSummary(passing())).toMatchFileSnapshot('./golden/summary-pass.md');
+    await expect(withoutPort(renderSummary(await passing()), flaky)).toMatchFileSnapshot('./golden/summary-pass.md');
   });
   it('job summary: configuration error', async () => {
     const report = configErrorReport(
@@ -46,14 +61,14 @@ describe('golden outputs', () => {
     await expect(renderSummary(report)).toMatchFileSnapshot('./golden/summary-config-error.md');
   });
   it('terminal: host rejected', async () => {
-    await expect(renderTerminal(hostRejected(), { color: false })).toMatchFileSnapshot(
+    await expect(withoutPort(renderTerminal(await hostRejected(), { color: false }), rejecting)).toMatchFileSnapshot(
       './golden/terminal-host-rejected.txt',
     );
   });
   it('annotations: host rejected', async () => {
-    await expect(JSON.stringify(renderAnnotations(hostRejected()), null, 2)).toMatchFileSnapshot(
-      './golden/annotations-host-rejected.json',
-    );
+    await expect(
+      withoutPort(JSON.stringify(renderAnnotations(await hostRejected()), null, 2), rejecting),
+    ).toMatchFileSnapshot('./golden/annotations-host-rejected.json');
   });
 });
 

@@ -129,7 +129,7 @@ describe('the watch in the gate and the summary', () => {
     const clock = virtualClock();
     server = await startServer({}, (_req, res) => res.writeHead(clock.now() < 8_000 ? 200 : 502).end('x'));
     client = createHttpClient({ requestTimeoutMs: 2000, headers: [], clock });
-    const config = resolveConfig({
+    const config = await resolveConfig({
       values: { url: server.url, routes: '/', watch: '1m' },
       workspace: '/tmp',
       defaultReportPath: '/tmp/r.json',

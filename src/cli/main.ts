@@ -114,7 +114,7 @@ export async function main(argv: string[]): Promise<number> {
     startedAt,
     secrets,
     start: async (signal) => {
-      const resolved = resolveAll(values, flags.resolve ?? []);
+      const resolved = await resolveAll(values, flags.resolve ?? []);
       config = resolved.config;
       return runGateWithHttp(config, { clock, log, signal, resolve: resolved.resolve, startedAt });
     },
@@ -131,10 +131,10 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** The settings and the --resolve entries, with the problems of both reported together. */
-function resolveAll(
+async function resolveAll(
   values: Record<string, string | undefined>,
   entries: string[],
-): { config: GateConfig; resolve: Map<string, string> } {
+): Promise<{ config: GateConfig; resolve: Map<string, string> }> {
   const resolve = new Map<string, string>();
   const issues: ConfigIssue[] = [];
   for (const entry of entries) {
@@ -144,7 +144,7 @@ function resolveAll(
   }
   let config: GateConfig | undefined;
   try {
-    config = resolveConfig({ values, workspace: process.cwd(), confineConfig: false, defaultReportPath: '' });
+    config = await resolveConfig({ values, workspace: process.cwd(), confineConfig: false, defaultReportPath: '' });
   } catch (error) {
     if (error instanceof ConfigError) issues.unshift(...error.issues);
     else throw error;

@@ -1,5 +1,5 @@
 import { INPUT_DEFAULTS, TUNING_DEFAULTS } from './defaults.js';
-import { loadConfigFile, type ConfigFile } from './file.js';
+import type { ConfigFile } from './file.js';
 import { readRouteLine } from './route-line.js';
 import { ConfigError, type ConfigIssue, type GateConfig, type RouteSpec } from './types.js';
 import {
@@ -32,16 +32,23 @@ export interface SettingsSource {
  * and all of them are thrown together as a ConfigError before anything touches the network.
  * Precedence: a value the user set > the config file > the default. An input equal to its action.yml
  * default counts as "not set", because the runner fills defaults in and we cannot tell them apart.
+ * Async only to load the config file's parser when there is a file.
  */
-export function resolveConfig(source: SettingsSource): GateConfig {
+export async function resolveConfig(source: SettingsSource): Promise<GateConfig> {
   const issues: ConfigIssue[] = [];
   const given = (key: string): string | undefined => {
     const value = source.values[key];
     return value !== undefined && value.trim() !== '' ? value : undefined;
   };
   const configName = given('config');
+  // The YAML parser is loaded only by runs that have a config file.
   const file: ConfigFile | undefined = configName
-    ? loadConfigFile(configName.trim(), source.workspace, source.confineConfig ?? true, issues)
+    ? (await import('./file.js')).loadConfigFile(
+        configName.trim(),
+        source.workspace,
+        source.confineConfig ?? true,
+        issues,
+      )
     : undefined;
 
   /** The text to parse for `key`, and the name to put in messages. */

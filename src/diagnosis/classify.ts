@@ -2,7 +2,14 @@ import type { Observation } from '../http/observation.js';
 import { describeObservation } from '../http/describe.js';
 import type { RouteProblem } from '../smoke.js';
 import { answeredBy, timingNote } from './attribution.js';
-import { TRANSPORT, type CauseId, type Confidence, type Fingerprint, type Layer } from './catalogue/index.js';
+import {
+  FINGERPRINTS,
+  TRANSPORT,
+  type CauseId,
+  type Confidence,
+  type Fingerprint,
+  type Layer,
+} from './catalogue/index.js';
 import { firstLine, matchFingerprint } from './catalogue/match.js';
 
 /** One failed observation → the most likely cause, with the evidence lines that support it. */
@@ -76,7 +83,7 @@ export function classifyFailure(
   }
 
   // Rows that read the route's path (the SPA shell on an API route) speak only for answers whose status passed.
-  const match = matchFingerprint(observation, undefined, problem?.kind === 'content' ? { routePath: path } : {});
+  const match = matchFingerprint(observation, FINGERPRINTS, problem?.kind === 'content' ? { routePath: path } : {});
   if (problem?.kind === 'content' && !match) {
     return make('wrong-content', 'app', 'high', problem.expected, [
       `body starts: ${firstLine(observation.body) || '(empty)'}`,

@@ -4,7 +4,15 @@ import { describeObservation } from '../http/describe.js';
 import type { ReadinessResult } from '../readiness.js';
 import type { RouteResult } from '../smoke.js';
 import { headerDivergence } from './attribution.js';
-import { CAUSE_INFO, causeRank, fillFix, type CauseId, type Confidence, type Layer } from './catalogue/index.js';
+import {
+  CAUSE_INFO,
+  causeRank,
+  FINGERPRINTS,
+  fillFix,
+  type CauseId,
+  type Confidence,
+  type Layer,
+} from './catalogue/index.js';
 import { firstLine, matchFingerprint } from './catalogue/match.js';
 import { classifyFailure, pathOf, type Classification } from './classify.js';
 import { timeoutByEvidence, usualAnswerMs } from './slowness.js';
@@ -222,7 +230,7 @@ function notFoundEvidence(c: Classification, probe: Observation | undefined): st
       `probe: ${path} (a path that cannot exist) answers ${probe.status}: a catch-all serves unknown paths, so this ${status} comes from a rule of its own`,
     ];
   }
-  const who = matchFingerprint(probe)?.row.who;
+  const who = matchFingerprint(probe, FINGERPRINTS)?.row.who;
   return [
     `probe: ${path} (a path that cannot exist) gets a different ${probe.status}${who ? ` (from ${who})` : ''}: this route's ${status} comes from another layer than the ordinary not-found`,
   ];
@@ -230,7 +238,7 @@ function notFoundEvidence(c: Classification, probe: Observation | undefined): st
 
 /** Same signature, or the same body once the path itself is taken out (pages often echo it). */
 function sameAnswer(a: Observation, b: Observation): boolean {
-  const sig = (o: Observation) => matchFingerprint(o)?.row.id;
+  const sig = (o: Observation) => matchFingerprint(o, FINGERPRINTS)?.row.id;
   if (sig(a) || sig(b)) return sig(a) === sig(b);
   const strip = (o: Observation) => o.body.split(new URL(o.url).pathname).join('');
   return strip(a) === strip(b);
@@ -286,7 +294,7 @@ function healthNotes(readiness: ReadinessResult): string[] {
   const seen = readiness.lastHealthy;
   if (!seen) return [];
   const notes: string[] = [];
-  const soft = matchFingerprint(seen);
+  const soft = matchFingerprint(seen, FINGERPRINTS);
   if (soft && soft.row.layer !== 'app')
     notes.push(`note: the health answer comes from ${soft.row.who} itself, not the app (${soft.row.id})`);
   const cache = ['age', 'cf-cache-status', 'x-vercel-cache', 'x-cache']

@@ -1,5 +1,5 @@
 import { deploymentName, type DeploymentOutcome } from '../deploy/deployment.js';
-import { CAUSE_INFO } from './catalogue/index.js';
+import { CAUSE_INFO } from './catalogue/causes.js';
 import type { Diagnosis } from './compare.js';
 
 /** A deployment that failed, or never succeeded in time: the diagnosis, judged without a request to the site. */

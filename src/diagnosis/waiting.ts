@@ -1,5 +1,5 @@
 import type { Observation } from '../http/observation.js';
-import type { CauseId } from './catalogue/index.js';
+import { FINGERPRINTS, type CauseId } from './catalogue/index.js';
 import { matchFingerprint, softFailure } from './catalogue/match.js';
 
 /**
@@ -19,7 +19,7 @@ export function unbootableKey(observation: Observation): string | undefined {
   if (status >= 500 || status === 408 || status === 425 || status === 429) return undefined;
   const placeholder = softFailure(observation, new URL(observation.url).pathname);
   if (placeholder) return placeholder.id;
-  const row = matchFingerprint(observation, undefined, { routePath: new URL(observation.url).pathname })?.row;
+  const row = matchFingerprint(observation, FINGERPRINTS, { routePath: new URL(observation.url).pathname })?.row;
   if (!row || !UNBOOTABLE_CAUSES.has(row.cause)) return undefined;
   // A platform's "not found" can be a brand-new preview host not attached yet: keep waiting for those.
   if (row.cause === 'route-not-found' && row.layer !== 'app') return undefined;

@@ -19,8 +19,11 @@ export async function commentOnPullRequest(options: {
   event: GitHubEvent;
   token: string;
   log: Logger;
+  /** Defaults to REPORTING_BUDGET_MS. */
+  budgetMs?: number;
 }): Promise<string> {
   const { event, log } = options;
+  const budgetMs = options.budgetMs ?? REPORTING_BUDGET_MS;
   if (event.readOnly) {
     const who = event.readOnly === 'fork' ? 'a fork' : 'Dependabot';
     log.warning(
@@ -36,8 +39,8 @@ export async function commentOnPullRequest(options: {
     token: options.token,
     apiUrl: event.apiUrl,
     log,
-    signal: AbortSignal.timeout(REPORTING_BUDGET_MS),
-    timeLeft: () => REPORTING_BUDGET_MS - (Date.now() - started),
+    signal: AbortSignal.timeout(budgetMs),
+    timeLeft: () => budgetMs - (Date.now() - started),
   });
   return publishComment({ octokit, event, report: options.report, key: options.config.environment || 'default', log });
 }

@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { CAUSE_INFO, type CauseId } from '../diagnosis/catalogue/index.js';
+import { CAUSE_INFO, type CauseId } from '../diagnosis/catalogue/causes.js';
 
 /**
  * Where in the checked-out repository the fix most likely goes: the settings line, the proxy directive,
- * the server bind (the rules are each cause's `pointers` in the catalogue). Only lines that exist are named; otherwise "no candidate found". The walk is bounded
- * (files, depth, size) so a large monorepo cannot slow the run down.
+ * the server bind (the rules are each cause's `pointers` in the catalogue). Only lines that exist are
+ * named; otherwise "no candidate found". The walk is bounded (files, depth, size) so a large monorepo
+ * cannot slow the run down.
  */
 
 export interface Pointer {

@@ -1,4 +1,4 @@
-import { CAUSE_INFO } from '../diagnosis/catalogue/index.js';
+import { CAUSE_INFO } from '../diagnosis/catalogue/causes.js';
 import { capped, plain } from './escape.js';
 import type { Report } from './report.js';
 

@@ -1,4 +1,4 @@
-import type { CauseId } from '../diagnosis/catalogue/index.js';
+import type { CauseId } from '../diagnosis/catalogue/causes.js';
 import type { Verdict } from '../verdict.js';
 import type { Diagnosis } from '../diagnosis/compare.js';
 import type { ConfigIssue } from '../config/types.js';

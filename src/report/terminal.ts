@@ -1,4 +1,4 @@
-import { CAUSE_INFO } from '../diagnosis/catalogue/index.js';
+import { CAUSE_INFO } from '../diagnosis/catalogue/causes.js';
 import { formatDuration } from '../config/duration.js';
 import { describeObservation } from '../http/describe.js';
 import { forLog, plain } from './escape.js';

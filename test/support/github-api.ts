@@ -38,6 +38,8 @@ export interface Fault {
   body?: unknown;
   /** How many times it fires; then the real answer. */
   times: number;
+  /** Never answer (the connection stays open until the stand-in closes). */
+  hang?: boolean;
 }
 
 export interface RecordedRequest {
@@ -91,6 +93,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     const fault = api.faults.find((f) => f.times > 0 && f.method === method && f.path.test(url.pathname));
     if (fault) {
       fault.times--;
+      if (fault.hang) return;
       return send(res, fault.status, fault.body ?? { message: 'scripted fault' }, fault.headers);
     }
     if (req.headers.authorization !== 'token test-token') return send(res, 401, { message: 'Bad credentials' });

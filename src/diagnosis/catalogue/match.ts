@@ -1,8 +1,12 @@
 import type { Observation } from '../../http/observation.js';
 import type { Fingerprint, SoftFailure } from './fingerprint.js';
-import { FINGERPRINTS, SOFT_FAILURES } from './index.js';
+import { SOFT_FAILURES } from './soft-failures.js';
 
-/** Reads an answer against the fingerprint rows: the first row whose every condition holds, with the lines that matched. */
+/**
+ * Reads an answer against fingerprint rows: the first row whose every condition holds, with the lines that
+ * matched. It imports only the soft-failure rows (the route stage needs them on every run); the rest of
+ * the catalogue is loaded with the diagnosis, by runs that found something to diagnose.
+ */
 
 const EXCERPT_CHARS = 160;
 
@@ -13,7 +17,7 @@ export interface MatchContext {
 
 export function matchFingerprint<Row extends Fingerprint = Fingerprint>(
   observation: Observation,
-  rows: readonly Row[] = FINGERPRINTS as readonly Row[],
+  rows: readonly Row[],
   context: MatchContext = {},
 ): { row: Row; evidence: string[] } | undefined {
   if (observation.status === undefined || observation.error) return undefined;
