@@ -67,14 +67,14 @@ try {
   );
 
   const squidDead = await port();
-  await stack.squid({ port: squidDead, origin: dead });
+  await stack.squidAccelerator({ port: squidDead, origin: dead });
   await capture(
     'squid-502-unreachable',
     `${versions.squid}; accelerator with its origin on a port where nothing listens`,
     `http://127.0.0.1:${squidDead}/`,
   );
   const squidSlow = await port();
-  await stack.squid({ port: squidSlow, origin: app, readTimeoutSec: 1 });
+  await stack.squidAccelerator({ port: squidSlow, origin: app, readTimeoutSec: 1 });
   await capture(
     'squid-504-read-timeout',
     `${versions.squid}; read_timeout 1 second before a 5 s view answers`,

@@ -40,12 +40,16 @@ export function targetOf(config: GateConfig, deployment: DeploymentOutcome | und
   return deployment?.kind === 'ready' ? deployment.url : config.url;
 }
 
+/** What the HTTP client takes from the edge: `--resolve` overrides, test CAs, HTTP(S)_PROXY / NO_PROXY. */
+export interface HttpExtras {
+  clock: Clock;
+  resolve?: ResolveOverrides;
+  ca?: HttpClientOptions['ca'];
+  proxy?: HttpClientOptions['proxy'];
+}
+
 /** The HTTP client a run uses: its timeouts, its headers (sent only to the target's origin), its concurrency. */
-export function clientFor(
-  config: GateConfig,
-  target: URL | undefined,
-  extras: { clock: Clock; resolve?: ResolveOverrides; ca?: HttpClientOptions['ca'] },
-): HttpClient {
+export function clientFor(config: GateConfig, target: URL | undefined, extras: HttpExtras): HttpClient {
   return createHttpClient({
     requestTimeoutMs: config.requestTimeoutMs,
     headers: config.headers,
@@ -53,6 +57,7 @@ export function clientFor(
     clock: extras.clock,
     resolve: extras.resolve,
     ca: extras.ca,
+    proxy: extras.proxy,
     connectionsPerOrigin: config.concurrency,
   });
 }
@@ -60,7 +65,7 @@ export function clientFor(
 /** runGate with a client made for the run and closed after it: what the action and the CLI call. */
 export async function runGateWithHttp(
   config: GateConfig,
-  deps: Omit<GateDeps, 'client' | 'random'> & { resolve?: ResolveOverrides; ca?: HttpClientOptions['ca'] },
+  deps: Omit<GateDeps, 'client' | 'random'> & Omit<HttpExtras, 'clock'>,
 ): Promise<Report> {
   const client = clientFor(config, targetOf(config, deps.deployment), deps);
   try {

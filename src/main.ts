@@ -7,7 +7,7 @@ import { resolveConfig } from './config/resolve.js';
 import type { GateConfig } from './config/types.js';
 import { headerValues } from './config/values.js';
 import { ACTION_INPUTS, DEFAULT_REPORT_FILE } from './config/defaults.js';
-import { runToReport } from './run.js';
+import { machineProxy, runToReport } from './run.js';
 import { withPointers } from './repo/attach.js';
 import { secretForms } from './report/redact.js';
 import { runGateWithHttp } from './gate.js';
@@ -47,7 +47,8 @@ export async function run(): Promise<void> {
   const clock = systemClock();
   const values = Object.fromEntries(ACTION_INPUTS.map((name) => [name, core.getInput(name)]));
   // Mask header values before anything can print them (the config parser never repeats them either).
-  const secrets = headerValues(values['headers'] ?? '');
+  const proxy = machineProxy(process.env);
+  const secrets = [...headerValues(values['headers'] ?? ''), ...proxy.secrets];
   // Also the forms a server may echo back (URL-encoded, base64, the token of "Bearer …").
   secretForms(secrets).forEach((form) => core.setSecret(form));
   const token = values['github-token'] ?? '';
@@ -64,13 +65,22 @@ export async function run(): Promise<void> {
         workspace,
         defaultReportPath,
       }));
+      // A malformed HTTP(S)_PROXY is a config error too, before any request.
+      const httpProxy = proxy.proxy();
       // The deploy stage and its GitHub client are loaded only by runs that wait for a deployment.
       const deployment = gateConfig.waitForDeployment
         ? await (
             await import('./deploy/stage.js')
           ).deployStage({ config: gateConfig, event: gitHubEvent(), token, clock, log: logger, signal })
         : undefined;
-      return runGateWithHttp(gateConfig, { clock, log: logger, signal, startedAt, deployment });
+      return runGateWithHttp(gateConfig, {
+        clock,
+        log: logger,
+        signal,
+        startedAt,
+        deployment,
+        proxy: httpProxy,
+      });
     },
   });
   const report = withPointers(finished, workspace);

@@ -1,5 +1,6 @@
 import type { Clock } from './clock.js';
 import { ConfigError } from './config/types.js';
+import { proxyFromEnv, proxySecrets, type ProxySettings } from './http/proxy.js';
 import { configErrorReport, faultReport } from './gate.js';
 import { redactReport } from './report/redact.js';
 import type { Report } from './report/report.js';
@@ -31,4 +32,22 @@ export async function runToReport(options: {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   }
   return redactReport(report, options.secrets);
+}
+
+/**
+ * The machine's proxy settings for a run, and the credentials in them (to redact). A malformed
+ * HTTP(S)_PROXY becomes a config error naming the variable, before any request.
+ */
+export function machineProxy(env: NodeJS.ProcessEnv): {
+  proxy: () => ProxySettings;
+  secrets: string[];
+} {
+  const { settings, problems } = proxyFromEnv(env);
+  return {
+    proxy: () => {
+      if (problems.length) throw new ConfigError(problems);
+      return settings;
+    },
+    secrets: proxySecrets(settings),
+  };
 }

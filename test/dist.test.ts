@@ -117,6 +117,33 @@ describe('the CLI (lib/cli/index.js, as npx runs it)', () => {
     expect(bad.stderr).toContain("Unknown option '--urll'");
   });
 
+  it('exits 2 on usage errors, naming the flag, before any request', async () => {
+    server = await startServer({}, text(200, 'ok'));
+    const missing = await runCli([]);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain('--url is required');
+    expect(missing.stderr).not.toContain('wait-for-deployment');
+    expect(missing.stdout).toBe('');
+    const bad = await runCli(['--url', server.url, '--timeout', 'soon', '--route', 'GET']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/^post-deploy-gate: --timeout: "soon" is not a duration/m);
+    expect(bad.stderr).toMatch(/^post-deploy-gate: --route: line 1 "GET"/m);
+    const proxy = await runCli(['--url', server.url], { HTTPS_PROXY: 'socks5://proxy:1080' });
+    expect(proxy.exitCode).toBe(2);
+    expect(proxy.stderr).toContain('HTTPS_PROXY: is not a proxy URL');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('leaves a blank line between the progress and the report, and prints the headline once', async () => {
+    server = await startServer({ '/health/': text(200, 'ok') }, text(400, django400.body));
+    const run = await runCli(['--url', server.url, '--health-path', '/health/', '--timeout', '3s']);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toMatch(/\S\n\n$/);
+    const headline = run.stdout.split('\n')[1]!;
+    expect(headline).toContain('Health is fine, but 1 route of 1 fails');
+    expect(run.stdout.split(headline)).toHaveLength(2);
+  });
+
   it('reads a config file', async () => {
     server = await startServer({ '/healthz': text(200, 'ok'), '/api/items': text(200, '{"items":[]}') });
     const { writeFileSync, mkdtempSync } = await import('node:fs');

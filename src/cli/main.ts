@@ -9,7 +9,8 @@ import type { Logger } from '../log.js';
 import { forLog } from '../report/escape.js';
 import { renderJson } from '../report/json.js';
 import { VERSION } from '../report/report.js';
-import { runToReport } from '../run.js';
+import type { ProxySettings } from '../http/proxy.js';
+import { machineProxy, runToReport } from '../run.js';
 import { withPointers } from '../repo/attach.js';
 import { headerValues } from '../config/values.js';
 import { renderTerminal } from '../report/terminal.js';
@@ -91,7 +92,8 @@ export async function main(argv: string[]): Promise<number> {
     warning: (m) => process.stderr.write(`warning: ${forLog(m)}\n`),
     debug: () => {},
   };
-  const secrets = headerValues((flags.header ?? []).join('\n'));
+  const proxy = machineProxy(process.env);
+  const secrets = [...headerValues((flags.header ?? []).join('\n')), ...proxy.secrets];
   const routes = [...(flags.routes ? [flags.routes] : []), ...(flags.route ?? [])].join('\n') || undefined;
   const values: Record<string, string | undefined> = {
     url: flags.url,
@@ -108,26 +110,59 @@ export async function main(argv: string[]): Promise<number> {
     'success-threshold': flags['success-threshold'],
     retries: flags.retries,
   };
-  let config = undefined as GateConfig | undefined;
+  // Bad flags, a bad config file or a bad proxy variable are usage errors: say which, exit 2, request nothing.
+  let prepared: { config: GateConfig; resolve: Map<string, string>; proxy: ProxySettings };
+  try {
+    prepared = { ...(await resolveAll(values, flags.resolve ?? [])), proxy: proxy.proxy() };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const issue of error.issues) process.stderr.write(`post-deploy-gate: ${usageLine(issue)}\n`);
+    process.stderr.write('Run with --help for the options.\n');
+    return 2;
+  }
+  const { config } = prepared;
+  let printed = false;
   const finished = await runToReport({
     clock,
     startedAt,
     secrets,
-    start: async (signal) => {
-      const resolved = await resolveAll(values, flags.resolve ?? []);
-      config = resolved.config;
-      return runGateWithHttp(config, { clock, log, signal, resolve: resolved.resolve, startedAt });
-    },
+    start: (signal) =>
+      runGateWithHttp(config, {
+        clock,
+        log: { ...log, info: (m) => ((printed = !quiet), log.info(m)) },
+        signal,
+        resolve: prepared.resolve,
+        startedAt,
+        proxy: prepared.proxy,
+      }),
   });
   const report = withPointers(finished, process.cwd());
-  if (config?.reportPath) {
+  if (config.reportPath) {
     const path = resolvePath(config.reportPath);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, renderJson(report));
   }
   const color = !flags['no-color'] && !process.env['NO_COLOR'] && process.stdout.isTTY === true;
+  // A blank line between the progress (stderr) and the report, where both land on one terminal.
+  if (printed && !flags.json) process.stderr.write('\n');
   process.stdout.write(flags.json ? renderJson(report) : renderTerminal(report, { color }));
   return report.verdict === 'pass' ? 0 : 1;
+}
+
+/** Config inputs under their CLI flag names. */
+const FLAG_OF: Record<string, string> = { routes: '--route', headers: '--header' };
+
+function usageLine(issue: ConfigIssue): string {
+  // The action's `url` may come from wait-for-deployment; the CLI has no such flag.
+  if (issue.input === 'url' && /^is required/.test(issue.message))
+    return '--url is required: the base URL of the deploy, e.g. --url https://shop.example.com';
+  const known = issue.input in FLAG_OF || /^[a-z][a-z-]*$/.test(issue.input);
+  const name = /^[A-Z_]+$/.test(issue.input)
+    ? issue.input
+    : known
+      ? (FLAG_OF[issue.input] ?? `--${issue.input}`)
+      : issue.input;
+  return `${forLog(name)}: ${forLog(issue.message)}`;
 }
 
 /** The settings and the --resolve entries, with the problems of both reported together. */

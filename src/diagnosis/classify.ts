@@ -54,7 +54,14 @@ export function classifyFailure(
     layer,
     confidence,
     meaning,
-    evidence: [request, ...redirects, ...extra, ...(who ? [`answered by: ${who}`] : []), ...(timing ? [timing] : [])],
+    evidence: [
+      request,
+      ...redirects,
+      ...extra,
+      ...(who ? [`answered by: ${who}`] : []),
+      ...(observation.proxy ? [`through the proxy ${observation.proxy}`] : []),
+      ...(timing ? [timing] : []),
+    ],
     sample: observation,
   });
 
@@ -79,7 +86,9 @@ export function classifyFailure(
       .replaceAll('{code}', error.code)
       .replaceAll('{phase}', error.phase)
       .replaceAll('{message}', error.message);
-    return make(row.cause, row.layer, row.confidence, meaning);
+    // A TLS error says which certificate stores were trusted: "the CA is not in the system store" is the usual fix.
+    const trusted = error.trusted ? [`trusted certificate stores: ${error.trusted}`] : [];
+    return make(row.cause, row.layer, row.confidence, meaning, trusted);
   }
 
   // Rows that read the route's path (the SPA shell on an API route) speak only for answers whose status passed.

@@ -1,9 +1,19 @@
-import { Agent, request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../clock.js';
 import { decodeText, readCappedBody } from './body.js';
-import { timedConnector, timingsOf, traced, type RequestTrace, type ResolveOverrides } from './connections.js';
-import { classifyError } from './errors.js';
+import {
+  blockedLiteral,
+  timedConnector,
+  timingsOf,
+  traced,
+  type RequestTrace,
+  type ResolveOverrides,
+} from './connections.js';
+import { createDispatcher } from './dispatcher.js';
+import { classifyError, proxyAnswer } from './errors.js';
+import type { ProxySettings } from './proxy.js';
+import { trustWith, type TrustStore } from './trust.js';
 import { emptyObservation, type Observation, type Phase, type RedirectHop, type Timings } from './observation.js';
 
 /** Every request of a run goes through here and comes back as an Observation; it never throws. */
@@ -20,7 +30,10 @@ export interface HttpClientOptions {
   trustedOrigin?: string;
   clock: Clock;
   resolve?: ResolveOverrides;
+  /** CA certificates trusted on top of the machine's (Node's roots, the system store, NODE_EXTRA_CA_CERTS). */
   ca?: string | Buffer | Array<string | Buffer>;
+  /** HTTP(S)_PROXY and NO_PROXY as the edge read them; none means direct connections. */
+  proxy?: ProxySettings;
   /** Largest number of connections per origin (the smoke stage's concurrency). */
   connectionsPerOrigin?: number;
 }
@@ -48,28 +61,43 @@ export interface HttpClient {
 }
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const agent = new Agent({
-    connect: timedConnector({
-      connectTimeoutMs: Math.min(options.requestTimeoutMs, 10_000),
-      resolve: options.resolve,
-      ca: options.ca,
-      now: options.clock.now,
-    }),
-    allowH2: false,
-    connections: options.connectionsPerOrigin ?? null,
-    keepAliveTimeout: 4_000,
-    headersTimeout: options.requestTimeoutMs,
-    // The body may not stall for long even when the request as a whole still has time.
-    bodyTimeout: Math.min(options.requestTimeoutMs, BODY_IDLE_MS),
+  const trust = trustWith(options.ca);
+  const connectTimeoutMs = Math.min(options.requestTimeoutMs, 10_000);
+  const connect = timedConnector({
+    connectTimeoutMs,
+    resolve: options.resolve,
+    secureContext: trust.secureContext,
+    now: options.clock.now,
+  });
+  const dispatcher = createDispatcher({
+    connect,
+    pool: {
+      allowH2: false,
+      connections: options.connectionsPerOrigin ?? null,
+      keepAliveTimeout: 4_000,
+      headersTimeout: options.requestTimeoutMs,
+      // The body may not stall for long even when the request as a whole still has time.
+      bodyTimeout: Math.min(options.requestTimeoutMs, BODY_IDLE_MS),
+    },
+    proxy: options.proxy,
+    directHosts: [...(options.resolve?.keys() ?? [])],
+    secureContext: trust.secureContext,
+    connectTimeoutMs,
+    now: options.clock.now,
   });
   let closing: Promise<void> | undefined;
   return {
-    probe: (probeRequest) => probe(agent, options, probeRequest),
-    close: () => (closing ??= agent.close()),
+    probe: (probeRequest) => probe(dispatcher, trust, options, probeRequest),
+    close: () => (closing ??= dispatcher.close()),
   };
 }
 
-async function probe(agent: Agent, options: HttpClientOptions, req: ProbeRequest): Promise<Observation> {
+async function probe(
+  agent: Dispatcher,
+  trust: TrustStore,
+  options: HttpClientOptions,
+  req: ProbeRequest,
+): Promise<Observation> {
   const { clock } = options;
   const startMs = clock.now();
   const limitMs = Math.max(1, Math.ceil(Math.min(options.requestTimeoutMs, req.timeoutMs ?? Number.POSITIVE_INFINITY)));
@@ -91,18 +119,23 @@ async function probe(agent: Agent, options: HttpClientOptions, req: ProbeRequest
   let current = req.url;
   let phase: Phase = 'dns';
   const trace: RequestTrace = {};
+  let failedProxy: string | undefined;
+  const viaProxy = () => timingsOf(trace.socket)?.proxy ?? failedProxy;
   const base = (): Observation => ({
     ...emptyObservation(req.method, req.url.href, startMs),
     finalUrl: current.href,
     redirects,
     timings: timingsFor(trace, current.protocol === 'https:', startMs, undefined, clock.now()),
-    remoteAddress: trace.socket?.remoteAddress,
+    // Through a proxy the peer is the proxy: say so rather than pass its address off as the deployment's.
+    ...(viaProxy() ? { proxy: viaProxy() } : { remoteAddress: trace.socket?.remoteAddress }),
   });
 
   try {
     for (;;) {
       trace.socket = undefined;
       phase = 'dns';
+      const blocked = blockedLiteral(current.hostname);
+      if (blocked) throw blocked;
       const response = await traced(trace, () =>
         request(current, {
           method: method as 'GET',
@@ -115,6 +148,15 @@ async function probe(agent: Agent, options: HttpClientOptions, req: ProbeRequest
       const firstByteMs = clock.now();
       phase = 'body';
       const headers = flattenHeaders(response.headers);
+      // A forwarding proxy answers for the deployment when it cannot reach it: that is the proxy's failure.
+      const proxyError =
+        viaProxy() && current.protocol === 'http:'
+          ? proxyAnswer(viaProxy()!, current, response.statusCode, headers)
+          : undefined;
+      if (proxyError) {
+        await response.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+        return { ...base(), error: proxyError };
+      }
       const location = headers['location'];
       const next =
         location && req.followRedirects && isRedirect(response.statusCode) ? safeResolve(location, current) : undefined;
@@ -165,19 +207,21 @@ async function probe(agent: Agent, options: HttpClientOptions, req: ProbeRequest
     if (isStaleSocket(error, trace, phase, method, req)) {
       // The server closed a kept-alive connection just as we reused it: not the deploy's fault. Once more.
       const left = limitMs - (clock.now() - startMs);
-      if (left > 0) return probe(agent, options, { ...req, staleRetry: true, timeoutMs: left });
+      if (left > 0) return probe(agent, trust, options, { ...req, staleRetry: true, timeoutMs: left });
     }
     const reached = (error as { gateReached?: Phase }).gateReached;
     if (phase === 'dns') phase = reached ?? (trace.socket ? 'headers' : 'connect');
-    return {
-      ...base(),
-      error: classifyError(error, {
-        phase,
-        deadlineHit,
-        cancelled: !!req.signal?.aborted,
-        requestTimeoutMs: limitMs,
-      }),
-    };
+    const transport = classifyError(error, {
+      phase,
+      deadlineHit,
+      cancelled: !!req.signal?.aborted,
+      requestTimeoutMs: limitMs,
+      proxy: timingsOf(trace.socket)?.proxy,
+      target: current,
+      trustedStores: trust.stores,
+    });
+    failedProxy = transport.proxy;
+    return { ...base(), error: transport };
   } finally {
     clearTimeout(timer);
     req.signal?.removeEventListener('abort', onCancel);

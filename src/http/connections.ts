@@ -1,6 +1,7 @@
 import diagnostics from 'node:diagnostics_channel';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type Socket } from 'node:net';
+import type { SecureContext } from 'node:tls';
 import { buildConnector } from 'undici';
 import { isBlockedAddress } from './addresses.js';
 
@@ -17,6 +18,8 @@ export interface SocketTimings {
   readyAt?: number;
   /** Set after the first request used the socket; later requests report a reused connection. */
   used: boolean;
+  /** The proxy the socket goes through (its origin, no credentials). */
+  proxy?: string;
 }
 
 export interface RequestTrace {
@@ -63,42 +66,74 @@ export type ResolveOverrides = ReadonlyMap<string, string>;
 export interface ConnectorOptions {
   connectTimeoutMs: number;
   resolve?: ResolveOverrides;
-  /** Extra CA certificates (tests with their own CA; self-hosted runners with an internal CA). */
-  ca?: string | Buffer | Array<string | Buffer>;
+  /** The roots the gate trusts (see trust.ts), built into one context when the first TLS connection needs it. */
+  secureContext?: () => SecureContext;
   now: () => number;
 }
 
 export function timedConnector(options: ConnectorOptions): buildConnector.connector {
-  const base = buildConnector({
-    timeout: options.connectTimeoutMs,
-    lookup: lookupWith(options.resolve, options.connectTimeoutMs),
-    ...(options.ca ? { ca: options.ca } : {}),
-  } as buildConnector.BuildOptions);
+  const build = (secureContext?: SecureContext) =>
+    buildConnector({
+      timeout: options.connectTimeoutMs,
+      lookup: lookupWith(options.resolve, options.connectTimeoutMs),
+      ...(secureContext ? { secureContext } : {}),
+    } as buildConnector.BuildOptions);
+  const plain = build();
+  // Reading the system store and building a context with a few hundred roots takes ~100-200 ms: only
+  // runs that speak TLS pay for it.
+  let secure: buildConnector.connector | undefined;
+  const tls = () => (secure ??= build(options.secureContext?.()));
   return (connectOptions, callback) => {
-    // An address written into the URL never goes through lookup, so it is checked here.
-    const literal = connectOptions.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(literal) && isBlockedAddress(literal)) {
-      callback(blockedError(literal, literal), null);
+    const blocked = blockedLiteral(connectOptions.hostname);
+    if (blocked) {
+      callback(blocked, null);
       return null as unknown as Socket;
     }
-    const timings: SocketTimings = { startedAt: options.now(), used: false };
-    const socket = base(connectOptions, (error, connected) => {
-      if (error) {
-        // Say how far the attempt got, for the phase of the classified error.
-        Object.assign(error, {
-          gateReached: timings.tcpAt !== undefined ? 'tls' : timings.dnsAt !== undefined ? 'connect' : 'dns',
-        });
-        callback(error, null);
-        return;
-      }
-      timings.readyAt = options.now();
-      socketTimings.set(connected as Socket, timings);
-      callback(null, connected!);
-    }) as unknown as Socket;
-    socket.once('lookup', () => (timings.dnsAt = options.now()));
-    socket.once('connect', () => (timings.tcpAt = options.now()));
-    return socket;
+    const base = connectOptions.protocol === 'https:' ? tls() : plain;
+    return stampedConnect(base, connectOptions, callback, options.now);
   };
+}
+
+/**
+ * Runs one connect of `connector` and stamps the socket with its DNS, TCP and ready times. `proxy` marks a
+ * connection to a proxy: a failure then is the proxy's (unreachable, its name does not resolve).
+ */
+export function stampedConnect(
+  connector: buildConnector.connector,
+  connectOptions: buildConnector.Options,
+  callback: buildConnector.Callback,
+  now: () => number,
+  proxy?: string,
+): Socket {
+  const timings: SocketTimings = { startedAt: now(), used: false, ...(proxy ? { proxy } : {}) };
+  const socket = connector(connectOptions, (error, connected) => {
+    if (error) {
+      // Say how far the attempt got, for the phase of the classified error.
+      Object.assign(error, {
+        gateReached: timings.tcpAt !== undefined ? 'tls' : timings.dnsAt !== undefined ? 'connect' : 'dns',
+        ...(proxy ? { gateProxy: { proxy, stage: 'connect' } } : {}),
+      });
+      callback(error, null);
+      return;
+    }
+    timings.readyAt = now();
+    socketTimings.set(connected as Socket, timings);
+    callback(null, connected!);
+  }) as unknown as Socket | undefined;
+  socket?.once('lookup', () => (timings.dnsAt = now()));
+  socket?.once('connect', () => (timings.tcpAt = now()));
+  return socket as Socket;
+}
+
+/** Timings for a socket made elsewhere (the TLS session inside a proxy tunnel). */
+export function setTimings(socket: Socket, timings: SocketTimings): void {
+  socketTimings.set(socket, timings);
+}
+
+/** An address written into the URL never goes through lookup (ours or a proxy's), so it is checked here. */
+export function blockedLiteral(hostname: string): Error | undefined {
+  const literal = hostname.replace(/^\[|\]$/g, '');
+  return isIP(literal) && isBlockedAddress(literal) ? blockedError(literal, literal) : undefined;
 }
 
 function blockedError(hostname: string, address: string): Error {

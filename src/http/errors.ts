@@ -6,6 +6,16 @@ import type { FailureKind, Phase, TransportError } from './observation.js';
  */
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NODATA', 'EAI_FAIL', 'EAI_NONAME', 'GATE_DNS_TIMEOUT']);
+/** A connection to the proxy that never stood. */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_PRX_CONN',
+  'UND_ERR_PRX_TLS',
+]);
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 const PROTOCOL_CODES = new Set([
   'UND_ERR_HEADERS_OVERFLOW',
@@ -26,6 +36,12 @@ export interface ErrorContext {
   /** True when the caller cancelled (the run is stopping). */
   cancelled: boolean;
   requestTimeoutMs: number;
+  /** The proxy the request's socket went through, if any. */
+  proxy?: string;
+  /** The URL asked for when it failed (named in proxy errors). */
+  target?: URL;
+  /** The certificate stores trusted, named in TLS errors (a function: reading them costs time). */
+  trustedStores?: () => string;
 }
 
 export function classifyError(error: unknown, context: ErrorContext): TransportError {
@@ -43,17 +59,115 @@ export function classifyError(error: unknown, context: ErrorContext): TransportE
     };
   }
   if (code === 'GATE_BLOCKED_ADDRESS') return make('blocked', 'dns');
+  const proxyFailure = proxyFailureOf(error, code, context);
+  if (proxyFailure) return proxyFailure;
   if (DNS_CODES.has(code)) return make('dns', 'dns');
   if (code === 'ECONNREFUSED') return make('refused', 'connect');
   if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT')
     return make('timeout', context.phase === 'tls' ? 'tls' : 'connect');
   if (code === 'UND_ERR_HEADERS_TIMEOUT') return make('timeout', 'headers');
   if (code === 'UND_ERR_BODY_TIMEOUT') return make('timeout', 'body');
-  if (TLS_CODE.test(code)) return make('tls', 'tls');
+  if (TLS_CODE.test(code)) {
+    return { ...make('tls', 'tls'), ...(context.trustedStores ? { trusted: context.trustedStores() } : {}) };
+  }
   if (RESET_CODES.has(code)) return make('reset');
   if (PROTOCOL_CODES.has(code) || code.startsWith('HPE_') || DECODE_CODE.test(code)) return make('protocol');
   if (code === 'GATE_BODY_TOO_LARGE') return make('body-too-large', 'body');
   return make('other');
+}
+
+interface ProxyTag {
+  proxy: string;
+  /** `connect`: the connection to the proxy failed; `tunnel`: the proxy did not open the tunnel. */
+  stage: 'connect' | 'tunnel';
+}
+
+/** The proxy's own failures, told apart from the deployment's: the connector tags them (dispatcher.ts). */
+function proxyFailureOf(error: unknown, code: string, context: ErrorContext): TransportError | undefined {
+  const tag = findTag(error);
+  const proxy = tag?.proxy ?? context.proxy;
+  if (!proxy) return undefined;
+  const text = chainText(error);
+  const target = context.target
+    ? `${context.target.hostname}:${context.target.port || defaultPort(context.target)}`
+    : 'the deployment';
+  const status = /Proxy response \((\d{3})\)|Proxy Authentication Required \((\d{3})\)/.exec(text);
+  const statusCode = Number(status?.[1] ?? status?.[2] ?? 0);
+  const make = (phase: Phase, errorCode: string, message: string): TransportError => ({
+    kind: 'proxy',
+    phase,
+    code: errorCode,
+    message,
+    proxy,
+  });
+  if (statusCode === 407) {
+    return make('connect', 'PROXY_407', `the proxy ${proxy} wants credentials (407 Proxy Authentication Required)`);
+  }
+  if (statusCode) {
+    return make(
+      'connect',
+      `PROXY_CONNECT_${statusCode}`,
+      `the proxy ${proxy} refused the CONNECT to ${target} (${statusCode})`,
+    );
+  }
+  if (!tag) return undefined;
+  if (tag.stage === 'connect' || UNREACHABLE_CODES.has(code) || DNS_CODES.has(code)) {
+    const why = DNS_CODES.has(code)
+      ? 'its name does not resolve'
+      : code === 'ECONNREFUSED'
+        ? 'nothing listens there'
+        : describe(error);
+    return make('connect', code, `the proxy ${proxy} is unreachable: ${why} (${code})`);
+  }
+  return make('connect', code, `the proxy ${proxy} did not open a tunnel to ${target}: ${describe(error)}`);
+}
+
+/**
+ * A forwarding proxy's own error page (http targets): Squid's `X-Squid-Error` or the standard
+ * `Proxy-Status` header with an error (RFC 9209). Without one of those the answer is the deployment's.
+ */
+export function proxyAnswer(
+  proxy: string,
+  target: URL,
+  status: number,
+  headers: Record<string, string>,
+): TransportError | undefined {
+  // (A 407 never gets here: undici turns it into an error, read by proxyFailureOf.)
+  const squid = headers['x-squid-error'];
+  const proxyStatus = headers['proxy-status'];
+  const said = squid ?? (proxyStatus && /;\s*error=/i.test(proxyStatus) ? proxyStatus : undefined);
+  if (!said) return undefined;
+  return {
+    kind: 'proxy',
+    phase: 'headers',
+    code: `PROXY_ANSWER_${status}`,
+    message: `the proxy ${proxy} answered ${status} itself for ${target.host} (${said.slice(0, 80)})`,
+    proxy,
+  };
+}
+
+function defaultPort(url: URL): string {
+  return url.protocol === 'https:' ? '443' : '80';
+}
+
+function findTag(error: unknown): ProxyTag | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const tag = (current as { gateProxy?: ProxyTag }).gateProxy;
+    if (tag) return tag;
+    current = (current as { cause?: unknown }).cause ?? (current as { errors?: unknown[] }).errors?.[0];
+  }
+  return undefined;
+}
+
+function chainText(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    if (current instanceof Error) parts.push(current.message);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return parts.join(' | ');
 }
 
 function findCode(error: unknown): string {

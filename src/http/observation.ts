@@ -13,6 +13,8 @@ export type FailureKind =
   | 'cancelled'
   /** The name resolved to a link-local or cloud-metadata address, which the gate never contacts. */
   | 'blocked'
+  /** The HTTP proxy from HTTP(S)_PROXY failed: unreachable, refused the CONNECT, wanted credentials, or said it could not reach the deployment. */
+  | 'proxy'
   | 'other';
 
 export type Phase = 'dns' | 'connect' | 'tls' | 'headers' | 'body';
@@ -24,6 +26,10 @@ export interface TransportError {
   /** The low-level code (ECONNREFUSED, UND_ERR_HEADERS_TIMEOUT, CERT_HAS_EXPIRED, …). */
   code: string;
   message: string;
+  /** The proxy involved (origin only), when the request went through one. */
+  proxy?: string;
+  /** On TLS errors: the certificate stores that were trusted, with their sizes. */
+  trusted?: string;
 }
 
 export interface RedirectHop {
@@ -62,6 +68,8 @@ export interface Observation {
   redirects: RedirectHop[];
   timings: Timings;
   remoteAddress?: string;
+  /** The proxy the request went through (origin only, never credentials). */
+  proxy?: string;
   error?: TransportError;
 }
 

@@ -66,7 +66,9 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
         `${index === 0 ? 'Cause' : 'Also'}: ${d.cause} — ${CAUSE_INFO[d.cause].title} (${d.layer}${d.who ? `, ${forLog(d.who)}` : ''}; confidence ${d.confidence})`,
       ),
     );
-    out.push(`  ${plain(d.headline)}`);
+    // The first headline is the report's summary, already printed under the verdict.
+    // (The summary is the headline without its code marks.)
+    if (d.headline.replaceAll('`', '') !== report.summary) out.push(`  ${plain(d.headline)}`);
     out.push(`  ${paint('bold', 'Fix:')} ${plain(d.fix)}`);
     if (d.where)
       out.push(`  ${paint('bold', 'Where:')} ${forLog(`${d.where.file}:${d.where.line}`)}  ${forLog(d.where.text)}`);

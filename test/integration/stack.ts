@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -193,6 +193,45 @@ ${servers}
     await this.waitFor(`127.0.0.1:${options.port}`, child, 'caddy');
   }
 
+  /**
+   * Squid as a corporate forward proxy: it alone resolves `hosts` (its hosts_file), and like Squid's stock
+   * config it refuses CONNECT to ports outside `connectPorts` (403).
+   */
+  async squid(options: { port: number; hosts: Record<string, string>; connectPorts: number[] }): Promise<void> {
+    // Squid drops root for its own user, which must be able to read its files and write its log here.
+    chmodSync(this.dir, 0o755);
+    const hosts = join(this.dir, 'squid-hosts');
+    writeFileSync(
+      hosts,
+      Object.entries(options.hosts)
+        .map(([name, ip]) => `${ip} ${name}\n`)
+        .join(''),
+    );
+    const conf = join(this.dir, `squid-${options.port}.conf`);
+    writeFileSync(
+      conf,
+      `
+http_port 127.0.0.1:${options.port}
+pid_filename none
+hosts_file ${hosts}
+dns_nameservers 127.0.0.1
+acl gate_ports port ${options.connectPorts.join(' ')}
+acl CONNECT method CONNECT
+http_access deny CONNECT !gate_ports
+http_access allow localhost
+http_access deny all
+cache deny all
+access_log none
+cache_log ${this.dir}/squid-cache.log
+coredump_dir ${this.dir}
+shutdown_lifetime 0 seconds
+visible_hostname gate-test
+`,
+    );
+    const child = this.spawn('squid', ['-N', '-f', conf]);
+    await this.waitFor(`127.0.0.1:${options.port}`, child, 'squid');
+  }
+
   /** Apache httpd (mpm_event) as a reverse proxy to `upstream` (host:port), with mod_proxy_http. */
   async apache(options: { port: number; upstream: string; proxyTimeoutSec?: number }): Promise<void> {
     const modules = '/usr/lib/apache2/modules';
@@ -264,8 +303,10 @@ proxy.server = ( "" => ( ( "host" => "${host}", "port" => ${port} ) ) )
     await this.waitFor(`127.0.0.1:${options.port}`, child, 'lighttpd');
   }
 
-  /** Squid as a reverse proxy (accelerator) for one origin (host:port). */
-  async squid(options: { port: number; origin: string; readTimeoutSec?: number }): Promise<void> {
+  /** Squid as a reverse proxy (accelerator) for one origin (host:port), as a site would put it in front. */
+  async squidAccelerator(options: { port: number; origin: string; readTimeoutSec?: number }): Promise<void> {
+    // Squid drops root for its own user, which must be able to write its log here.
+    chmodSync(this.dir, 0o755);
     const [host, port] = options.origin.split(':');
     const conf = join(this.dir, `squid-${options.port}.conf`);
     writeFileSync(

@@ -103,10 +103,13 @@ export function parseOutputs(text: string): Record<string, string> {
   return outputs;
 }
 
-export async function runCli(args: string[]): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
+export async function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [CLI, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env['PATH'] ?? '' },
+    env: { PATH: process.env['PATH'] ?? '', ...env },
   });
   let stdout = '';
   let stderr = '';

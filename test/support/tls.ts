@@ -54,6 +54,8 @@ const strangerCa: Issuer = { cert: certificate({ commonName: 'Nobody trusts this
 const pem = (cert: forge.pki.Certificate) => forge.pki.certificateToPem(cert);
 
 export const TEST_CA = pem(ca.cert);
+/** A name only the test proxy resolves (`.test` is reserved: no real DNS answers it). */
+export const PROXY_ONLY_HOST = 'shop.proxy-only.test';
 export const LEAVES = {
   good: pem(certificate({ commonName: 'localhost', altNames: local, ...valid, issuer: ca })),
   selfSigned: pem(certificate({ commonName: 'localhost', altNames: local, ...valid })),
@@ -68,6 +70,9 @@ export const LEAVES = {
   ),
   wrongName: pem(
     certificate({ commonName: 'other.test', altNames: [{ type: 2, value: 'other.test' }], ...valid, issuer: ca }),
+  ),
+  proxyOnly: pem(
+    certificate({ commonName: PROXY_ONLY_HOST, altNames: [{ type: 2, value: PROXY_ONLY_HOST }], ...valid, issuer: ca }),
   ),
   unknownCa: pem(certificate({ commonName: 'localhost', altNames: local, ...valid, issuer: strangerCa })),
 };

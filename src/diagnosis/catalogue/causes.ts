@@ -39,6 +39,18 @@ export const CAUSES = [
     },
   },
   {
+    // Before every deployment cause: a failing proxy hides everything behind it.
+    id: 'proxy-error',
+    title: "the runner's HTTP proxy failed",
+    layer: 'network',
+    fix: 'Check the proxy this runner uses (`HTTPS_PROXY`/`HTTP_PROXY`): that it runs and this runner can reach it, that it allows CONNECT to `{origin}`, the credentials in its URL (`http://user:password@proxy:port`) when it answers 407, or add `{host}` to `NO_PROXY` when the runner reaches the deployment directly.',
+    inconclusive: true,
+    readme: {
+      saw: "The runner's HTTP proxy (`HTTPS_PROXY`/`HTTP_PROXY`) failed, not the deployment: unreachable, refused the CONNECT, wanted credentials (407), or answered itself that it could not reach the deployment.",
+      fix: 'The proxy address and credentials, its CONNECT rules, or `NO_PROXY` for a deployment the runner reaches directly.',
+    },
+  },
+  {
     id: 'deployment-failed',
     title: 'deployment failed',
     layer: 'deploy',

@@ -36,6 +36,13 @@ export const TRANSPORT: readonly TransportRow[] = [
       'the host name resolves to a link-local or cloud-metadata address, which the gate never contacts ({message})',
   },
   {
+    kinds: ['proxy'],
+    cause: 'proxy-error',
+    layer: 'network',
+    confidence: 'high',
+    meaning: '{message}',
+  },
+  {
     kinds: ['tls'],
     cause: 'tls-error',
     layer: 'network',
