@@ -119,6 +119,9 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<Readine
   const epochNow = options.epochNow ?? Date.now;
   const result: ReadinessResult = { ready: false, attempts: [], versionMissing: false };
   let consecutive = 0;
+  // The confirming request follows a healthy answer at once, unless that once got "too many" back: a rate
+  // limiter (nginx limit_req answers 503 to a second request within its interval) then sees it spaced out.
+  let confirmPauseMs = policy.confirmMs;
   let failures = 0;
   const waitStarted = clock.now();
   let sawHealthyWithoutVersion = false;
@@ -163,6 +166,9 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<Readine
     if (healthy && versionFound === true) healthyNew++;
 
     const counts = healthy && versionFound !== false;
+    if (!counts && consecutive > 0 && (observation.status === 429 || observation.status === 503)) {
+      confirmPauseMs = Math.min(2_000, Math.max(250, confirmPauseMs * 2));
+    }
     consecutive = counts ? consecutive + 1 : 0;
     const what = describeObservation(observation);
     const versionNote = versionFound === false ? ` (without "${options.expectVersion}")` : '';
@@ -203,7 +209,7 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<Readine
       onFailedAttempt: async ({ error }) => {
         if (!(error instanceof NotReady)) throw error;
         let wait = error.confirming
-          ? policy.confirmMs
+          ? confirmPauseMs
           : backoffDelay(failures, policy, random, clock.now() - waitStarted);
         const entry = result.attempts.at(-1)!;
         if (error.retryAfterMs !== undefined) {

@@ -120,3 +120,18 @@ describe('versions across instances', () => {
     expect(first!.headline).toMatch(/^\d+ of \d+ healthy answers came from the previous release/);
   });
 });
+
+describe('a polite readiness poll', () => {
+  it('spaces the confirming request out when it trips a rate limiter (nginx limit_req: 503 within 200 ms)', async () => {
+    let last = -Infinity;
+    const { result } = await poll((_req, res) => {
+      const now = clock0();
+      const limited = now - last < 200;
+      last = now;
+      res.writeHead(limited ? 503 : 200).end(limited ? '503 Service Temporarily Unavailable' : 'ok');
+    });
+    expect(result.ready).toBe(true);
+    // Before: every confirmation came at once and got the 503; the deploy was never "ready".
+    expect(result.attempts.length).toBeLessThan(8);
+  });
+});
