@@ -278,6 +278,40 @@ async function routes() {
   }
 }
 
+/**
+ * check-assets: one page naming 150 scripts (past the cap of 100), the whole process with the check on and
+ * off, and how many asset requests the deploy saw (the extra requests a run makes).
+ */
+async function assets() {
+  let assetRequests = 0;
+  const tags = Array.from({ length: 150 }, (_, i) => `<script src="/assets/c${i}.js"></script>`).join('');
+  const d = await deploy({
+    body(req, res) {
+      if (req.url.startsWith('/assets/')) {
+        assetRequests++;
+        return res.writeHead(200, { 'content-type': 'text/javascript' }).end('x()'.repeat(2000));
+      }
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>Shop</title>${tags}`);
+    },
+  });
+  const on = [];
+  const off = [];
+  const requests = [];
+  for (let i = 0; i < RUNS; i++) {
+    assetRequests = 0;
+    const run = await runAction(d.url, {});
+    if (!run.outputs.includes('pass')) throw new Error('assets: the gate did not pass');
+    on.push(run.wallMs);
+    requests.push(assetRequests);
+    off.push((await runAction(d.url, { 'check-assets': 'false' })).wallMs);
+  }
+  d.server.close();
+  report('check-assets: one page naming 150 scripts, whole process', 'ms', on, {
+    withoutCheckAssetsMs: stats(off),
+    assetRequests: stats(requests),
+  });
+}
+
 /** The route stage alone, in this process: the gate's per-request work against a bare undici loop. */
 async function routeStage() {
   const { runRoutes } = await import('../lib/smoke.js');
@@ -366,6 +400,7 @@ const steps = {
   watch: watchDeath,
   fixed: fixedIntervalComparison,
   routes,
+  assets,
   stage: routeStage,
   cold: coldRun,
   memory: bigBody,

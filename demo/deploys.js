@@ -16,10 +16,12 @@ const replay = (res, name) => {
   const f = fixture(name);
   res.writeHead(f.status, f.headers).end(f.body);
 };
-const page = (res, title) =>
+const page = (res, title, stylesheet) =>
   res
     .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'x-frame-options': 'DENY' })
-    .end(`<!doctype html><title>${title}</title><h1>${title}</h1>`);
+    .end(
+      `<!doctype html><title>${title}</title>${stylesheet ? `<link rel="stylesheet" href="${stylesheet}">` : ''}<h1>${title}</h1>`,
+    );
 const health = (res, release = 'v2') =>
   res.writeHead(200, { 'content-type': 'text/plain', 'x-release': release }).end(`ok ${release}`);
 
@@ -34,7 +36,8 @@ export const DEPLOYS = [
       if (req.url === '/health/') return health(res);
       if (req.url === '/api/items')
         return res.writeHead(200, { 'content-type': 'application/json' }).end('{"items":[]}');
-      return page(res, 'Shop');
+      if (req.url === '/static/shop/site.css') return res.writeHead(200, { 'content-type': 'text/css' }).end('h1{}');
+      return page(res, 'Shop', '/static/shop/site.css');
     },
   },
   {
@@ -91,6 +94,24 @@ export const DEPLOYS = [
       if (Date.now() - this.startedAt < 2_000) return replay(res, 'nginx-502-refused');
       if (req.url === '/health/') return health(res);
       return page(res, 'Shop');
+    },
+  },
+  {
+    name: 'spa-blank-page',
+    story:
+      "index.html names this build's bundle, which was never uploaded; the SPA fallback answers it with index.html",
+    expect: { verdict: 'fail', cause: 'static-assets-missing', where: 'frontend/vite.config.js' },
+    args: ['--route', '/'],
+    handle(req, res) {
+      if (req.url === '/health/') return health(res);
+      if (req.url === '/assets/index-Bx3f9a1c.css')
+        return res.writeHead(200, { 'content-type': 'text/css' }).end('#root{min-height:100vh}');
+      // Netlify/Vercel-style rewrite: every path without a file gets the app's index.html, 200.
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(
+          '<!doctype html><html><head><title>Shop</title><script type="module" crossorigin src="/assets/index-3f9a1c.js"></script><link rel="stylesheet" crossorigin href="/assets/index-Bx3f9a1c.css"></head><body><div id="root"></div></body></html>',
+        );
     },
   },
   {

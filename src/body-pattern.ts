@@ -1,37 +1,36 @@
-import { Worker } from 'node:worker_threads';
+import { RE2JS } from 're2js';
 
 /**
- * Tests a body against a user's pattern in a worker thread that is stopped after a time limit, so a
- * pattern that backtracks catastrophically on this particular body cannot hang the run.
+ * `matches /…/` patterns run on RE2 (re2js, the pure-JavaScript port): matching time is linear in the
+ * body whatever the pattern, so a pattern from a pull request cannot hang the run on a hostile body, and
+ * no worker thread or time limit is needed. The price is RE2's syntax: no backreferences, no lookaround.
  */
 
-export const PATTERN_TIME_LIMIT_MS = 250;
+export const PATTERN_SYNTAX_HELP =
+  'patterns use RE2 syntax (linear time), which has no backreferences (\\1) and no lookahead or lookbehind ((?=…), (?!…), (?<=…), (?<!…))';
 
-const WORKER_CODE = `
-const { parentPort, workerData } = require('node:worker_threads');
-parentPort.postMessage(new RegExp(workerData.pattern, workerData.flags).test(workerData.text));
-`;
+const FLAG_BITS: Readonly<Record<string, number>> = {
+  i: RE2JS.CASE_INSENSITIVE,
+  m: RE2JS.MULTILINE,
+  s: RE2JS.DOTALL,
+  u: 0, // RE2 always matches by code point
+};
 
-export function testPattern(
-  pattern: string,
-  flags: string,
-  text: string,
-  limitMs = PATTERN_TIME_LIMIT_MS,
-): Promise<boolean | 'too-slow'> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_CODE, { eval: true, workerData: { pattern, flags, text } });
-    const timer = setTimeout(() => {
-      void worker.terminate();
-      resolve('too-slow');
-    }, limitMs);
-    worker.once('message', (matched: boolean) => {
-      clearTimeout(timer);
-      void worker.terminate();
-      resolve(matched);
-    });
-    worker.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
+const compiled = new Map<string, RE2JS>();
+
+/** The compiled pattern, or a thrown RE2 syntax error (config parsing turns it into a message). */
+export function compilePattern(pattern: string, flags: string): RE2JS {
+  const key = `${flags}/${pattern}`;
+  let re = compiled.get(key);
+  if (!re) {
+    const bits = [...flags].reduce((all, flag) => all | (FLAG_BITS[flag] ?? 0), 0);
+    re = RE2JS.compile(pattern, bits);
+    compiled.set(key, re);
+  }
+  return re;
+}
+
+/** Whether `text` contains a match, like RegExp.prototype.test. */
+export function testPattern(pattern: string, flags: string, text: string): boolean {
+  return compilePattern(pattern, flags).test(text);
 }

@@ -1,6 +1,11 @@
 import type { Clock } from './clock.js';
 import { formatDuration } from './config/duration.js';
-import type { ConfigIssue, GateConfig } from './config/types.js';
+import type { ConfigIssue, GateConfig, RouteSpec } from './config/types.js';
+import { checkAssets } from './assets/check.js';
+import { diagnoseAssets } from './assets/diagnose.js';
+import type { AssetCheck, PageInput } from './assets/types.js';
+import { mayBePage } from './assets/judge.js';
+import { assetWarnings } from './assets/summary.js';
 import type { DeploymentOutcome } from './deploy/deployment.js';
 import { diagnoseDeployment } from './diagnosis/deployment.js';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from './http/client.js';
@@ -116,12 +121,14 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
     deploymentSucceeded: deployment?.deployment?.state === 'success',
   });
   let routes: RouteResult[] = [];
+  let assets: AssetCheck | undefined;
   if (readiness.ended !== 'cancelled') {
     const budgetMs = smokeBudgetMs(config.requestTimeoutMs, config.routeRetries);
     log.info(
       `checking ${config.routes.length} route(s), ${config.concurrency} at a time (stage budget ${formatDuration(budgetMs)})`,
     );
     const stage = AbortSignal.timeout(budgetMs);
+    const pages = new Map<RouteSpec, PageInput>();
     routes = await runRoutes({
       deadlineMs: clock.now() + budgetMs,
       rule: { ...DEFAULT_SETTLE_RULE, successThreshold: config.successThreshold },
@@ -136,13 +143,35 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
       retries: readiness.ready ? config.routeRetries : 0,
       signal: deps.signal ? AbortSignal.any([deps.signal, stage]) : stage,
       random: deps.random,
+      onAnswer: config.checkAssets
+        ? async (route, seen) => {
+            // The HTML parser loads with the first answer that could be a page, not with every run.
+            if (!mayBePage(seen)) return;
+            const page = (await import('./assets/pages.js')).pageOf(route.label, seen);
+            if (page) pages.set(route, page);
+          }
+        : undefined,
     });
+    // Only a ready deploy's pages: otherwise the routes were looked at once, for evidence.
+    if (config.checkAssets && readiness.ready && pages.size > 0 && !deps.signal?.aborted) {
+      const assetStage = AbortSignal.timeout(budgetMs);
+      assets = await checkAssets({
+        client,
+        clock,
+        log,
+        pages: config.routes.flatMap((route) => pages.get(route) ?? []),
+        concurrency: config.concurrency,
+        retries: config.routeRetries,
+        signal: deps.signal ? AbortSignal.any([deps.signal, assetStage]) : assetStage,
+        random: deps.random,
+      });
+    }
   }
   const notFoundProbe = await probeNotFound(client, baseUrl, routes, deps);
   const healthLabel = `health ${config.healthPath}`;
   // A deploy that was ready with every route passing has nothing to diagnose: the diagnosis and the
   // catalogue's signatures are loaded only by runs that found something.
-  const clean = readiness.ready && routes.every((r) => r.passed);
+  const clean = readiness.ready && routes.every((r) => r.passed) && !assets?.assets.some((a) => !a.passed);
   let diagnoses = clean
     ? []
     : (await import('./diagnosis/compare.js')).diagnose({
@@ -152,9 +181,14 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
         routes,
         expectVersion: config.expectVersion,
         notFoundProbe,
+        assets: diagnoseAssets(assets),
       });
   let watch: WatchResult | undefined;
-  if (config.watchMs > 0 && !deps.signal?.aborted && verdictOf({ readiness, routes, diagnoses }).verdict === 'pass') {
+  if (
+    config.watchMs > 0 &&
+    !deps.signal?.aborted &&
+    verdictOf({ readiness, routes, diagnoses, assets }).verdict === 'pass'
+  ) {
     watch = await watchDeploy({
       client,
       clock,
@@ -182,9 +216,9 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
     if (degraded) diagnoses = [degraded];
   }
   const cancelled = deps.signal?.aborted ?? false;
-  const findings = { readiness, routes, diagnoses, watch };
+  const findings = { readiness, routes, diagnoses, assets, watch };
   const { verdict, cause } = cancelled ? { verdict: 'error' as const, cause: undefined } : verdictOf(findings);
-  const warnings = routes.filter((r) => r.flaky).map(settledWarning);
+  const warnings = [...routes.filter((r) => r.flaky).map(settledWarning), ...assetWarnings(assets)];
   return {
     ...reportBase(startedAt, clock.now()),
     verdict,
@@ -202,12 +236,14 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
       successThreshold: config.successThreshold,
       concurrency: config.concurrency,
       retries: config.routeRetries,
+      checkAssets: config.checkAssets,
       expectVersion: config.expectVersion,
       headerNames: config.headers.map(([name]) => name),
     },
     readiness,
     routes,
     diagnoses: cancelled ? [] : diagnoses,
+    assets,
     warnings,
     deployment: deployment?.deployment,
     ...(watch ? { watch } : {}),

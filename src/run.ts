@@ -14,12 +14,16 @@ export async function runToReport(options: {
   clock: Clock;
   startedAt: Date;
   secrets: readonly string[];
+  /** A cancellation heard before this call (the entry listens from its first line). */
+  cancelled?: AbortSignal;
   start: (signal: AbortSignal) => Promise<Report>;
 }): Promise<Report> {
   const { clock, startedAt } = options;
   const cancel = new AbortController();
   const onSignal = () => cancel.abort();
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  if (options.cancelled?.aborted) cancel.abort();
+  else options.cancelled?.addEventListener('abort', onSignal, { once: true });
   let report: Report;
   try {
     report = await options.start(cancel.signal);
@@ -30,6 +34,7 @@ export async function runToReport(options: {
         : faultReport(error, startedAt, clock.now());
   } finally {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    options.cancelled?.removeEventListener('abort', onSignal);
   }
   return redactReport(report, options.secrets);
 }

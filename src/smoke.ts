@@ -6,7 +6,7 @@ import type { RouteSpec } from './config/types.js';
 import type { HttpClient } from './http/client.js';
 import { emptyObservation, type FailureKind, type Observation } from './http/observation.js';
 import type { Logger } from './log.js';
-import { PATTERN_TIME_LIMIT_MS, testPattern } from './body-pattern.js';
+import { testPattern } from './body-pattern.js';
 import { softFailure } from './diagnosis/catalogue/match.js';
 import { describeObservation } from './http/describe.js';
 import { formatDuration } from './config/duration.js';
@@ -68,6 +68,8 @@ export interface SmokeOptions {
   rule?: SettleRule;
   /** Shared with the watch, so both stay polite to the same origin. */
   limiter?: PoliteLimiter;
+  /** Sees each route's final answer whole, before its body is cut to KEPT_BODY_CHARS (check-assets). */
+  onAnswer?: (route: RouteSpec, observation: Observation) => void | Promise<void>;
 }
 
 /** The route stage's own limit: generous for slow apps, short of "hangs for half an hour". */
@@ -107,7 +109,7 @@ export async function sampleRoute(
     options.signal,
   );
   if (!seen) return undefined;
-  return { observation: seen, problem: await judgeRoute(route, seen) };
+  return { observation: seen, problem: judge(route, seen) };
 }
 
 async function checkRoute(route: RouteSpec, options: SmokeOptions & { limiter: PoliteLimiter }): Promise<RouteResult> {
@@ -161,10 +163,10 @@ async function checkRoute(route: RouteSpec, options: SmokeOptions & { limiter: P
     sample.waitMs = wait;
     await clock.sleep(wait, options.signal);
   }
-  return finish(route, url, samples, last!, lastBad, rule, options);
+  return await finish(route, url, samples, last!, lastBad, rule, options);
 }
 
-function finish(
+async function finish(
   route: RouteSpec,
   url: URL,
   samples: Sample[],
@@ -172,13 +174,15 @@ function finish(
   lastBad: { observation: Observation; problem?: RouteProblem } | undefined,
   rule: SettleRule,
   options: SmokeOptions,
-): RouteResult {
+): Promise<RouteResult> {
   const decision = lastBad
     ? settle(samples, rule, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY)
     : ({ state: 'passed', warmedUpMs: 0, relapses: 0 } as const);
   const passed = decision.state === 'passed' && !last.problem;
   // A failed route is judged by a bad answer (the last one), whatever the final sample was.
   const shown = passed ? last : (lastBad ?? last);
+  // check-assets reads the passing page whole, before its body is cut.
+  if (passed) await options.onAnswer?.(route, last.observation);
   const result: RouteResult = {
     route,
     url: url.href,
@@ -253,22 +257,8 @@ export function resolveRoute(base: URL, path: string): URL {
   return new URL(base.origin + base.pathname.replace(/\/+$/, '') + path);
 }
 
-/** judge(), with a `matches` pattern run in a time-limited worker (a pattern may be slow on this body). */
-export async function judgeRoute(route: RouteSpec, observation: Observation): Promise<RouteProblem | undefined> {
-  if (route.body?.kind !== 'matches' || observation.error || observation.status === undefined)
-    return judge(route, observation);
-  const matched = await testPattern(route.body.pattern, route.body.flags, observation.body);
-  if (matched === 'too-slow') {
-    return {
-      kind: 'body',
-      expected: `matches /${route.body.pattern}/${route.body.flags} (stopped: the pattern took over ${PATTERN_TIME_LIMIT_MS} ms on this body; simplify it)`,
-    };
-  }
-  return judge(route, observation, matched);
-}
-
 /** Why the route fails its expectations, or undefined when it passes. */
-export function judge(route: RouteSpec, observation: Observation, patternMatched?: boolean): RouteProblem | undefined {
+export function judge(route: RouteSpec, observation: Observation): RouteProblem | undefined {
   if (observation.error || observation.status === undefined) return { kind: 'transport' };
   const status = observation.status;
   const statusOk = route.expect ? statusAccepted(route.expect, status) : status >= 200 && status < 300;
@@ -276,10 +266,7 @@ export function judge(route: RouteSpec, observation: Observation, patternMatched
   if (route.body?.kind === 'contains' && !observation.body.includes(route.body.text)) {
     return { kind: 'body', expected: `contains "${route.body.text}"` };
   }
-  if (
-    route.body?.kind === 'matches' &&
-    !(patternMatched ?? new RegExp(route.body.pattern, route.body.flags).test(observation.body))
-  ) {
+  if (route.body?.kind === 'matches' && !testPattern(route.body.pattern, route.body.flags, observation.body)) {
     return { kind: 'body', expected: `matches /${route.body.pattern}/${route.body.flags}` };
   }
   // A body check says what the page must hold; without one, a known placeholder or shell page fails the route.

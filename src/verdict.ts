@@ -1,5 +1,6 @@
 import { CAUSE_INFO, type CauseId } from './diagnosis/catalogue/causes.js';
 import { formatDuration } from './config/duration.js';
+import type { AssetCheck } from './assets/types.js';
 import type { Diagnosis } from './diagnosis/compare.js';
 import type { ReadinessResult } from './readiness.js';
 import type { RouteResult } from './smoke.js';
@@ -17,6 +18,8 @@ export interface Findings {
   diagnoses: Diagnosis[];
   /** The watch after the pass, when it ran. */
   watch?: WatchResult;
+  /** The scripts and stylesheets the pages load (check-assets). */
+  assets?: AssetCheck;
 }
 
 /**
@@ -33,14 +36,17 @@ export function verdictOf({ readiness, routes, diagnoses }: Findings): { verdict
 }
 
 /** The report's one sentence for notifications. */
-export function summarize(verdict: Verdict, { readiness, routes, diagnoses, watch }: Findings): string {
+export function summarize(verdict: Verdict, { readiness, routes, diagnoses, assets, watch }: Findings): string {
   if (readiness?.ended === 'cancelled') return 'The run was cancelled before the deploy was ready.';
   if (verdict === 'pass') {
     const warmed = routes.filter((r) => r.flaky).length;
     const watched = watch
       ? `; watched for ${formatDuration(watch.endedAtMs - watch.startedAtMs)}: ${watch.rounds} rounds, ${watch.badAnswers ? `${watch.badAnswers} bad answer(s), none lasting` : 'all healthy'}`
       : '';
-    return `Ready after ${formatDuration(readiness?.readyAtMs ?? 0)}; ${routes.length} route${routes.length === 1 ? '' : 's'} OK${warmed ? ` (${warmed} warmed up)` : ''}${watched}.`;
+    const loaded = assets?.assets.length
+      ? `, ${assets.assets.length} asset${assets.assets.length === 1 ? '' : 's'}`
+      : '';
+    return `Ready after ${formatDuration(readiness?.readyAtMs ?? 0)}; ${routes.length} route${routes.length === 1 ? '' : 's'}${loaded} OK${warmed ? ` (${warmed} warmed up)` : ''}${watched}.`;
   }
   return diagnoses[0]?.headline.replaceAll('`', '') ?? 'The deploy did not pass.';
 }

@@ -250,3 +250,17 @@ describe('resolving the settings', () => {
     );
   });
 });
+
+describe('check-assets', () => {
+  it('is on by default, off with false from the input or the config file, and names itself when wrong', async () => {
+    expect((await resolve({ url: 'https://shop.example.com' })).checkAssets).toBe(true);
+    expect((await resolve({ url: 'https://shop.example.com', 'check-assets': 'false' })).checkAssets).toBe(false);
+    const file = writeConfig('assets-off.yml', 'check-assets: false\n');
+    expect((await resolve({ url: 'https://shop.example.com', config: file, 'check-assets': 'true' })).checkAssets).toBe(
+      false,
+    );
+    expect(await issuesOf({ url: 'https://shop.example.com', 'check-assets': 'maybe' })).toEqual([
+      { input: 'check-assets', message: '"maybe" is not a boolean; use true or false' },
+    ]);
+  });
+});

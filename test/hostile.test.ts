@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAction } from './support/runner.js';
-import { sleep, startServer, text, type TestServer } from './support/servers.js';
+import { startServer, text, type TestServer } from './support/servers.js';
 
 /**
  * The built action, as the runner runs it, against hostile deploys and hostile input. Bounds (time,
@@ -112,6 +112,24 @@ describe('untrusted content', () => {
     expect(run.outputs['summary']).not.toContain('::');
   });
 
+  it('keeps asset URLs a page names inert in the log, the summary and the outputs', async () => {
+    const page =
+      '<!doctype html><script src="/a.js?x=@octocat|fake|row`**b**`&u=https://phish.example/login"></script>' +
+      '<link rel="stylesheet" href="::error::injected.css"><script src="/%0A::stop-commands::pwned.js"></script>';
+    server = await startServer({
+      '/health': text(200, 'ok'),
+      '/': text(200, page),
+    });
+    const run = await runAction({ url: server.url, routes: '/' });
+    expect(run.outputs).toMatchObject({ verdict: 'fail', cause: 'static-assets-missing' });
+    for (const line of run.stdout.split('\n').filter((l) => l.startsWith('::'))) {
+      expect(line).toMatch(/^::(error|warning|notice|debug)( title=post-deploy-gate[^:]*)?::|^::add-mask::/);
+    }
+    expect(run.summary).not.toMatch(/@octocat|https:\/\/phish|\*\*b\*\*|\|fake\|/);
+    expect(run.summary).toContain('&#124;fake&#124;row');
+    expect(run.outputs['summary']).not.toMatch(/^::/m);
+  });
+
   it('keeps a secret header out of every output even when echoed back in other forms', async () => {
     const secret = 'bypass-Zq9!x/7';
     server = await startServer({ '/health': text(200, 'ok') }, (req, res) => {
@@ -163,7 +181,7 @@ describe('bad input of every kind: under a second, naming the input, no request'
     [{ 'request-timeout': '1ms' }, 'request-timeout', 'out of range'],
     [{ routes: 'GET products' }, 'routes', 'must start with "/"'],
     [{ routes: '/x matches /(unclosed/' }, 'routes', 'invalid regular expression'],
-    [{ routes: '/x matches /(a+)+$/' }, 'routes', 'can take exponential time'],
+    [{ routes: '/x matches /(a)\\1/' }, 'routes', 'RE2 syntax (linear time), which has no backreferences'],
     [{ headers: 'Authorization Bearer abc' }, 'headers', 'is not a "Name: value" header line'],
     [{ comment: 'yes' }, 'comment', 'is not a boolean'],
     [{ config: 'broken.yml' }, 'config', 'broken.yml line'],
@@ -181,16 +199,5 @@ describe('bad input of every kind: under a second, naming the input, no request'
     );
     expect(server.requests).toHaveLength(0);
     expect(run.wallMs).toBeLessThan(1_000);
-  });
-
-  it('stops a pattern that is slow on one particular body, without hanging', async () => {
-    // Not nested, so it passes the static check, but it backtracks badly on a long run of "a" without "b".
-    server = await startServer({ '/health': text(200, 'ok'), '/': text(200, `${'a'.repeat(50_000)}c`) });
-    const started = performance.now();
-    const run = await runAction({ url: server.url, routes: '/ matches /a*a*a*a*a*a*b/' });
-    expect(performance.now() - started).toBeLessThan(5_000);
-    expect(run.outputs).toMatchObject({ verdict: 'fail', cause: 'wrong-content' });
-    expect(readFileSync(run.outputs['report']!, 'utf8')).toContain('the pattern took over 250 ms on this body');
-    await sleep(0);
   });
 });

@@ -4,7 +4,7 @@ import { code, fenced, inline } from '../src/report/escape.js';
 import { renderJson } from '../src/report/json.js';
 import { redactReport } from '../src/report/redact.js';
 import { configErrorReport } from '../src/gate.js';
-import { limit, renderSummary } from '../src/report/summary.js';
+import { limit, renderSummary, SUMMARY_LIMIT } from '../src/report/summary.js';
 import { renderTerminal } from '../src/report/terminal.js';
 import { observe } from './support/fixtures.js';
 import { gateRun, replay, withoutPort } from './support/gate.js';
@@ -154,5 +154,24 @@ describe('secrets', () => {
       expect(text).not.toContain(Buffer.from(secret).toString('base64'));
     }
     expect(renderJson(redacted)).toContain('***');
+  });
+});
+
+describe('GitHub limits count UTF-8 bytes', () => {
+  it('cuts a summary of long CJK labels to the byte limit, though as characters it would fit', () => {
+    const routes = Array.from({ length: 300 }, (_, i) =>
+      routeResult(`/p/${'価格表'.repeat(300)}/${i} 200`, observe('nginx-502-refused', { path: `/p/${i}` })),
+    );
+    const summary = renderSummary(reportOf(readyHealth(healthOk()), routes));
+    expect(summary.length).toBeLessThan(SUMMARY_LIMIT);
+    expect(Buffer.byteLength(summary, 'utf8')).toBeLessThanOrEqual(SUMMARY_LIMIT);
+    expect(summary).toContain("cut to stay within GitHub's size limit");
+    expect(summary).not.toContain('\ufffd');
+  });
+
+  it('never splits a character when cutting', () => {
+    const cut = limit(`${'😀'.repeat(100)}\n${'😀'.repeat(100)}`, 300);
+    expect(Buffer.byteLength(cut, 'utf8')).toBeLessThanOrEqual(300);
+    expect(cut).not.toContain('\ufffd');
   });
 });

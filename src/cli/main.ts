@@ -35,6 +35,8 @@ Usage: post-deploy-gate --url https://shop.example.com [options]
   --concurrency N           routes in flight at once (default 4)
   --success-threshold N     healthy answers in a row before "ready" (default 2)
   --retries N               extra tries for a route that failed in a way that can clear up (default 2)
+  --check-assets BOOL       also load the scripts and stylesheets HTML routes reference (default true)
+  --no-check-assets         the same as --check-assets false
   --resolve HOST=ADDRESS    connect to ADDRESS for HOST (like curl --resolve), repeatable
   --json                    print the JSON report instead of the terminal report
   --no-color                no colours even on a terminal
@@ -64,6 +66,8 @@ export async function main(argv: string[]): Promise<number> {
         concurrency: { type: 'string' },
         'success-threshold': { type: 'string' },
         retries: { type: 'string' },
+        'check-assets': { type: 'string' },
+        'no-check-assets': { type: 'boolean' },
         resolve: { type: 'string', multiple: true },
         json: { type: 'boolean' },
         'no-color': { type: 'boolean' },
@@ -109,6 +113,7 @@ export async function main(argv: string[]): Promise<number> {
     concurrency: flags.concurrency,
     'success-threshold': flags['success-threshold'],
     retries: flags.retries,
+    'check-assets': flags['no-check-assets'] ? 'false' : flags['check-assets'],
   };
   // Bad flags, a bad config file or a bad proxy variable are usage errors: say which, exit 2, request nothing.
   let prepared: { config: GateConfig; resolve: Map<string, string>; proxy: ProxySettings };
@@ -121,6 +126,8 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const { config } = prepared;
+  // Headers from the config file are secrets as much as the flags'.
+  secrets.push(...[...config.headers, ...config.routes.flatMap((r) => r.headers)].map(([, value]) => value));
   let printed = false;
   const finished = await runToReport({
     clock,

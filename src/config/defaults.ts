@@ -10,6 +10,7 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'wait-for-deployment': 'false',
   comment: 'true',
   watch: '0',
+  'check-assets': 'true',
 };
 
 /** Settings that only the config file and the CLI set (not action inputs), with their defaults. */
@@ -18,6 +19,10 @@ export const TUNING_DEFAULTS = {
   concurrency: 4,
   retries: 2,
 } as const;
+
+/** Largest config file read (checked before parsing), and most routes in one run (file or input). */
+export const MAX_CONFIG_BYTES = 128 * 1024;
+export const MAX_ROUTES = 1000;
 
 export const DEFAULT_REPORT_FILE = 'post-deploy-gate-report.json';
 
@@ -36,6 +41,7 @@ export const ACTION_INPUTS = [
   'github-token',
   'config',
   'watch',
+  'check-assets',
 ] as const;
 
 /** Every setting the parser reads (inputs, CLI flags, config file keys), in the order messages list them. */

@@ -1,10 +1,10 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
 import { compileBodyPattern, METHODS, parseRouteLine, parseStatusList, readRouteLine } from './route-line.js';
 import type { ConfigIssue, RouteSpec } from './types.js';
 import { parseHeaderLine } from './values.js';
-import { SETTING_NAMES } from './defaults.js';
+import { MAX_CONFIG_BYTES, MAX_ROUTES, SETTING_NAMES } from './defaults.js';
 
 /** The YAML config file: the same settings as the inputs, plus per-route options. */
 
@@ -22,7 +22,7 @@ export interface ConfigFile {
 }
 
 const ROUTE_KEYS = ['path', 'method', 'status', 'contains', 'matches', 'headers'] as const;
-const FILE_KEYS: readonly string[] = SETTING_NAMES.filter((k) => k !== 'config');
+const FILE_KEYS: readonly string[] = SETTING_NAMES.filter((k) => k !== 'config' && k !== 'report');
 
 /** Resolves `name` inside `workspace`, refusing anything that leads outside it (also through links). */
 export function resolveInWorkspace(
@@ -59,9 +59,35 @@ export function loadConfigFile(
     issues.push({ input: 'config', message: where.message! });
     return undefined;
   }
-  let text: string;
+  const text = readBounded(where.path, name, issues);
+  if (text === undefined) return undefined;
+  return parseConfigText(text, name, issues);
+}
+
+/**
+ * The file's text, if it is a regular file of at most MAX_CONFIG_BYTES. The size is checked before a
+ * byte is parsed: the file comes from the pull request, and YAML parsing is where time and memory go.
+ */
+function readBounded(path: string, name: string, issues: ConfigIssue[]): string | undefined {
+  let fd: number | undefined;
   try {
-    text = readFileSync(where.path, 'utf8');
+    fd = openSync(path, 'r');
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) {
+      issues.push({ input: 'config', message: `"${name}" is not a regular file; give a YAML file in the workspace` });
+      return undefined;
+    }
+    // Read one byte past the cap, so a file that grows between fstat and read is still caught.
+    const buffer = Buffer.alloc(Math.min(stat.size, MAX_CONFIG_BYTES) + 1);
+    const size = readSync(fd, buffer, 0, buffer.length, 0);
+    if (stat.size > MAX_CONFIG_BYTES || size > MAX_CONFIG_BYTES) {
+      issues.push({
+        input: 'config',
+        message: `"${name}" is ${Math.ceil(Math.max(stat.size, size) / 1024)} KiB; a config file may be at most ${MAX_CONFIG_BYTES / 1024} KiB`,
+      });
+      return undefined;
+    }
+    return buffer.subarray(0, size).toString('utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     issues.push({
@@ -69,8 +95,9 @@ export function loadConfigFile(
       message: `cannot read "${name}" (${code ?? 'error'}); give a YAML file in the workspace`,
     });
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
-  return parseConfigText(text, name, issues);
 }
 
 export function parseConfigText(text: string, name: string, issues: ConfigIssue[]): ConfigFile | undefined {
@@ -100,6 +127,14 @@ export function parseConfigText(text: string, name: string, issues: ConfigIssue[
   for (const pair of doc.contents.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     const line = at(pair.key as Node);
+    if (key === 'report') {
+      // The file comes from the pull request: it never chooses where anything is written.
+      issues.push({
+        input: 'config',
+        message: `${here(line)}: "report" cannot be set in the config file; the action writes the report to RUNNER_TEMP, the CLI takes --report`,
+      });
+      continue;
+    }
     if (!FILE_KEYS.includes(key)) {
       issues.push({
         input: 'config',
@@ -134,6 +169,14 @@ function readRouteList(
 ): RouteSpec[] {
   if (!isSeq(node)) {
     issues.push({ input: 'routes', message: `${here(at(node))}: routes must be a list` });
+    return [];
+  }
+  if (node.items.length > MAX_ROUTES) {
+    // Counted before any route is read: each one costs a parse, and a pattern a compile.
+    issues.push({
+      input: 'routes',
+      message: `${here(at(node))}: ${node.items.length} routes; a run checks at most ${MAX_ROUTES}`,
+    });
     return [];
   }
   const routes: RouteSpec[] = [];

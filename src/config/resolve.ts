@@ -1,4 +1,4 @@
-import { INPUT_DEFAULTS, TUNING_DEFAULTS } from './defaults.js';
+import { INPUT_DEFAULTS, MAX_ROUTES, TUNING_DEFAULTS } from './defaults.js';
 import type { ConfigFile } from './file.js';
 import { readRouteLine } from './route-line.js';
 import { ConfigError, type ConfigIssue, type GateConfig, type RouteSpec } from './types.js';
@@ -93,11 +93,13 @@ export async function resolveConfig(source: SettingsSource): Promise<GateConfig>
     waitForDeployment,
     environment: pick('environment')?.text.trim() || undefined,
     comment: read('comment', parseBoolean, true),
+    checkAssets: read('check-assets', parseBoolean, true),
     successThreshold: read('success-threshold', (t) => parseCount(t, 1, 10), TUNING_DEFAULTS['success-threshold']),
     concurrency: read('concurrency', (t) => parseCount(t, 1, 64), TUNING_DEFAULTS.concurrency),
     routeRetries: read('retries', (t) => parseCount(t, 0, 5), TUNING_DEFAULTS.retries),
     watchMs: read('watch', (t) => parseBoundedDuration(t, 0, 3_600_000, '0 (off) to 1h'), 0),
-    reportPath: pick('report')?.text.trim() || source.defaultReportPath,
+    // Only the CLI's --report flag: never the config file (see file.ts).
+    reportPath: given('report')?.trim() || source.defaultReportPath,
   };
   if (issues.length > 0) throw new ConfigError(issues);
   return config;
@@ -109,6 +111,10 @@ function readRoutes(inputText: string | undefined, file: ConfigFile | undefined,
   if (!useInput && file?.routes) return file.routes;
   const routes: RouteSpec[] = [];
   const routeLines = lines(inputText ?? INPUT_DEFAULTS.routes!);
+  if (routeLines.length > MAX_ROUTES) {
+    issues.push({ input: 'routes', message: `${routeLines.length} route lines; a run checks at most ${MAX_ROUTES}` });
+    return routes;
+  }
   routeLines.forEach((line, index) => {
     const route = readRouteLine(line, `line ${index + 1} "${line}"`, issues);
     if (route) routes.push(route);

@@ -1,4 +1,4 @@
-import { catastrophicReason } from './regex-safety.js';
+import { compilePattern, PATTERN_SYNTAX_HELP } from '../body-pattern.js';
 import type { BodyAssertion, ConfigIssue, RouteSpec, StatusExpectation } from './types.js';
 
 /**
@@ -113,12 +113,11 @@ export function compileBodyPattern(pattern: string, flags: string): Parsed<BodyA
     return { ok: false, message: `regex flags "${flags}" are not accepted; use any of i, m, s, u` };
   }
   try {
-    new RegExp(pattern, flags);
+    compilePattern(pattern, flags);
   } catch (error) {
-    return { ok: false, message: `invalid regular expression /${pattern}/: ${(error as Error).message}` };
+    const reason = (error as Error).message.replace(/^error parsing regexp: /, '');
+    return { ok: false, message: `invalid regular expression /${pattern}/: ${reason}; ${PATTERN_SYNTAX_HELP}` };
   }
-  const danger = catastrophicReason(pattern);
-  if (danger) return { ok: false, message: `regular expression /${pattern}/ refused: ${danger}` };
   return { ok: true, value: { kind: 'matches', pattern, flags } };
 }
 

@@ -42,6 +42,8 @@ export interface GateConfig {
   routeRetries: number;
   /** After a pass, how long to keep watching health and routes (0: no watch). */
   watchMs: number;
+  /** Also fetch the scripts and stylesheets that HTML routes reference (same origin, capped). */
+  checkAssets: boolean;
   /** Where the JSON report goes. */
   reportPath: string;
 }

@@ -5,6 +5,12 @@ import type { Parsed } from './route-line.js';
 /** Parsers for single setting values. Each returns the value or a message naming what is accepted. */
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/**
+ * What a header value may not hold: RFC 9110 field-value is visible ASCII, space and tab, plus obs-text
+ * (0x80–0xFF), which is refused too: undici would send it as Latin-1 bytes, never as the UTF-8 the
+ * user typed, and anything beyond 0xFF it refuses per request.
+ */
+const FIELD_VALUE_REFUSED = /[^\t\x20-\x7e]/;
 /** Headers the HTTP client owns; letting users set them would break framing or the Host check. */
 const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'upgrade', 'te']);
 
@@ -86,7 +92,16 @@ export function parseHeaderLine(line: string): Parsed<readonly [string, string]>
     return { ok: false, message: `header ${name} is set by the HTTP client and cannot be configured` };
   }
   const value = line.slice(colon + 1).trim();
-  if (/[\0\r\n]/.test(value)) return { ok: false, message: `header ${name} has a control character in its value` };
+  const bad = FIELD_VALUE_REFUSED.exec(value);
+  if (bad) {
+    const what = bad[0] < ' ' || bad[0] === '\x7f' ? 'a control character' : 'a non-ASCII character';
+    return {
+      ok: false,
+      message:
+        `header ${name} has ${what} at position ${bad.index + 1} of its value (the value is not shown); ` +
+        'a header value may hold visible ASCII characters, spaces and tabs only (RFC 9110 field-value)',
+    };
+  }
   return { ok: true, value: [name, value] };
 }
 

@@ -50,6 +50,8 @@ export interface DiagnosisInput {
   expectVersion?: string;
   /** What a path that cannot exist answered (made only when a route answered 404). */
   notFoundProbe?: Observation;
+  /** What the pages' scripts and stylesheets showed (check-assets), already diagnosed. */
+  assets?: Diagnosis[];
 }
 
 const CONFIDENCE_RANK: Record<Confidence, number> = { high: 0, medium: 1, low: 2 };
@@ -91,6 +93,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
   for (const { classification, routes } of groups.values()) {
     diagnoses.push(toDiagnosis(classification, routes, input, notes));
   }
+  diagnoses.push(...(input.assets ?? []));
   diagnoses.sort(
     (a, b) =>
       causeRank(a.cause) - causeRank(b.cause) ||

@@ -12,6 +12,7 @@ import { publishComment } from './sticky-comment.js';
 
 /** All reporting calls together get this long. */
 export const REPORTING_BUDGET_MS = 60_000;
+const ABANDON_GRACE_MS = 250;
 
 export async function commentOnPullRequest(options: {
   report: Report;
@@ -19,6 +20,8 @@ export async function commentOnPullRequest(options: {
   event: GitHubEvent;
   token: string;
   log: Logger;
+  /** Aborts when the runner cancels the job: reporting then stops at once. */
+  signal?: AbortSignal;
   /** Defaults to REPORTING_BUDGET_MS. */
   budgetMs?: number;
 }): Promise<string> {
@@ -34,13 +37,39 @@ export async function commentOnPullRequest(options: {
     return `no comment (${who})`;
   }
   if (!options.token || !event.owner) return 'no comment (no token or repository)';
+  // A cancelled run makes no GitHub call at all: the runner gives a cancelled step a few seconds only.
+  if (options.signal?.aborted || options.report.cancelled) return 'no comment (the run was cancelled)';
   const started = Date.now();
+  const budget = AbortSignal.any([...(options.signal ? [options.signal] : []), AbortSignal.timeout(budgetMs)]);
   const octokit = createOctokit({
     token: options.token,
     apiUrl: event.apiUrl,
     log,
-    signal: AbortSignal.timeout(budgetMs),
+    signal: budget,
     timeLeft: () => budgetMs - (Date.now() - started),
   });
-  return publishComment({ octokit, event, report: options.report, key: options.config.environment || 'default', log });
+  const work = publishComment({
+    octokit,
+    event,
+    report: options.report,
+    key: options.config.environment || 'default',
+    log,
+  });
+  // A hard budget: whatever the plugins' retries and waits do, reporting ends when the budget does (the
+  // work gets a moment to report its own failure first).
+  const outcome = await Promise.race([work, abandonedAfter(budget, log, budgetMs)]);
+  return options.signal?.aborted ? 'comment abandoned: the run was cancelled' : outcome;
+}
+
+/** Resolves shortly after `signal` aborts, for work that does not stop when it is told to. */
+function abandonedAfter(signal: AbortSignal, log: Logger, budgetMs: number): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = () =>
+      setTimeout(() => {
+        log.warning(`no PR comment: the GitHub API did not finish within ${budgetMs / 1000} s`);
+        resolve('comment failed');
+      }, ABANDON_GRACE_MS).unref();
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+  });
 }

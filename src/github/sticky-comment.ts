@@ -17,6 +17,10 @@ export interface CommentOptions {
   log: Logger;
 }
 
+/** Pages read at most while looking for the gate's own comment, and their size. */
+export const MAX_COMMENT_PAGES = 50;
+export const COMMENTS_PER_PAGE = 40;
+
 interface IssueComment {
   id: number;
   body?: string | null;
@@ -32,15 +36,7 @@ export async function publishComment(options: CommentOptions): Promise<string> {
     if (number === undefined) return `no open pull request for ${event.sha.slice(0, 7)}: no comment`;
     const marker = commentMarker(options.key);
     const me = await identity(octokit);
-    const find = async () => {
-      const comments = (await octokit.paginate(octokit.rest.issues.listComments, {
-        ...repo,
-        issue_number: number,
-        per_page: 100,
-      })) as IssueComment[];
-      // Only our own comment: a marker copied into someone else's comment is left alone.
-      return comments.find((c) => c.body?.includes(marker) && sameLogin(c.user?.login, me));
-    };
+    const find = () => findOwnComment(octokit, { ...repo, issue_number: number }, marker, me, log);
     const existing = await find();
     const body = renderComment(options.report, {
       key: options.key,
@@ -72,6 +68,58 @@ export async function publishComment(options: CommentOptions): Promise<string> {
     log.warning(`no PR comment: ${explain(error)}`);
     return 'comment failed';
   }
+}
+
+/**
+ * Pages are streamed and dropped: a pull request can hold thousands of comments of 65 kB, and parsing
+ * each page into strings grows the heap far past what the page needs. A page's raw bytes are only
+ * scanned for the marker; the one page that holds it is fetched again and parsed. Only our own comment
+ * counts (a marker copied into someone else's is left alone); the first match ends the search, and at
+ * most MAX_COMMENT_PAGES pages are read.
+ */
+async function findOwnComment(
+  octokit: Octokit,
+  params: { owner: string; repo: string; issue_number: number },
+  marker: string,
+  me: string,
+  log: Logger,
+): Promise<IssueComment | undefined> {
+  // The part of the marker that JSON never escapes (no <, >, quotes or backslashes).
+  const needle = Buffer.from(marker.replace(/^<!-- /, '').replace(/ -->$/, ''));
+  for (let page = 1; page <= MAX_COMMENT_PAGES; page++) {
+    const query = { ...params, per_page: COMMENTS_PER_PAGE, page };
+    const raw = await octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+      ...query,
+      request: { parseSuccessResponseBody: false },
+    });
+    if (await streamHolds(raw.data as unknown as ReadableStream<Uint8Array> | null, needle)) {
+      const { data } = await octokit.rest.issues.listComments(query);
+      const found = (data as IssueComment[]).find((c) => c.body?.includes(marker) && sameLogin(c.user?.login, me));
+      if (found) return { id: found.id, body: found.body, user: found.user };
+    }
+    if (!/rel="next"/.test(String(raw.headers.link ?? ''))) return undefined;
+  }
+  log.warning(
+    `no earlier gate comment in the first ${MAX_COMMENT_PAGES * COMMENTS_PER_PAGE} comments of #${params.issue_number}; posting a new one`,
+  );
+  return undefined;
+}
+
+/** Whether the byte stream contains `needle`, reading it chunk by chunk (a match may span two chunks). */
+async function streamHolds(stream: ReadableStream<Uint8Array> | null, needle: Buffer): Promise<boolean> {
+  if (!stream) return false;
+  let tail = Buffer.alloc(0);
+  for await (const chunk of stream) {
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const seam = Buffer.concat([tail, bytes.subarray(0, needle.length - 1)]);
+    if (bytes.includes(needle) || seam.includes(needle)) {
+      await stream.cancel().catch(() => undefined);
+      return true;
+    }
+    // A copy of the last bytes only, so the chunk itself can go.
+    tail = Buffer.from(seam.length >= needle.length ? bytes.subarray(-(needle.length - 1)) : seam);
+  }
+  return false;
 }
 
 async function pullRequestFor(octokit: Octokit, event: GitHubEvent): Promise<number | undefined> {

@@ -2,13 +2,16 @@ import { request, type Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../clock.js';
 import { decodeText, readCappedBody } from './body.js';
+import type { Socket } from 'node:net';
 import {
   blockedLiteral,
+  reachedPhase,
   timedConnector,
   timingsOf,
   traced,
   type RequestTrace,
   type ResolveOverrides,
+  type SocketTimings,
 } from './connections.js';
 import { createDispatcher } from './dispatcher.js';
 import { classifyError, proxyAnswer } from './errors.js';
@@ -63,11 +66,13 @@ export interface HttpClient {
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const trust = trustWith(options.ca);
   const connectTimeoutMs = Math.min(options.requestTimeoutMs, 10_000);
+  const pending = new Map<Socket, SocketTimings>();
   const connect = timedConnector({
     connectTimeoutMs,
     resolve: options.resolve,
     secureContext: trust.secureContext,
     now: options.clock.now,
+    pending,
   });
   const dispatcher = createDispatcher({
     connect,
@@ -87,8 +92,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   });
   let closing: Promise<void> | undefined;
   return {
-    probe: (probeRequest) => probe(dispatcher, trust, options, probeRequest),
-    close: () => (closing ??= dispatcher.close()),
+    probe: (probeRequest) => probe(dispatcher, trust, options, probeRequest, pending),
+    close: () => {
+      // A handshake that never progresses would otherwise keep the process alive until its own timeout.
+      // With an error: undici's connector hears only 'error', and would wait for a plain close forever.
+      const stopped = Object.assign(new Error('the client closed'), { code: 'GATE_ABORTED' });
+      pending.forEach((_, socket) => socket.destroy(stopped));
+      return (closing ??= dispatcher.close());
+    },
   };
 }
 
@@ -97,6 +108,7 @@ async function probe(
   trust: TrustStore,
   options: HttpClientOptions,
   req: ProbeRequest,
+  pending: ReadonlyMap<Socket, SocketTimings>,
 ): Promise<Observation> {
   const { clock } = options;
   const startMs = clock.now();
@@ -136,14 +148,17 @@ async function probe(
       phase = 'dns';
       const blocked = blockedLiteral(current.hostname);
       if (blocked) throw blocked;
-      const response = await traced(trace, () =>
-        request(current, {
-          method: method as 'GET',
-          headers: headersFor(current, options, req),
-          dispatcher: agent,
-          signal,
-          reset: req.freshConnection ?? false,
-        }),
+      const response = await untilAborted(
+        traced(trace, () =>
+          request(current, {
+            method: method as 'GET',
+            headers: headersFor(current, options, req),
+            dispatcher: agent,
+            signal,
+            reset: req.freshConnection ?? false,
+          }),
+        ),
+        signal,
       );
       const firstByteMs = clock.now();
       phase = 'body';
@@ -207,9 +222,11 @@ async function probe(
     if (isStaleSocket(error, trace, phase, method, req)) {
       // The server closed a kept-alive connection just as we reused it: not the deploy's fault. Once more.
       const left = limitMs - (clock.now() - startMs);
-      if (left > 0) return probe(agent, trust, options, { ...req, staleRetry: true, timeoutMs: left });
+      if (left > 0) return probe(agent, trust, options, { ...req, staleRetry: true, timeoutMs: left }, pending);
     }
-    const reached = (error as { gateReached?: Phase }).gateReached;
+    const reached =
+      (error as { gateReached?: Phase }).gateReached ??
+      (phase === 'dns' && !trace.socket ? reachedPhase([...pending.values()].at(-1)) : undefined);
     if (phase === 'dns') phase = reached ?? (trace.socket ? 'headers' : 'connect');
     const transport = classifyError(error, {
       phase,
@@ -226,6 +243,36 @@ async function probe(
     clearTimeout(timer);
     req.signal?.removeEventListener('abort', onCancel);
   }
+}
+
+/**
+ * The request, or a rejection as soon as `signal` aborts. undici waits for a connection attempt in
+ * progress (a TLS handshake that never moves holds it up to the connect timeout) before it looks at the
+ * signal; the run's deadline and cancellation do not wait. A response that still arrives is discarded.
+ */
+function untilAborted<T extends { body: { on(e: 'error', f: () => void): unknown; destroy(): unknown } }>(
+  work: Promise<T>,
+  signal: AbortSignal,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(Object.assign(new Error('the request was stopped'), { code: 'GATE_ABORTED' }));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (response) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) {
+          response.body.on('error', () => undefined);
+          response.body.destroy();
+        }
+        resolve(response);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 const STALE_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);

@@ -69,6 +69,11 @@ export interface ConnectorOptions {
   /** The roots the gate trusts (see trust.ts), built into one context when the first TLS connection needs it. */
   secureContext?: () => SecureContext;
   now: () => number;
+  /**
+   * Connection attempts still in progress (DNS, TCP or TLS), by socket. undici cannot abort an attempt,
+   * so the probe stops waiting on its own and the client destroys what is left when it closes.
+   */
+  pending?: Map<Socket, SocketTimings>;
 }
 
 export function timedConnector(options: ConnectorOptions): buildConnector.connector {
@@ -90,7 +95,7 @@ export function timedConnector(options: ConnectorOptions): buildConnector.connec
       return null as unknown as Socket;
     }
     const base = connectOptions.protocol === 'https:' ? tls() : plain;
-    return stampedConnect(base, connectOptions, callback, options.now);
+    return stampedConnect(base, connectOptions, callback, options.now, undefined, options.pending);
   };
 }
 
@@ -104,13 +109,18 @@ export function stampedConnect(
   callback: buildConnector.Callback,
   now: () => number,
   proxy?: string,
+  pending?: Map<Socket, SocketTimings>,
 ): Socket {
   const timings: SocketTimings = { startedAt: now(), used: false, ...(proxy ? { proxy } : {}) };
-  const socket = connector(connectOptions, (error, connected) => {
+  let socket: Socket | undefined;
+  let settled = false;
+  socket = connector(connectOptions, (error, connected) => {
+    settled = true;
+    if (socket) pending?.delete(socket);
     if (error) {
       // Say how far the attempt got, for the phase of the classified error.
       Object.assign(error, {
-        gateReached: timings.tcpAt !== undefined ? 'tls' : timings.dnsAt !== undefined ? 'connect' : 'dns',
+        gateReached: reachedPhase(timings),
         ...(proxy ? { gateProxy: { proxy, stage: 'connect' } } : {}),
       });
       callback(error, null);
@@ -120,9 +130,16 @@ export function stampedConnect(
     socketTimings.set(connected as Socket, timings);
     callback(null, connected!);
   }) as unknown as Socket | undefined;
+  if (socket && !settled) pending?.set(socket, timings);
   socket?.once('lookup', () => (timings.dnsAt = now()));
   socket?.once('connect', () => (timings.tcpAt = now()));
   return socket as Socket;
+}
+
+/** How far a connection attempt got, for the phase of a request that stopped waiting for it. */
+export function reachedPhase(timings: SocketTimings | undefined): 'dns' | 'connect' | 'tls' | undefined {
+  if (!timings) return undefined;
+  return timings.tcpAt !== undefined ? 'tls' : timings.dnsAt !== undefined ? 'connect' : 'dns';
 }
 
 /** Timings for a socket made elsewhere (the TLS session inside a proxy tunnel). */

@@ -9,7 +9,7 @@ import { deploymentLine, diagnosisSection, ICON, limit, markdownLink, routeTable
  * earlier runs, so a pass after a failure says "fixed" instead of silently replacing the history.
  */
 
-/** GitHub refuses comments over 65,536 characters; stay clear of it. */
+/** GitHub refuses comments over 65,536 characters; counted here in UTF-8 bytes, which is never fewer. */
 export const COMMENT_LIMIT = 60_000;
 const MAX_HISTORY = 10;
 

@@ -67,7 +67,23 @@ export function plain(text: string): string {
   return forLog(text.replaceAll('`', ''));
 }
 
-/** Cuts `text` to `max` characters, saying so. */
-export function capped(text: string, max: number, note = '… (cut)'): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - note.length))}${note}`;
+/** GitHub's limits count UTF-8 bytes, not characters: one emoji is 4 bytes, one `€` is 3. */
+export function utf8Bytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** The longest start of `text` that fits in `maxBytes` of UTF-8, never splitting a character. */
+export function headWithinBytes(text: string, maxBytes: number): string {
+  if (maxBytes <= 0) return '';
+  if (utf8Bytes(text) <= maxBytes) return text;
+  const bytes = Buffer.from(text, 'utf8');
+  let end = maxBytes;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--; // back to the start of a character
+  return bytes.subarray(0, end).toString('utf8');
+}
+
+/** Cuts `text` to `maxBytes` of UTF-8, saying so. */
+export function capped(text: string, maxBytes: number, note = '… (cut)'): string {
+  if (utf8Bytes(text) <= maxBytes) return text;
+  return `${headWithinBytes(text, maxBytes - utf8Bytes(note))}${note}`;
 }

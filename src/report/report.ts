@@ -1,6 +1,7 @@
 import type { CauseId } from '../diagnosis/catalogue/causes.js';
 import type { Verdict } from '../verdict.js';
 import type { Diagnosis } from '../diagnosis/compare.js';
+import type { AssetCheck } from '../assets/types.js';
 import type { ConfigIssue } from '../config/types.js';
 import type { DeploymentInfo } from '../deploy/deployment.js';
 import type { ReadinessResult } from '../readiness.js';
@@ -25,6 +26,8 @@ export interface Report {
   readiness?: ReadinessResult;
   routes: RouteResult[];
   diagnoses: Diagnosis[];
+  /** The scripts and stylesheets the HTML routes load, per page (check-assets). */
+  assets?: AssetCheck;
   warnings: string[];
   configIssues?: ConfigIssue[];
   /** An internal fault's message (verdict error). */
@@ -44,6 +47,7 @@ export interface ReportSettings {
   successThreshold: number;
   concurrency: number;
   retries: number;
+  checkAssets?: boolean;
   expectVersion?: string;
   headerNames: string[];
 }

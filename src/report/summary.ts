@@ -4,20 +4,29 @@ import { formatDuration } from '../config/duration.js';
 import { describeObservation } from '../http/describe.js';
 import type { HealthAttempt } from '../readiness.js';
 import type { RouteResult } from '../smoke.js';
-import { capped, code, fenced, inline, ownMarkdown } from './escape.js';
+import { capped, code, fenced, headWithinBytes, inline, ownMarkdown, utf8Bytes } from './escape.js';
 import type { DeploymentInfo } from '../deploy/deployment.js';
 import type { Report } from './report.js';
+import {
+  assetAnswer,
+  assetMeaning,
+  assetPath,
+  assetTotals,
+  pageAssetsCause,
+  pageAssetsLine,
+} from '../assets/summary.js';
 
 /**
  * The job summary (GitHub Markdown): verdict and cause first, the fix, a table of health and every
  * route, the evidence, the wait timeline, and response excerpts. Pure: Report → text, within limits.
  */
 
-/** GitHub refuses a step summary over 1 MiB; stay well inside, with room for other steps. */
+/** GitHub refuses a step summary over 1 MiB (of UTF-8 bytes); stay well inside, with room for other steps. */
 export const SUMMARY_LIMIT = 512 * 1024;
 const EXCERPT_LIMIT = 2 * 1024;
 const MAX_EXCERPTS = 10;
 const MAX_ROUTE_ROWS = 300;
+const MAX_ASSET_ROWS = 50;
 
 export const ICON: Record<Report['verdict'], string> = { pass: '✅', fail: '❌', inconclusive: '⚠️', error: '🛑' };
 
@@ -42,6 +51,8 @@ export function renderSummary(report: Report): string {
   if (where) parts.push(where);
   if (report.deployment) parts.push(deploymentLine(report.deployment));
   if (report.routes.length || report.readiness) parts.push(routeTable(report));
+  const assets = assetSection(report);
+  if (assets) parts.push(assets);
   if (primary) parts.push(diagnosisSection('Evidence', primary));
   for (const other of report.diagnoses.slice(1))
     parts.push(diagnosisSection(`Also: ${CAUSE_INFO[other.cause].title}`, other));
@@ -73,12 +84,18 @@ export function routeTable(report: Report): string {
     );
   }
   const byRoute = causeByRoute(report.diagnoses);
+  const pages = new Map(report.assets?.pages.map((p) => [p.route, p]));
   for (const result of report.routes.slice(0, MAX_ROUTE_ROWS)) {
-    const icon = result.passed ? (result.flaky ? '⚠️' : '✅') : '❌';
+    const page = result.passed ? pages.get(result.route.label) : undefined;
+    const icon = result.passed && !page?.failed.length ? (result.flaky ? '⚠️' : '✅') : '❌';
     const meaning = result.passed
-      ? result.flaky
-        ? `warmed up after ${formatDuration(result.warmedUpMs ?? 0)} (${result.attempts} answers)`
-        : 'OK'
+      ? (result.flaky
+          ? `warmed up after ${formatDuration(result.warmedUpMs ?? 0)} (${result.attempts} answers)`
+          : page?.failed.length
+            ? 'page OK'
+            : 'OK') +
+        (page ? ` · ${pageAssetsLine(page)}` : '') +
+        (page?.failed.length ? ` (${pageAssetsCause(page, report.assets!)})` : '')
       : `${byRoute.get(result.route.label) ?? 'failed'}${result.intermittent ? ` (${result.intermittent.bad} of ${result.intermittent.total} answers)` : ''}`;
     rows.push(
       `| ${icon} | ${code(result.route.label)} | ${answer(result.observation)} | ${formatDuration(result.observation.timings.totalMs)} | ${inline(meaning)} |`,
@@ -89,6 +106,26 @@ export function routeTable(report: Report): string {
     rows.push(`| | … | | | ${report.routes.length - MAX_ROUTE_ROWS} more routes in the JSON report |`);
   }
   return rows.join('\n');
+}
+
+/** The failing and unchecked assets in full (passing ones are a count in the route table). */
+function assetSection(report: Report): string | undefined {
+  const check = report.assets;
+  const failed = check?.assets.filter((a) => !a.passed) ?? [];
+  if (!check || (failed.length === 0 && check.notChecked === 0)) return undefined;
+  const lines = [`### Assets the pages load`];
+  if (failed.length) {
+    lines.push('| Page | Asset | Answer | What it means |', '|---|---|---|---|');
+    for (const a of failed.slice(0, MAX_ASSET_ROWS)) {
+      lines.push(
+        `| ${code(a.routes.slice(0, 3).join(', '))}${a.routes.length > 3 ? ` and ${a.routes.length - 3} more` : ''} | ${inline(a.via)} ${code(assetPath(a.url))} | ${inline(assetAnswer(a))} | ${inline(assetMeaning(a))} |`,
+      );
+    }
+    if (failed.length > MAX_ASSET_ROWS)
+      lines.push(`| | … | | ${failed.length - MAX_ASSET_ROWS} more in the JSON report |`);
+  }
+  lines.push('', inline(assetTotals(check)));
+  return lines.join('\n');
 }
 
 function causeByRoute(diagnoses: Diagnosis[]): Map<string, string> {
@@ -197,12 +234,16 @@ function answer(o: RouteResult['observation']): string {
   return `${o.status}${inline(redirects)}`;
 }
 
-/** Cuts at a line boundary and says so, so a reader knows the rest is in the JSON report. */
-export function limit(text: string, max: number): string {
-  if (text.length <= max) return text;
+/**
+ * Cuts to `maxBytes` of UTF-8 (what GitHub counts) at a line boundary and says so, so a reader knows
+ * the rest is in the JSON report.
+ */
+export function limit(text: string, maxBytes: number): string {
+  if (utf8Bytes(text) <= maxBytes) return text;
   const note = "\n\n> ✂️ This summary was cut to stay within GitHub's size limit; the JSON report has everything.\n";
-  const cut = text.lastIndexOf('\n', max - note.length);
-  return text.slice(0, cut > 0 ? cut : max - note.length) + note;
+  const head = headWithinBytes(text, maxBytes - utf8Bytes(note));
+  const cut = head.lastIndexOf('\n');
+  return (cut > 0 ? head.slice(0, cut) : head) + note;
 }
 
 /** A Markdown link, only for a plain http(s) URL; anything else is dropped rather than made live. */

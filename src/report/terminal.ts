@@ -3,6 +3,7 @@ import { formatDuration } from '../config/duration.js';
 import { describeObservation } from '../http/describe.js';
 import { forLog, plain } from './escape.js';
 import type { Report } from './report.js';
+import { assetAnswer, assetMeaning, assetPath, pageAssetsLine } from '../assets/summary.js';
 
 /** The CLI's report: readable in a terminal, coloured only when asked (a TTY). */
 
@@ -38,14 +39,28 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
   }
   const cause = new Map<string, string>();
   for (const d of report.diagnoses) for (const route of d.routes) if (!cause.has(route)) cause.set(route, d.cause);
+  const pages = new Map(report.assets?.pages.map((p) => [p.route, p]));
+  const assets = new Map(report.assets?.assets.map((a) => [a.url, a]));
   for (const result of report.routes) {
-    const mark = result.passed ? (result.flaky ? paint('yellow', '~') : paint('green', '✓')) : paint('red', '✗');
+    const page = result.passed ? pages.get(result.route.label) : undefined;
+    const broken = !!page?.failed.length;
+    const mark =
+      result.passed && !broken ? (result.flaky ? paint('yellow', '~') : paint('green', '✓')) : paint('red', '✗');
     const note = result.passed
       ? result.flaky
         ? paint('yellow', ` warmed up after ${((result.warmedUpMs ?? 0) / 1000).toFixed(1)}s`)
         : ''
       : paint('red', ` ${cause.get(result.route.label) ?? 'failed'}`);
-    out.push(`  ${mark} ${forLog(result.route.label)}  ${forLog(describeObservation(result.observation))}${note}`);
+    const loads = page ? paint(broken ? 'red' : 'dim', `  · ${pageAssetsLine(page)}`) : '';
+    out.push(
+      `  ${mark} ${forLog(result.route.label)}  ${forLog(describeObservation(result.observation))}${note}${loads}`,
+    );
+    for (const url of page?.failed ?? []) {
+      const a = assets.get(url)!;
+      out.push(
+        `      ${paint('red', '✗')} ${forLog(`${a.via} ${assetPath(a.url)}`)}  ${forLog(assetAnswer(a))}: ${forLog(assetMeaning(a))}`,
+      );
+    }
   }
   const w = report.watch;
   if (w) {

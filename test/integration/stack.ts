@@ -22,7 +22,11 @@ export class Stack {
     env?: Record<string, string>;
     timeoutSec?: number;
     workers?: number;
+    /** Run `collectstatic` into the stack's STATIC_ROOT first, as a build does (default true). */
+    collectstatic?: boolean;
   }): Promise<ChildProcess> {
+    const staticRoot = join(this.dir, 'static');
+    if (options.collectstatic ?? true) await this.collectstatic(staticRoot);
     const child = this.spawn(
       PYTHON,
       [
@@ -44,10 +48,21 @@ export class Stack {
         'critical',
         'wsgi:application',
       ],
-      { ...options.env },
+      { STATIC_ROOT: staticRoot, ...options.env },
     );
     await this.waitFor(options.bind, child, 'gunicorn');
     return child;
+  }
+
+  /** Django's `collectstatic`, the build step that fills STATIC_ROOT. */
+  async collectstatic(staticRoot: string): Promise<void> {
+    const child = this.spawn(PYTHON, ['-m', 'django', 'collectstatic', '--noinput', '-v', '0'], {
+      DJANGO_SETTINGS_MODULE: 'settings',
+      PYTHONPATH: APP_DIR,
+      STATIC_ROOT: staticRoot,
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    if (code !== 0) throw new Error(`collectstatic exited with ${code} (see ${this.dir})`);
   }
 
   async nginx(options: {

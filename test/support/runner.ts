@@ -1,12 +1,15 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 
 /** Runs the built action the way the runner does: INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files. */
 
 export const ACTION = new URL('../../dist/index.js', import.meta.url).pathname;
 export const CLI = new URL('../../lib/cli/index.js', import.meta.url).pathname;
+/** A preload for the action's process that fakes DNS answers and logs dialled addresses (see the file). */
+export const NETWORK_EDGE = new URL('./preload/network-edge.mjs', import.meta.url).href;
 
 export interface ActionRun {
   exitCode: number | null;
@@ -17,6 +20,8 @@ export interface ActionRun {
   wallMs: number;
   /** Peak resident memory of the action's process (VmHWM), in MB. */
   peakRssMb: number;
+  /** The run's RUNNER_TEMP (and, unless the env says otherwise, its GITHUB_WORKSPACE). */
+  runnerTemp: string;
 }
 
 export interface RunOptions {
@@ -48,6 +53,7 @@ export async function runAction(
     'INPUT_WAIT-FOR-DEPLOYMENT': 'false',
     INPUT_COMMENT: 'true',
     INPUT_WATCH: '0',
+    'INPUT_CHECK-ASSETS': 'true',
   };
   const started = performance.now();
   const child = spawn(process.execPath, [ACTION], {
@@ -74,6 +80,15 @@ export async function runAction(
   const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearTimeout(timer);
   clearInterval(sampler);
+  // GATE_RUN_LOG=file: one line per run (test, wall time, peak RSS), for the figures in a closing note.
+  if (process.env['GATE_RUN_LOG']) {
+    const line = {
+      test: expect.getState().currentTestName,
+      wallMs: Math.round(performance.now() - started),
+      peakRssMb: Math.round(peakKb / 1024),
+    };
+    appendFileSync(process.env['GATE_RUN_LOG'], `${JSON.stringify(line)}\n`);
+  }
   return {
     exitCode,
     stdout,
@@ -82,6 +97,7 @@ export async function runAction(
     summary: readFileSync(summaryFile, 'utf8'),
     wallMs: performance.now() - started,
     peakRssMb: Math.round(peakKb / 1024),
+    runnerTemp: dir,
   };
 }
 

@@ -255,10 +255,22 @@ export const CAUSES = [
         line: /collectstatic/,
         what: '`collectstatic` in the build',
       },
+      { file: DJANGO_SETTINGS, line: /^\s*STATIC_URL\s*=/, what: '`STATIC_URL` in Django settings' },
+      { file: /(^|\/)vite\.config\.(js|ts|mjs|cjs|mts)$/, line: /^\s*base\s*:/, what: '`base` in the Vite config' },
+      {
+        file: /(^|\/)webpack\.config\.(js|ts|mjs|cjs)$/,
+        line: /publicPath\s*:/,
+        what: '`output.publicPath` in the webpack config',
+      },
+      {
+        file: /(^|\/)next\.config\.(js|mjs|ts)$/,
+        line: /assetPrefix\s*:/,
+        what: '`assetPrefix` in the Next.js config',
+      },
     ],
     readme: {
-      saw: 'Pages work but static assets (`/static/`, `/assets/`, `.css`, `.js`) 404/500.',
-      fix: '`collectstatic` at build time, WhiteNoise/storage settings.',
+      saw: 'Pages work but static assets 404/500 — routes under `/static/` or `/assets/`, or (check-assets) a script or stylesheet an HTML page loads answered with an error, with HTML (an SPA fallback), empty, or with a type the browser refuses.',
+      fix: '`collectstatic` at build time, WhiteNoise/storage settings; deploy HTML and assets from one build (Vite `base`, webpack `publicPath`, Next.js `assetPrefix`).',
     },
   },
   {

@@ -14,7 +14,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
-INSTALLED_APPS = []
+INSTALLED_APPS = ["django.contrib.staticfiles"]
+# Static files as most deploys have them: collected at build time (collectstatic) into STATIC_ROOT and
+# served at STATIC_URL. A deploy that skipped collectstatic has an empty STATIC_ROOT.
+STATIC_URL = "/static/"
+STATIC_ROOT = os.environ.get("STATIC_ROOT", "/nonexistent/static-root")
+STATICFILES_DIRS = [os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets")]
 DATABASES = {}
 USE_TZ = True
 LOGGING = {"version": 1, "disable_existing_loggers": True}

@@ -1,11 +1,17 @@
 import time
 
+from django.conf import settings
 from django.http import HttpResponse
-from django.urls import path
+from django.templatetags.static import static
+from django.urls import path, re_path
+from django.views.static import serve
 
 
 def home(request):
-    return HttpResponse("<!doctype html><title>Shop</title><h1>Welcome to the shop</h1>")
+    return HttpResponse(
+        '<!doctype html><title>Shop</title><link rel="stylesheet" href="%s"><h1>Welcome to the shop</h1>'
+        % static("shop/site.css")
+    )
 
 
 def products(request):
@@ -27,4 +33,6 @@ urlpatterns = [
     path("products/", products),
     path("slow/", slow),
     path("boom/", boom),
+    # The app serves its collected files itself, the role WhiteNoise plays in production.
+    re_path(r"^static/(?P<path>.*)$", serve, {"document_root": settings.STATIC_ROOT}),
 ]

@@ -1,0 +1,11 @@
+import type { Observation } from '../http/observation.js';
+import { collectAssetRefs } from './collect.js';
+import type { PageInput } from './types.js';
+import { mayBePage } from './judge.js';
+
+/** A route's passing answer as a page to check the assets of, when it is HTML (else undefined). */
+export function pageOf(route: string, seen: Observation): PageInput | undefined {
+  if (!mayBePage(seen)) return undefined;
+  const page = seen.finalUrl;
+  return { route, page, ...collectAssetRefs(seen.body, new URL(page)) };
+}
