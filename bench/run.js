@@ -73,6 +73,7 @@ function runAction(url, inputs = {}, extraEnv = {}) {
     'INPUT_REQUEST-TIMEOUT': '10s',
     'INPUT_WAIT-FOR-DEPLOYMENT': 'false',
     INPUT_COMMENT: 'false',
+    INPUT_WATCH: '0',
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
     ...extraEnv,
   };
@@ -164,6 +165,71 @@ async function requestsOverFiveMinutes() {
     d.server.close();
   }
   report('readiness requests in 5 minutes of waiting (virtual clock)', 'requests', counts);
+}
+
+/** A deploy that passes and dies 5 s later (every connection refused): how soon a 2 m watch fails it. */
+async function watchDeath() {
+  const results = await Promise.all(
+    Array.from({ length: RUNS }, async () => {
+      let requests = 0;
+      const d = await deploy({ body: (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('ok') });
+      d.server.on('request', () => requests++);
+      let diedAt = 0;
+      const killer = setTimeout(() => {
+        diedAt = performance.now();
+        d.server.close();
+        d.server.closeAllConnections();
+      }, 5_000);
+      const run = await runAction(d.url, { routes: '/\n/products/', watch: '2m' });
+      clearTimeout(killer);
+      if (!run.outputs.includes('fail')) throw new Error('watch: a deploy that died was not failed');
+      return { lagMs: run.verdictAt - diedAt, requests };
+    }),
+  );
+  report(
+    'watch: deploy dies 5 s after start, death to failing verdict (watch 2m)',
+    'ms',
+    results.map((r) => r.lagMs),
+    { requestsAnsweredWhileUp: stats(results.map((r) => r.requests)) },
+  );
+}
+
+/** Health that answers Django's DisallowedHost 400 forever: what the wait costs before it stops. */
+async function unchangingAnswer() {
+  const { waitUntilReady } = await import('../lib/readiness.js');
+  const { createHttpClient } = await import('../lib/http/client.js');
+  const { unbootableKey } = await import('../lib/diagnosis/waiting.js');
+  const page = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/captured/django-400-disallowed-host.json'), 'utf8'));
+  const counts = [];
+  const waited = [];
+  for (let i = 0; i < (quick ? 3 : 10); i++) {
+    let now = 0;
+    const clock = { now: () => now, sleep: async (ms) => void (now += ms) };
+    const server = createServer((_req, res) => res.writeHead(400, { 'content-type': 'text/html' }).end(page.body));
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    let requests = 0;
+    server.on('request', () => requests++);
+    const client = createHttpClient({ requestTimeoutMs: 10_000, headers: [], clock });
+    const silent = { info() {}, warning() {}, debug() {} };
+    await waitUntilReady({
+      client,
+      clock,
+      log: silent,
+      healthUrl: new URL(`http://127.0.0.1:${server.address().port}/health`),
+      successThreshold: 2,
+      deadlineMs: 300_000,
+      budgetMs: 300_000,
+      requestTimeoutMs: 10_000,
+      unbootable: unbootableKey,
+    });
+    counts.push(requests);
+    waited.push(now);
+    await client.close();
+    server.close();
+  }
+  report('health rejects the Host: wait before the verdict (virtual clock, timeout 5m)', 'ms', waited, {
+    readinessRequests: stats(counts),
+  });
 }
 
 /** What common actions do: a fixed interval (3 s, 10 s), on the same deploy; the start phase is random. */
@@ -330,6 +396,8 @@ async function bundle() {
 const steps = {
   lag: readinessLag,
   requests: requestsOverFiveMinutes,
+  unchanging: unchangingAnswer,
+  watch: watchDeath,
   fixed: fixedIntervalComparison,
   routes,
   assets,

@@ -1,14 +1,12 @@
 // Records real responses from the software that produces them (Debian's nginx, HAProxy, gunicorn and
 // Django) into test/fixtures/captured/, for the diagnosis tests to replay. Run on Node 24 as root or a
 // user who can start those servers:  node scripts/capture-fixtures.ts
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { request } from 'undici';
 import express from 'express';
 import { Stack, freePort } from '../test/integration/stack.ts';
 
-const OUT = new URL('../test/fixtures/captured/', import.meta.url).pathname;
-mkdirSync(OUT, { recursive: true });
+import { capture } from './capture.ts';
 
 const versions = {
   nginx: spawnSync('nginx', ['-v'], { encoding: 'utf8' }).stderr.trim(),
@@ -19,52 +17,6 @@ const versions = {
     { encoding: 'utf8' },
   ).trim(),
 };
-
-async function capture(
-  name: string,
-  source: string,
-  url: string,
-  host?: string,
-  method: 'GET' | 'POST' = 'GET',
-): Promise<void> {
-  const started = performance.now();
-  const response = await request(url, { method, headers: host ? { host } : {}, headersTimeout: 20_000 });
-  const firstByteMs = Math.round(performance.now() - started);
-  const body = await response.body.text();
-  const headers = Object.fromEntries(
-    Object.entries(response.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]),
-  );
-  // The Date header changes every run; it carries no signal.
-  delete headers['date'];
-  // What the fixture must match is decided by a person, once: a re-capture keeps it (test/catalogue.test.ts
-  // fails for a fixture without one).
-  const expect = previousExpect(name);
-  writeFileSync(
-    `${OUT}${name}.json`,
-    JSON.stringify(
-      {
-        source,
-        expect,
-        request: { method, path: new URL(url).pathname + new URL(url).search, host: host ?? new URL(url).host },
-        status: response.statusCode,
-        headers,
-        body,
-        firstByteMs,
-      },
-      null,
-      2,
-    ) + '\n',
-  );
-  console.log(`${name}: ${response.statusCode} in ${firstByteMs} ms`);
-}
-
-function previousExpect(name: string): unknown {
-  try {
-    return (JSON.parse(readFileSync(`${OUT}${name}.json`, 'utf8')) as { expect?: unknown }).expect;
-  } catch {
-    return undefined;
-  }
-}
 
 const stack = new Stack();
 try {

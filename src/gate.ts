@@ -16,6 +16,10 @@ import { waitUntilReady } from './readiness.js';
 import { VERSION, type Report } from './report/report.js';
 import { KEPT_BODY_CHARS, resolveRoute, runRoutes, smokeBudgetMs, type RouteResult } from './smoke.js';
 import { summarize, verdictOf } from './verdict.js';
+import { PoliteLimiter } from './limiter.js';
+import { DEFAULT_SETTLE_RULE } from './stability.js';
+import { watchDeploy, type WatchResult } from './watch.js';
+import type { ReadinessResult } from './readiness.js';
 
 /**
  * The whole check, from a validated config to a Report, and the one place a Report is built: a checked
@@ -95,6 +99,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
   }
   const baseUrl = targetOf(config, deployment)!;
   const healthUrl = healthUrlOf(baseUrl, config.healthPath);
+  const limiter = new PoliteLimiter(config.concurrency, clock);
   log.info(
     `waiting for ${healthUrl.href} to be ready (${config.successThreshold} healthy answers in a row, budget ${formatDuration(config.timeoutMs)})`,
   );
@@ -111,6 +116,9 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
     requestTimeoutMs: config.requestTimeoutMs,
     random: deps.random,
     signal: deps.signal,
+    // Loaded with the first unhealthy answer: a deploy that is ready at once never needs the catalogue.
+    unbootable: async (observation) => (await import('./diagnosis/waiting.js')).unbootableKey(observation),
+    deploymentSucceeded: deployment?.deployment?.state === 'success',
   });
   let routes: RouteResult[] = [];
   let assets: AssetCheck | undefined;
@@ -122,6 +130,9 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
     const stage = AbortSignal.timeout(budgetMs);
     const pages = new Map<RouteSpec, PageInput>();
     routes = await runRoutes({
+      deadlineMs: clock.now() + budgetMs,
+      rule: { ...DEFAULT_SETTLE_RULE, successThreshold: config.successThreshold },
+      limiter,
       client,
       clock,
       log,
@@ -157,38 +168,63 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
     }
   }
   const notFoundProbe = await probeNotFound(client, baseUrl, routes, deps);
+  const healthLabel = `health ${config.healthPath}`;
   // A deploy that was ready with every route passing has nothing to diagnose: the diagnosis and the
   // catalogue's signatures are loaded only by runs that found something.
   const clean = readiness.ready && routes.every((r) => r.passed) && !assets?.assets.some((a) => !a.passed);
-  const diagnoses = clean
+  let diagnoses = clean
     ? []
     : (await import('./diagnosis/compare.js')).diagnose({
         baseUrl,
-        healthLabel: `health ${config.healthPath}`,
+        healthLabel,
         readiness,
         routes,
         expectVersion: config.expectVersion,
         notFoundProbe,
         assets: diagnoseAssets(assets),
       });
+  let watch: WatchResult | undefined;
+  if (
+    config.watchMs > 0 &&
+    !deps.signal?.aborted &&
+    verdictOf({ readiness, routes, diagnoses, assets }).verdict === 'pass'
+  ) {
+    watch = await watchDeploy({
+      client,
+      clock,
+      log,
+      healthUrl,
+      healthLabel,
+      baseUrl,
+      routes: config.routes,
+      windowMs: config.watchMs,
+      requestTimeoutMs: config.requestTimeoutMs,
+      limiter,
+      expectVersion: config.expectVersion,
+      signal: deps.signal,
+      random: deps.random,
+    });
+    const degraded =
+      watch.ended === 'degraded'
+        ? (await import('./diagnosis/watch.js')).watchDiagnosis(watch, {
+            baseUrl,
+            healthLabel,
+            readyAtMs: readiness.readyAtMs,
+            expectVersion: config.expectVersion,
+          })
+        : undefined;
+    if (degraded) diagnoses = [degraded];
+  }
   const cancelled = deps.signal?.aborted ?? false;
-  const findings = { readiness, routes, diagnoses, assets };
+  const findings = { readiness, routes, diagnoses, assets, watch };
   const { verdict, cause } = cancelled ? { verdict: 'error' as const, cause: undefined } : verdictOf(findings);
-  const warnings = [
-    ...routes
-      .filter((r) => r.flaky)
-      .map(
-        (r) =>
-          `${r.route.label} passed only after ${r.attempts - 1} retr${r.attempts === 2 ? 'y' : 'ies'} (${r.earlier.join(', ')})`,
-      ),
-    ...assetWarnings(assets),
-  ];
+  const warnings = [...routes.filter((r) => r.flaky).map(settledWarning), ...assetWarnings(assets)];
   return {
     ...reportBase(startedAt, clock.now()),
     verdict,
     cause,
     summary: cancelled
-      ? `Cancelled after ${formatDuration(clock.now())}, before a verdict (the runner stopped the job).`
+      ? `Cancelled after ${formatDuration(clock.now())}, ${watch ? watchSoFar(watch, readiness) : 'before a verdict'} (the runner stopped the job).`
       : summarize(verdict, findings),
     cancelled: cancelled || undefined,
     url: baseUrl.href,
@@ -210,7 +246,26 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
     assets,
     warnings,
     deployment: deployment?.deployment,
+    ...(watch ? { watch } : {}),
   };
+}
+
+/** "/ warmed up after 2.4 s: 6 bad answers (503), then 2 good in a row". */
+function settledWarning(r: RouteResult): string {
+  const bad = r.samples.filter((s) => !s.good);
+  const kinds = [...new Set(bad.map((s) => s.outcome.replace(/ in \d+(\.\d+)?m?s$/, '')))].slice(0, 3);
+  const good = r.samples.length - r.samples.findLastIndex((s) => !s.good) - 1;
+  const warmed = r.warmedUpMs !== undefined ? `warmed up after ${formatDuration(r.warmedUpMs)}` : 'settled';
+  return `${r.route.label} ${warmed}: ${bad.length} bad answer${bad.length === 1 ? '' : 's'} (${kinds.join(', ')}), then ${good} good in a row`;
+}
+
+/** What a watch cut short by cancellation had seen. */
+function watchSoFar(watch: WatchResult, readiness: ReadinessResult): string {
+  const span = formatDuration(watch.endedAtMs - watch.startedAtMs);
+  const seen = watch.badAnswers
+    ? `${watch.badAnswers} of ${watch.requests} answers bad, first at ${formatDuration(watch.firstBadAtMs! - watch.startedAtMs)}`
+    : 'all healthy';
+  return `during the watch: the deploy had passed (ready at ${formatDuration(readiness.readyAtMs ?? 0)}), then ${watch.rounds} rounds in ${span} of ${formatDuration(watch.windowMs)} were ${seen}`;
 }
 
 /**

@@ -33,7 +33,29 @@ export interface ReadinessOptions {
   signal?: AbortSignal;
   /** Wall clock for HTTP-date Retry-After values. */
   epochNow?: () => number;
+  /**
+   * A key for an answer that no boot sequence gives (a host check rejecting the name, a framework's 404
+   * for the health path, a placeholder page, a protection wall), or undefined for answers a boot does
+   * give (502/503/504 from a proxy, refused, DNS, TLS while a certificate is issued).
+   */
+  unbootable?: (observation: Observation) => string | undefined | Promise<string | undefined>;
+  /** How long the same unbootable answer is waited out before the wait ends with it. */
+  patienceMs?: number;
+  /** The GitHub deployment already reported success: nothing is still rolling out, so no patience. */
+  deploymentSucceeded?: boolean;
 }
+
+/** Health kept giving an answer that waiting cannot change, so the wait ended early. */
+export interface GaveUp {
+  /** The answer's key (a fingerprint id, or status and body start). */
+  key: string;
+  /** Same answer this many times, over this long. */
+  attempts: number;
+  overMs: number;
+  why: 'patience' | 'deployment-succeeded';
+}
+
+export const DEFAULT_PATIENCE_MS = 60_000;
 
 export interface HealthAttempt {
   atMs: number;
@@ -52,13 +74,22 @@ export interface ReadinessResult {
   ready: boolean;
   readyAtMs?: number;
   /** Why it stopped without being ready. */
-  ended?: 'deadline' | 'cancelled';
+  ended?: 'deadline' | 'cancelled' | 'unchanging';
+  gaveUp?: GaveUp;
+  /** Healthy answers with and without `expect-version`, when both were seen: a rollout half done. */
+  versionMixed?: { old: number; total: number };
   attempts: HealthAttempt[];
   /** The last answer, and the last healthy one (kept whole for diagnosis). */
   last?: Observation;
   lastHealthy?: Observation;
   /** Health answered healthy at least once, but never with the expected version. */
   versionMissing: boolean;
+}
+
+class Unchanging extends Error {
+  constructor(readonly gaveUp: GaveUp) {
+    super('waiting cannot help');
+  }
 }
 
 class NotReady extends Error {
@@ -88,10 +119,17 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<Readine
   const epochNow = options.epochNow ?? Date.now;
   const result: ReadinessResult = { ready: false, attempts: [], versionMissing: false };
   let consecutive = 0;
+  // The confirming request follows a healthy answer at once, unless that once got "too many" back: a rate
+  // limiter (nginx limit_req answers 503 to a second request within its interval) then sees it spaced out.
+  let confirmPauseMs = policy.confirmMs;
   let failures = 0;
   const waitStarted = clock.now();
   let sawHealthyWithoutVersion = false;
   let sawVersion = false;
+  let healthyOld = 0;
+  let healthyNew = 0;
+  let streak: { key: string; sinceMs: number; count: number } | undefined;
+  const patienceMs = options.patienceMs ?? DEFAULT_PATIENCE_MS;
   const progress = () => `${formatDuration(clock.now())} / ${formatDuration(options.budgetMs)}`;
 
   const attempt = async (): Promise<void> => {
@@ -124,8 +162,13 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<Readine
     if (healthy) result.lastHealthy = observation;
     if (healthy && versionFound === false) sawHealthyWithoutVersion = true;
     if (versionFound) sawVersion = true;
+    if (healthy && versionFound === false) healthyOld++;
+    if (healthy && versionFound === true) healthyNew++;
 
     const counts = healthy && versionFound !== false;
+    if (!counts && consecutive > 0 && (observation.status === 429 || observation.status === 503)) {
+      confirmPauseMs = Math.min(2_000, Math.max(250, confirmPauseMs * 2));
+    }
     consecutive = counts ? consecutive + 1 : 0;
     const what = describeObservation(observation);
     const versionNote = versionFound === false ? ` (without "${options.expectVersion}")` : '';
@@ -136,6 +179,23 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<Readine
       return;
     }
     failures = counts ? 0 : failures + 1;
+    const key = healthy ? undefined : await options.unbootable?.(observation);
+    streak =
+      key === undefined
+        ? undefined
+        : streak?.key === key
+          ? { ...streak, count: streak.count + 1 }
+          : { key, sinceMs: entry.atMs, count: 1 };
+    if (streak) {
+      const overMs = entry.atMs - streak.sinceMs;
+      const why =
+        options.deploymentSucceeded && streak.count >= 2
+          ? 'deployment-succeeded'
+          : overMs >= patienceMs && streak.count >= 3
+            ? 'patience'
+            : undefined;
+      if (why) throw new AbortError(new Unchanging({ key: streak.key, attempts: streak.count, overMs, why }));
+    }
     const retryAfter = healthy ? undefined : parseRetryAfter(observation.headers['retry-after'], epochNow());
     throw new NotReady(counts, retryAfter);
   };
@@ -149,12 +209,16 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<Readine
       onFailedAttempt: async ({ error }) => {
         if (!(error instanceof NotReady)) throw error;
         let wait = error.confirming
-          ? policy.confirmMs
+          ? confirmPauseMs
           : backoffDelay(failures, policy, random, clock.now() - waitStarted);
         const entry = result.attempts.at(-1)!;
         if (error.retryAfterMs !== undefined) {
           entry.retryAfterMs = error.retryAfterMs;
           wait = Math.max(wait, Math.min(error.retryAfterMs, policy.retryAfterCapMs));
+        }
+        // An unchanging answer is looked at again when its patience runs out, not a slow poll later.
+        if (streak && !options.deploymentSucceeded) {
+          wait = Math.min(wait, Math.max(policy.capMs, streak.sinceMs + patienceMs - clock.now()));
         }
         // Never sleep past the last moment a poll can still start.
         wait = Math.max(0, Math.min(wait, options.deadlineMs - MIN_ATTEMPT_MS - clock.now()));
@@ -163,12 +227,25 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<Readine
       },
     });
   } catch (error) {
-    if (!(error instanceof NotReady) && !options.signal?.aborted) throw error;
-    result.ended = options.signal?.aborted ? 'cancelled' : 'deadline';
+    if (error instanceof Unchanging) {
+      result.ended = 'unchanging';
+      result.gaveUp = error.gaveUp;
+    } else {
+      if (!(error instanceof NotReady) && !options.signal?.aborted) throw error;
+      result.ended = options.signal?.aborted ? 'cancelled' : 'deadline';
+    }
+  }
+  if (!result.ready && healthyOld > 0 && healthyNew > 0) {
+    result.versionMixed = { old: healthyOld, total: healthyOld + healthyNew };
   }
   result.versionMissing = !!options.expectVersion && sawHealthyWithoutVersion && !sawVersion && !result.ready;
   if (result.ready) {
     log.info(`ready after ${formatDuration(result.readyAtMs!)} (${result.attempts.length} health requests)`);
+  } else if (result.gaveUp) {
+    const g = result.gaveUp;
+    log.warning(
+      `stopped waiting after ${formatDuration(clock.now())}: health gave the same answer ${g.attempts} times over ${formatDuration(g.overMs)}${g.why === 'deployment-succeeded' ? ' after the deployment reported success' : ''}, and no boot sequence answers this way`,
+    );
   } else if (result.ended === 'deadline') {
     log.warning(`not ready within ${formatDuration(options.budgetMs)} (${result.attempts.length} health requests)`);
   }

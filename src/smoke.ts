@@ -9,6 +9,9 @@ import type { Logger } from './log.js';
 import { testPattern } from './body-pattern.js';
 import { softFailure } from './diagnosis/catalogue/match.js';
 import { describeObservation } from './http/describe.js';
+import { formatDuration } from './config/duration.js';
+import { PoliteLimiter } from './limiter.js';
+import { DEFAULT_SETTLE_RULE, sampleDelay, settle, type Sample, type SettleRule } from './stability.js';
 
 /**
  * Requests every public route (bounded concurrency), checks its expectations, and gives a route that
@@ -21,8 +24,6 @@ export const KEPT_BODY_CHARS = 8 * 1024;
 
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 const RETRYABLE_KINDS = new Set<FailureKind>(['refused', 'reset', 'timeout', 'protocol', 'other']);
-const RETRY_BASE_MS = 250;
-const RETRY_AFTER_CAP_MS = 2_000;
 
 export type RouteProblem =
   | { kind: 'transport' }
@@ -35,13 +36,19 @@ export interface RouteResult {
   route: RouteSpec;
   url: string;
   passed: boolean;
-  /** Passed only after a retry: a warning, not a failure. */
+  /** Passed only after bad answers (warmed up, or a limiter let up): a note, not a failure. */
   flaky: boolean;
   attempts: number;
   /** What the earlier attempts saw, in words ("503 in 4ms"). */
   earlier: string[];
   problem?: RouteProblem;
   observation: Observation;
+  /** Every answer this route got, in order (one when the first was good). */
+  samples: Sample[];
+  /** From the first bad answer to the start of the good run that passed it. */
+  warmedUpMs?: number;
+  /** Good and bad answers kept alternating: `bad` of `total` answers failed. */
+  intermittent?: { bad: number; total: number };
 }
 
 export interface SmokeOptions {
@@ -51,10 +58,16 @@ export interface SmokeOptions {
   baseUrl: URL;
   routes: RouteSpec[];
   concurrency: number;
+  /** 0: judge each route from one answer (the deploy never got ready); otherwise sample until stable. */
   retries: number;
   signal?: AbortSignal;
   random?: () => number;
   epochNow?: () => number;
+  /** Clock time at which the stage must be over; sampling windows end before it. */
+  deadlineMs?: number;
+  rule?: SettleRule;
+  /** Shared with the watch, so both stay polite to the same origin. */
+  limiter?: PoliteLimiter;
   /** Sees each route's final answer whole, before its body is cut to KEPT_BODY_CHARS (check-assets). */
   onAnswer?: (route: RouteSpec, observation: Observation) => void | Promise<void>;
 }
@@ -65,48 +78,156 @@ export function smokeBudgetMs(requestTimeoutMs: number, retries: number): number
 }
 
 export async function runRoutes(options: SmokeOptions): Promise<RouteResult[]> {
-  // Routes still waiting when the stage's budget (or the run) ends are reported as not checked, not lost.
-  return pMap(options.routes, (route) => checkRoute(route, options), { concurrency: options.concurrency });
+  // In-flight requests are bounded per origin by the limiter, not here: a route waiting between samples
+  // holds no request slot. Routes still waiting when the stage's budget (or the run) ends are reported as not
+  // checked, not lost.
+  const limiter = options.limiter ?? new PoliteLimiter(options.concurrency, options.clock);
+  return pMap(options.routes, (route) => checkRoute(route, { ...options, limiter }), {
+    // A few routes per slot: one waiting between samples does not hold up the others, and a thousand
+    // routes do not all start at once.
+    concurrency: options.concurrency * 4,
+  });
 }
 
-async function checkRoute(route: RouteSpec, options: SmokeOptions): Promise<RouteResult> {
+/** One request for a route, within the origin's limits; undefined when the stage ended before it started. */
+export async function sampleRoute(
+  route: RouteSpec,
+  url: URL,
+  options: Pick<SmokeOptions, 'client' | 'signal'> & { limiter: PoliteLimiter },
+): Promise<{ observation: Observation; problem?: RouteProblem } | undefined> {
+  const seen = await options.limiter.run(
+    url,
+    () =>
+      options.client.probe({
+        method: route.method,
+        url,
+        headers: route.headers,
+        followRedirects: !expectsRedirect(route.expect),
+        maxBodyBytes: route.method === 'HEAD' ? 0 : ROUTE_BODY_LIMIT,
+        signal: options.signal,
+      }),
+    options.signal,
+  );
+  if (!seen) return undefined;
+  return { observation: seen, problem: judge(route, seen) };
+}
+
+async function checkRoute(route: RouteSpec, options: SmokeOptions & { limiter: PoliteLimiter }): Promise<RouteResult> {
   const url = resolveRoute(options.baseUrl, route.path);
   const random = options.random ?? Math.random;
-  const earlier: string[] = [];
-  if (options.signal?.aborted) return notChecked(route, url, options);
-  for (let attempt = 1; ; attempt++) {
-    const observation = await options.client.probe({
-      method: route.method,
-      url,
-      headers: route.headers,
-      followRedirects: !expectsRedirect(route.expect),
-      maxBodyBytes: route.method === 'HEAD' ? 0 : ROUTE_BODY_LIMIT,
-      signal: options.signal,
-    });
-    const problem = judge(route, observation);
-    const canRetry = problem && attempt <= options.retries && retryable(observation) && !options.signal?.aborted;
-    if (!canRetry) {
-      const result: RouteResult = {
-        route,
-        url: url.href,
-        passed: !problem,
-        flaky: !problem && attempt > 1,
-        attempts: attempt,
-        earlier,
-        problem,
-        observation: { ...observation, body: observation.body.slice(0, KEPT_BODY_CHARS) },
-      };
-      if (!problem) await options.onAnswer?.(route, observation);
-      const verdict = problem ? 'FAIL' : result.flaky ? 'flaky' : 'ok';
-      options.log.info(`${verdict.padEnd(5)} ${route.label} · ${describeObservation(observation)}`);
-      return result;
+  const rule = options.rule ?? DEFAULT_SETTLE_RULE;
+  const { clock, limiter } = options;
+  const samples: Sample[] = [];
+  let last: { observation: Observation; problem?: RouteProblem } | undefined;
+  let lastBad: { observation: Observation; problem?: RouteProblem } | undefined;
+  let windowEndMs = Number.POSITIVE_INFINITY;
+  let pushedBackAtMs: number | undefined;
+  for (;;) {
+    if (options.signal?.aborted && samples.length === 0) return notChecked(route, url, options);
+    const seen = options.signal?.aborted ? undefined : await sampleRoute(route, url, options);
+    if (!seen) {
+      if (!last) return notChecked(route, url, options);
+      break;
     }
-    earlier.push(describeObservation(observation));
-    const backoff = RETRY_BASE_MS * 2 ** (attempt - 1);
-    const retryAfter = parseRetryAfter(observation.headers['retry-after'], (options.epochNow ?? Date.now)());
-    const wait = Math.max(backoff / 2 + (random() * backoff) / 2, Math.min(retryAfter ?? 0, RETRY_AFTER_CAP_MS));
-    await options.clock.sleep(wait, options.signal);
+    last = seen;
+    const { observation, problem } = seen;
+    const sample = toSample(observation, !problem);
+    samples.push(sample);
+    if (problem) {
+      lastBad = seen;
+      if (samples.length === 1) {
+        // The first bad answer opens the settle window, cut so the stage can still finish in time.
+        const stageEnd = (options.deadlineMs ?? Number.POSITIVE_INFINITY) - 1_000;
+        windowEndMs = Math.min(sample.atMs + rule.settleMs, stageEnd);
+      }
+      if (observation.status === 429) limiter.slowDown(url, sample.atMs, retryAfterOf(observation, options));
+      else if (observation.status === 503) pushedBackAtMs ??= sample.atMs;
+    } else {
+      limiter.good(url);
+      // A 503 that cleared on a slower retry reads as a limiter: be slower with this origin from now on.
+      if (pushedBackAtMs !== undefined) limiter.slowDown(url, pushedBackAtMs);
+      pushedBackAtMs = undefined;
+    }
+    if (samples.length === 1 && !problem) break;
+    if (samples.length === 1 && (options.retries === 0 || !retryable(observation))) break;
+    const decision = settle(samples, { ...rule }, clock.now(), windowEndMs);
+    if (decision.state !== 'sampling') break;
+    let wait = sampleDelay(samples, random);
+    const retryAfter = problem ? retryAfterOf(observation, options) : undefined;
+    // The server's Retry-After is honoured when it fits the window; longer, our own pace applies.
+    if (retryAfter !== undefined && clock.now() + retryAfter < windowEndMs) {
+      sample.retryAfterMs = retryAfter;
+      wait = Math.max(wait, retryAfter);
+    }
+    wait = Math.max(0, Math.min(wait, windowEndMs - clock.now()));
+    sample.waitMs = wait;
+    await clock.sleep(wait, options.signal);
   }
+  return await finish(route, url, samples, last!, lastBad, rule, options);
+}
+
+async function finish(
+  route: RouteSpec,
+  url: URL,
+  samples: Sample[],
+  last: { observation: Observation; problem?: RouteProblem },
+  lastBad: { observation: Observation; problem?: RouteProblem } | undefined,
+  rule: SettleRule,
+  options: SmokeOptions,
+): Promise<RouteResult> {
+  const decision = lastBad
+    ? settle(samples, rule, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY)
+    : ({ state: 'passed', warmedUpMs: 0, relapses: 0 } as const);
+  const passed = decision.state === 'passed' && !last.problem;
+  // A failed route is judged by a bad answer (the last one), whatever the final sample was.
+  const shown = passed ? last : (lastBad ?? last);
+  // check-assets reads the passing page whole, before its body is cut.
+  if (passed) await options.onAnswer?.(route, last.observation);
+  const result: RouteResult = {
+    route,
+    url: url.href,
+    passed,
+    flaky: passed && samples.length > 1,
+    attempts: samples.length,
+    earlier: samples.slice(0, -1).map((s) => s.outcome),
+    problem: passed ? undefined : shown.problem,
+    observation: { ...shown.observation, body: shown.observation.body.slice(0, KEPT_BODY_CHARS) },
+    samples,
+    ...(passed && decision.state === 'passed' && samples.length > 1 ? { warmedUpMs: decision.warmedUpMs } : {}),
+    ...(decision.state === 'intermittent' || (!passed && samples.some((s) => s.good))
+      ? { intermittent: { bad: samples.filter((s) => !s.good).length, total: samples.length } }
+      : {}),
+  };
+  const verdict = passed ? 'ok' : 'FAIL';
+  const note = result.intermittent
+    ? ` · ${result.intermittent.bad} of ${result.intermittent.total} answers failed`
+    : result.warmedUpMs !== undefined
+      ? ` · warmed up after ${formatDuration(result.warmedUpMs)} (${samples.length} answers)`
+      : samples.length > 1
+        ? ` · ${samples.length} answers`
+        : '';
+  options.log.info(`${verdict.padEnd(5)} ${route.label} · ${describeObservation(shown.observation)}${note}`);
+  return result;
+}
+
+export function toSample(observation: Observation, good: boolean): Sample {
+  return {
+    atMs: Math.round(observation.timings.startMs),
+    good,
+    outcome: describeObservation(observation),
+    ...(observation.status !== undefined ? { status: observation.status } : {}),
+    ...(good ? {} : { signature: signatureOf(observation) }),
+  };
+}
+
+/** "The same bad answer": status and the first bytes of the body, or the transport error's code. */
+function signatureOf(observation: Observation): string {
+  if (observation.error) return `error:${observation.error.code}`;
+  return `${observation.status}:${observation.body.slice(0, 200)}`;
+}
+
+function retryAfterOf(observation: Observation, options: Pick<SmokeOptions, 'epochNow'>): number | undefined {
+  return parseRetryAfter(observation.headers['retry-after'], (options.epochNow ?? Date.now)());
 }
 
 function notChecked(route: RouteSpec, url: URL, options: SmokeOptions): RouteResult {
@@ -117,6 +238,7 @@ function notChecked(route: RouteSpec, url: URL, options: SmokeOptions): RouteRes
     flaky: false,
     attempts: 0,
     earlier: [],
+    samples: [],
     problem: { kind: 'transport' },
     observation: {
       ...emptyObservation(route.method, url.href, options.clock.now()),

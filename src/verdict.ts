@@ -4,6 +4,7 @@ import type { AssetCheck } from './assets/types.js';
 import type { Diagnosis } from './diagnosis/compare.js';
 import type { ReadinessResult } from './readiness.js';
 import type { RouteResult } from './smoke.js';
+import type { WatchResult } from './watch.js';
 
 /** The verdict rules, and the one sentence that goes with a verdict: pure functions of what the stages found. */
 
@@ -15,6 +16,8 @@ export interface Findings {
   routes: RouteResult[];
   /** Sorted: the headline first. */
   diagnoses: Diagnosis[];
+  /** The watch after the pass, when it ran. */
+  watch?: WatchResult;
   /** The scripts and stylesheets the pages load (check-assets). */
   assets?: AssetCheck;
 }
@@ -33,8 +36,8 @@ export function verdictOf({ readiness, routes, diagnoses }: Findings): { verdict
 }
 
 /** The report's one sentence for notifications: it counts every failing route (diagnosis/headline.ts). */
-export function summarize(verdict: Verdict, { readiness, routes, diagnoses, assets }: Findings): string {
+export function summarize(verdict: Verdict, { readiness, routes, diagnoses, assets, watch }: Findings): string {
   if (readiness?.ended === 'cancelled') return 'The run was cancelled before the deploy was ready.';
   if (verdict !== 'pass' && diagnoses.length === 0 && routes.every((r) => r.passed)) return 'The deploy did not pass.';
-  return headline({ readiness, routes, diagnoses, assets, inconclusive: verdict === 'inconclusive' });
+  return headline({ readiness, routes, diagnoses, assets, watch, inconclusive: verdict === 'inconclusive' });
 }

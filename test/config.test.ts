@@ -137,6 +137,18 @@ describe('resolving the settings', () => {
     expect(issues.find((i) => i.input === 'comment')!.message).toContain('use true or false');
   });
 
+  it('reads watch: off by default, a duration up to an hour, from the input or the file', async () => {
+    expect((await resolve({ url: 'https://x.example' })).watchMs).toBe(0);
+    expect((await resolve({ url: 'https://x.example', watch: '2m' })).watchMs).toBe(120_000);
+    expect((await resolve({ url: 'https://x.example', watch: '45' })).watchMs).toBe(45_000);
+    expect(await issuesOf({ url: 'https://x.example', watch: '2h' })).toEqual([
+      { input: 'watch', message: '2h is out of range; use 0 (off) to 1h' },
+    ]);
+    expect((await issuesOf({ url: 'https://x.example', watch: 'soon' }))[0]!.input).toBe('watch');
+    const file = writeConfig('watch.yml', 'watch: 90s\n');
+    expect((await resolve({ url: 'https://x.example', config: file, watch: '0' })).watchMs).toBe(90_000);
+  });
+
   it('requires url unless the deployment provides it', async () => {
     expect((await issuesOf({}))[0]).toMatchObject({ input: 'url', message: expect.stringContaining('is required') });
     expect((await resolve({ 'wait-for-deployment': 'true' })).url).toBeUndefined();

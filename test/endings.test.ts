@@ -83,12 +83,44 @@ const ENDINGS: Record<string, () => Promise<Ending>> = {
     return { inputs: { url: deploy.url, routes: '/\n/products/ 200' }, screen: [] };
   },
   'pass-after-warm-up': async () => {
-    // Deterministic by request count, not by time: three 503s while it starts, then healthy.
+    // Deterministic by request count, not by time: health answers 503 three times while it starts, and
+    // /products/ 503 twice more while its cache warms, then both are healthy.
     deploy = await startServer({
       '/health': sequence(text(503, 'starting'), text(503, 'starting'), text(503, 'starting'), text(200, 'ok')),
       '/': text(200, '<h1>shop</h1>'),
+      '/products/': sequence(text(503, 'warming'), text(503, 'warming'), text(200, 'items')),
     });
-    return { inputs: { url: deploy.url, routes: '/' }, screen: [] };
+    return { inputs: { url: deploy.url, routes: '/\n/products/' }, screen: [] };
+  },
+  intermittent: async () => {
+    // One instance of two behind the balancer is broken: every other answer is the app's 500 page.
+    let n = 0;
+    const django500 = loadFixture('django-500');
+    deploy = await startServer({
+      '/health/': text(200, 'ok'),
+      '/': text(200, '<h1>shop</h1>'),
+      '/checkout/': (req, res) =>
+        n++ % 2 ? text(200, '<h1>checkout</h1>')(req, res) : text(500, django500.body, django500.headers)(req, res),
+    });
+    return {
+      inputs: { url: deploy.url, 'health-path': '/health/', routes: '/\n/checkout/' },
+      counts: true,
+      screen: ['app-error', 'Fix:'],
+    };
+  },
+  'pass-watched': async () => {
+    deploy = await startServer({ '/health': text(200, 'ok'), '/': text(200, '<h1>shop</h1>') });
+    return { inputs: { url: deploy.url, routes: '/', watch: '4s' }, counts: true, screen: [] };
+  },
+  'watch-degraded': async () => {
+    // It passes, then the shop page goes down for good after its second answer (a crash after ready);
+    // health keeps answering, so the watch is what catches it. Deterministic by request count.
+    let served = 0;
+    deploy = await startServer({
+      '/health': text(200, 'ok'),
+      '/': (req, res) => (served++ < 2 ? text(200, '<h1>shop</h1>') : text(503, 'no healthy upstream'))(req, res),
+    });
+    return { inputs: { url: deploy.url, routes: '/', watch: '30s' }, counts: true, screen: ['Fix:'] };
   },
   fail: async () => {
     // Two causes: Django rejects the public Host on two routes, and a page that answers links a
@@ -180,7 +212,7 @@ describe('every ending, from the built action', () => {
       const tree = gfmTree(run.summary);
       const failingRows = nodesOf(tree, 'tableRow')
         .map(textOf)
-        .filter((row) => row.startsWith('❌') && !row.startsWith('❌health '));
+        .filter((row) => row.startsWith('❌') && !row.startsWith('❌health ') && !row.startsWith('❌watch '));
       if (failingRows.length) {
         const said = run.outputs['summary']!;
         const counted = /(\d+) of \d+ routes|all (\d+) routes|(both) routes|(the only) route/.exec(said);

@@ -56,16 +56,56 @@ describe('smoke routes', () => {
     expect(server.peakConcurrency).toBeGreaterThan(1);
   });
 
-  it('marks a route that passes only after a retry as flaky, not failed', async () => {
-    const { results, server } = await check(['/a'], { '/a': sequence(text(500, 'boom'), text(200, 'ok')) });
-    expect(results[0]).toMatchObject({ passed: true, flaky: true, attempts: 2, earlier: ['500 in 0ms'] });
-    expect(server.requests).toHaveLength(2);
+  it('passes a route that warms up only after good answers in a row, and says how long it took', async () => {
+    let n = 0;
+    const { results, server } = await check(['/a'], {
+      '/a': (_req, res) => res.writeHead(n++ < 4 ? 503 : 200).end(n <= 4 ? 'warming' : 'ok'),
+    });
+    expect(results[0]).toMatchObject({ passed: true, flaky: true, attempts: 6 });
+    expect(results[0]!.samples.map((s) => s.good)).toEqual([false, false, false, false, true, true]);
+    // From the first 503 to the first good answer of the run that passed it: the sum of the waits.
+    const waits = results[0]!.samples.slice(0, 4).reduce((t, s) => t + (s.waitMs ?? 0), 0);
+    expect(results[0]!.warmedUpMs).toBeGreaterThanOrEqual(waits - 5);
+    expect(server.requests).toHaveLength(6);
   });
 
-  it('gives up after the retries and reports the last answer', async () => {
-    const { results, server } = await check(['/a'], { '/a': text(503, 'down') }, { retries: 2 });
-    expect(results[0]).toMatchObject({ passed: false, attempts: 3, problem: { kind: 'status', expected: '2xx' } });
-    expect(server.requests).toHaveLength(3);
+  it('backs off from a quarter second up to two seconds between bad answers', async () => {
+    const { results } = await check(['/a'], { '/a': text(503, 'down') });
+    const waits = results[0]!.samples.map((s) => s.waitMs ?? 0).slice(0, 6);
+    expect(waits[0]).toBeGreaterThanOrEqual(125);
+    expect(waits[0]).toBeLessThanOrEqual(250);
+    expect(waits[3]).toBeGreaterThanOrEqual(1000);
+    expect(Math.max(...waits)).toBeLessThanOrEqual(2000);
+  });
+
+  it('fails a route that answers the same failure for the whole settle rule, with every sample kept', async () => {
+    const { results, clock } = await check(['/a'], { '/a': text(503, 'down') }, { retries: 2 });
+    expect(results[0]).toMatchObject({ passed: false, problem: { kind: 'status', expected: '2xx' } });
+    expect(results[0]!.intermittent).toBeUndefined();
+    expect(results[0]!.samples.length).toBeGreaterThanOrEqual(5);
+    // Stable failure: about ten seconds of the same answer, not the whole twenty-second window.
+    expect(clock.now()).toBeGreaterThanOrEqual(10_000);
+    expect(clock.now()).toBeLessThan(15_000);
+  });
+
+  it('calls answers that keep alternating intermittent, with the share of bad ones', async () => {
+    let n = 0;
+    const { results } = await check(['/a'], {
+      '/a': (_req, res) => res.writeHead(n++ % 2 === 0 ? 500 : 200).end(n % 2 ? 'Server Error (500)' : 'ok'),
+    });
+    const result = results[0]!;
+    expect(result.passed).toBe(false);
+    expect(result.intermittent!.total).toBe(result.samples.length);
+    expect(result.intermittent!.bad).toBe(result.samples.filter((s) => !s.good).length);
+    expect(result.intermittent!.bad).toBeGreaterThan(2);
+    // The failure is judged by a bad answer, not by whichever came last.
+    expect(result.observation.status).toBe(500);
+  });
+
+  it('judges from one answer when sampling is off (retries 0)', async () => {
+    const { results, server } = await check(['/a'], { '/a': text(503, 'down') }, { retries: 0 });
+    expect(results[0]).toMatchObject({ passed: false, attempts: 1 });
+    expect(server.requests).toHaveLength(1);
   });
 
   it('does not retry a deterministic 404', async () => {
@@ -74,12 +114,22 @@ describe('smoke routes', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it('honours a short Retry-After on a route, within its cap', async () => {
+  it('honours a Retry-After that fits the settle window', async () => {
     const { results, clock } = await check(['/a'], {
-      '/a': sequence(text(429, 'slow down', { 'retry-after': '1' }), text(200, 'ok')),
+      '/a': sequence(text(429, 'slow down', { 'retry-after': '3' }), text(200, 'ok')),
     });
-    expect(results[0]!.flaky).toBe(true);
-    expect(clock.sleeps[0]).toBeGreaterThanOrEqual(1000);
+    expect(results[0]!.passed).toBe(true);
+    expect(results[0]!.samples[0]).toMatchObject({ retryAfterMs: 3000, waitMs: 3000 });
+    expect(clock.now()).toBeGreaterThanOrEqual(3000);
+  });
+
+  it('does not sit out a Retry-After longer than the window: its own pace applies', async () => {
+    const { results, clock } = await check(['/a'], {
+      '/a': sequence(text(503, 'later', { 'retry-after': '3600' }), text(200, 'ok')),
+    });
+    expect(results[0]!.passed).toBe(true);
+    expect(results[0]!.samples[0]!.retryAfterMs).toBeUndefined();
+    expect(clock.now()).toBeLessThan(2_000);
   });
 
   it('checks explicit statuses, body text and patterns', async () => {

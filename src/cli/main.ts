@@ -30,6 +30,7 @@ Usage: post-deploy-gate --url https://shop.example.com [options]
   --request-timeout DUR     limit for one request (default 10s)
   --header "Name: value"    header sent to the deployment, repeatable (values are never printed)
   --config FILE             YAML file with the same settings and per-route options
+  --watch DURATION          after a pass, keep checking health and routes this long (e.g. 2m; default 0, off)
   --report FILE             write the JSON report here
   --concurrency N           routes in flight at once (default 4)
   --success-threshold N     healthy answers in a row before "ready" (default 2)
@@ -58,6 +59,7 @@ export async function main(argv: string[]): Promise<number> {
         'expect-version': { type: 'string' },
         timeout: { type: 'string' },
         'request-timeout': { type: 'string' },
+        watch: { type: 'string' },
         header: { type: 'string', multiple: true },
         config: { type: 'string' },
         report: { type: 'string' },
@@ -107,6 +109,7 @@ export async function main(argv: string[]): Promise<number> {
     headers: flags.header?.join('\n'),
     config: flags.config,
     report: flags.report,
+    watch: flags.watch,
     concurrency: flags.concurrency,
     'success-threshold': flags['success-threshold'],
     retries: flags.retries,

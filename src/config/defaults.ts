@@ -9,6 +9,7 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'request-timeout': '10s',
   'wait-for-deployment': 'false',
   comment: 'true',
+  watch: '0',
   'check-assets': 'true',
 };
 
@@ -39,6 +40,7 @@ export const ACTION_INPUTS = [
   'comment',
   'github-token',
   'config',
+  'watch',
   'check-assets',
 ] as const;
 

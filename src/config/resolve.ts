@@ -97,6 +97,7 @@ export async function resolveConfig(source: SettingsSource): Promise<GateConfig>
     successThreshold: read('success-threshold', (t) => parseCount(t, 1, 10), TUNING_DEFAULTS['success-threshold']),
     concurrency: read('concurrency', (t) => parseCount(t, 1, 64), TUNING_DEFAULTS.concurrency),
     routeRetries: read('retries', (t) => parseCount(t, 0, 5), TUNING_DEFAULTS.retries),
+    watchMs: read('watch', (t) => parseBoundedDuration(t, 0, 3_600_000, '0 (off) to 1h'), 0),
     // Only the CLI's --report flag: never the config file (see file.ts).
     reportPath: given('report')?.trim() || source.defaultReportPath,
   };

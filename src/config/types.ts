@@ -40,6 +40,8 @@ export interface GateConfig {
   concurrency: number;
   /** Extra attempts for a route that failed in a way that can clear up. */
   routeRetries: number;
+  /** After a pass, how long to keep watching health and routes (0: no watch). */
+  watchMs: number;
   /** Also fetch the scripts and stylesheets that HTML routes reference (same origin, capped). */
   checkAssets: boolean;
   /** Where the JSON report goes. */

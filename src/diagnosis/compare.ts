@@ -15,6 +15,7 @@ import {
 } from './catalogue/index.js';
 import { firstLine, matchFingerprint } from './catalogue/match.js';
 import { classifyFailure, pathOf, type Classification } from './classify.js';
+import { timeoutByEvidence, usualAnswerMs } from './slowness.js';
 
 /**
  * Health against routes → diagnoses. Failures that share a cause (and signature) become one diagnosis
@@ -76,8 +77,13 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
       });
     }
   };
+  const usualMs = usualAnswerMs([
+    ...input.routes.filter((r) => r.passed).map((r) => r.observation),
+    ...(readiness.lastHealthy ? [readiness.lastHealthy] : []),
+  ]);
   for (const result of failed) {
-    add(classifyFailure(result.observation, result.problem, result.route.path, { healthAnswered }), result.route.label);
+    const c = classifyFailure(result.observation, result.problem, result.route.path, { healthAnswered });
+    add(timeoutByEvidence(c, usualMs), result.route.label);
   }
 
   const diagnoses: Diagnosis[] = [];
@@ -90,12 +96,24 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
     diagnoses.push(toDiagnosis(classification, routes, input, notes));
   }
   diagnoses.push(...(input.assets ?? []));
-  return diagnoses.sort(
+  diagnoses.sort(
     (a, b) =>
       causeRank(a.cause) - causeRank(b.cause) ||
       CONFIDENCE_RANK[a.confidence] - CONFIDENCE_RANK[b.confidence] ||
       b.routes.length - a.routes.length,
   );
+  const gaveUp = readiness.gaveUp;
+  const withHealth = diagnoses.find((d) => d.routes.includes(input.healthLabel)) ?? diagnoses[0];
+  if (gaveUp && withHealth) {
+    const when =
+      gaveUp.why === 'deployment-succeeded'
+        ? 'the GitHub deployment had already reported success'
+        : `no boot sequence answers this way`;
+    withHealth.evidence.unshift(
+      `stopped waiting: health gave this same answer ${gaveUp.attempts} times over ${(gaveUp.overMs / 1000).toFixed(0)}s and ${when}, so more waiting could not change it`,
+    );
+  }
+  return diagnoses;
 }
 
 type Groups = Map<string, { classification: Classification; routes: string[] }>;
@@ -106,11 +124,17 @@ type Groups = Map<string, { classification: Classification; routes: string[] }>;
  */
 function healthFinding(input: DiagnosisInput, routesPass: boolean, groups: Groups): Diagnosis | undefined {
   const { readiness } = input;
-  if (readiness.versionMissing) return staleVersion(input);
+  if (readiness.versionMissing || readiness.versionMixed) return staleVersion(input);
   if (!readiness.last) return undefined;
   const health = classifyFailure(readiness.last, undefined, pathOf(readiness.last.url), { healthAnswered: false });
   // Every route works: whatever health answered, the health endpoint is what is broken.
   if (routesPass) return healthFailing(input, health, true);
+  const usualMs = usualAnswerMs(input.routes.filter((r) => r.passed).map((r) => r.observation));
+  const timed = timeoutByEvidence(health, usualMs);
+  if (timed !== health) {
+    groups.set(`health|${timed.cause}`, { classification: timed, routes: [input.healthLabel] });
+    return undefined;
+  }
   const specific = health.fingerprint !== undefined || readiness.last.error !== undefined;
   if (!specific) return healthFailing(input, health, false);
   const sameAsRoutes = groups.get(`${health.cause}|${health.fingerprint?.id ?? ''}`);
@@ -135,6 +159,7 @@ function toDiagnosis(c: Classification, routes: string[], input: DiagnosisInput,
           ? `Health is fine, but ${failing} ${routeCount === 1 && routeCount === checked ? 'fails' : 'fail'}`
           : `${capitalize(failing)} ${routeCount === 1 && routeCount === checked ? 'fails' : 'fail'}`;
   const healthLine = healthEvidence(input);
+  const mixed = intermittentOf(routes, input.routes);
   const divergence =
     readiness.lastHealthy && routeCount > 0 ? headerDivergence(readiness.lastHealthy, c.sample) : undefined;
   return {
@@ -142,9 +167,11 @@ function toDiagnosis(c: Classification, routes: string[], input: DiagnosisInput,
     layer: c.layer,
     who: c.who,
     confidence: c.confidence,
-    headline: fillFix(`${lead}: ${c.meaning}.`, baseUrl),
-    meaning: fillFix(c.meaning, baseUrl),
+    headline: fillFix(mixed ? `${mixedHeadline(mixed, c)} ${lead}: ${c.meaning}.` : `${lead}: ${c.meaning}.`, baseUrl),
+    // For a headline that counts every route: alternating answers are said with their share.
+    meaning: fillFix(mixed ? mixedHeadline(mixed, c).replace(/\.$/, '') : c.meaning, baseUrl),
     evidence: [
+      ...(mixed ? mixedEvidence(mixed) : []),
       ...(healthLine ? [healthLine] : []),
       ...c.evidence,
       ...(divergence ? [`note: ${divergence}`] : []),
@@ -160,6 +187,41 @@ function toDiagnosis(c: Classification, routes: string[], input: DiagnosisInput,
     routes,
     fingerprint: c.fingerprint ? { id: c.fingerprint.id, source: c.fingerprint.source } : undefined,
   };
+}
+
+interface Mixed {
+  bad: number;
+  total: number;
+  results: RouteResult[];
+}
+
+/** The routes of a group whose answers alternated, with their bad answers summed. */
+function intermittentOf(labels: string[], results: RouteResult[]): Mixed | undefined {
+  const mixed = results.filter((r) => labels.includes(r.route.label) && r.intermittent);
+  if (mixed.length === 0) return undefined;
+  return {
+    bad: mixed.reduce((n, r) => n + r.intermittent!.bad, 0),
+    total: mixed.reduce((n, r) => n + r.intermittent!.total, 0),
+    results: mixed,
+  };
+}
+
+/** "4 of 8 answers were Django's 500 page: one instance behind the balancer is broken." */
+function mixedHeadline(mixed: Mixed, c: Classification): string {
+  const status = c.sample.status !== undefined ? `${c.sample.status} ` : '';
+  const what = c.sample.error
+    ? describeObservation(c.sample)
+    : c.who
+      ? `${c.who}'s ${status}page`
+      : `a ${status}answer`;
+  return `${mixed.bad} of ${mixed.total} answers were ${what}, the others good: one instance behind the balancer is broken (or the app fails on some requests), so about ${Math.round((100 * mixed.bad) / mixed.total)}% of users get this.`;
+}
+
+function mixedEvidence(mixed: Mixed): string[] {
+  return mixed.results.slice(0, 3).map((r) => {
+    const answers = r.samples.map((s) => (s.good ? 'ok' : (s.status ?? 'error'))).join(' ');
+    return `${r.route.label}: ${r.intermittent!.bad} of ${r.intermittent!.total} answers failed, in order: ${answers}`;
+  });
 }
 
 /** Compares a route's 404 with what a path that cannot exist gets. */
@@ -196,11 +258,15 @@ function sameAnswer(a: Observation, b: Observation): boolean {
 function staleVersion(input: DiagnosisInput): Diagnosis {
   const last = input.readiness.lastHealthy!;
   const healthy = input.readiness.attempts.filter((a) => a.healthy).length;
+  const mixed = input.readiness.versionMixed;
+  const headline = mixed
+    ? `${mixed.old} of ${mixed.total} healthy answers came from the previous release (without "${input.expectVersion}"), the others from the new one: the rollout has not finished, or one instance is still on the old release, so about ${Math.round((100 * mixed.old) / mixed.total)}% of users get the old version.`
+    : `The health endpoint answered ${plural(healthy, 'time')} but never with "${input.expectVersion}": the previous release is still serving.`;
   return {
     cause: 'stale-version',
     layer: 'deploy',
     confidence: 'high',
-    headline: `The health endpoint answered ${plural(healthy, 'time')} but never with "${input.expectVersion}": the previous release is still serving.`,
+    headline,
     evidence: [
       `${last.method} ${pathOf(last.url)} → ${describeObservation(last)}`,
       `body starts: ${firstLine(last.body) || '(empty)'}`,

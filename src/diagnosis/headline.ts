@@ -2,6 +2,7 @@ import { formatDuration } from '../config/duration.js';
 import type { Diagnosis } from './compare.js';
 import type { ReadinessResult } from '../readiness.js';
 import type { RouteResult } from '../smoke.js';
+import type { WatchResult } from '../watch.js';
 import type { AssetCheck } from '../assets/types.js';
 import type { CauseId } from './catalogue/causes.js';
 
@@ -19,6 +20,8 @@ export interface HeadlineInput {
   diagnoses: Diagnosis[];
   /** The verdict is inconclusive: the routes were not measured, so they "could not be checked". */
   inconclusive?: boolean;
+  /** The watch after the pass, when it ran. */
+  watch?: WatchResult;
   /** The scripts and stylesheets the pages load (check-assets): a page whose assets fail is a failing route. */
   assets?: AssetCheck;
 }
@@ -65,12 +68,15 @@ export function headline(input: HeadlineInput): string {
   return `${lead}: ${why}.`;
 }
 
-function passSentence({ readiness, routes, assets }: HeadlineInput): string {
-  const flaky = routes.filter((r) => r.flaky).length;
+function passSentence({ readiness, routes, assets, watch }: HeadlineInput): string {
+  const warmed = routes.filter((r) => r.flaky).length;
+  const watched = watch
+    ? `; watched for ${formatDuration(watch.endedAtMs - watch.startedAtMs)}: ${watch.rounds} rounds, ${watch.badAnswers ? `${watch.badAnswers} bad answer(s), none lasting` : 'all healthy'}`
+    : '';
   const ready = readiness?.readyAtMs !== undefined ? `Ready after ${formatDuration(readiness.readyAtMs)}; ` : '';
   const loaded = assets?.assets.length ? `, ${assets.assets.length} asset${assets.assets.length === 1 ? '' : 's'}` : '';
-  const ok = `${routes.length} route${routes.length === 1 ? '' : 's'}${loaded} OK${flaky ? ` (${flaky} flaky)` : ''}`;
-  return `${ready}${ready ? ok : capitalize(ok)}.`;
+  const ok = `${routes.length} route${routes.length === 1 ? '' : 's'}${loaded} OK${warmed ? ` (${warmed} warmed up)` : ''}`;
+  return `${ready}${ready ? ok : capitalize(ok)}${watched}.`;
 }
 
 /** "all 3 routes", "both routes", "the only route", "2 of 5 routes". */

@@ -49,7 +49,7 @@ export function renderAnnotations(report: Report): Annotation[] {
     });
   });
   for (const warning of report.warnings)
-    warnings.push({ level: 'warning', title: 'post-deploy-gate: flaky route', message: warning });
+    warnings.push({ level: 'warning', title: 'post-deploy-gate: route warmed up', message: warning });
 
   const keep = (list: Annotation[], max: number, what: string): Annotation[] => {
     if (list.length <= max) return list;

@@ -1,7 +1,9 @@
 import type { HealthAttempt } from '../readiness.js';
 import { formatDuration } from '../config/duration.js';
+import { describeObservation } from '../http/describe.js';
 import { cell, prose } from './markdown.js';
 import type { Report } from './report.js';
+import type { WatchResult } from '../watch.js';
 
 /**
  * The run as a picture: a Mermaid gantt chart (GitHub renders ```mermaid blocks) of the deployment
@@ -12,6 +14,9 @@ import type { Report } from './report.js';
 
 export const MAX_HEALTH_BARS = 12;
 export const MAX_ROUTE_BARS = 15;
+export const MAX_WATCH_BARS = 12;
+/** Runs of answers drawn for one sampled route; more are counted in its last bar. */
+const MAX_RUNS_PER_ROUTE = 6;
 
 export interface Run {
   label: string;
@@ -42,7 +47,7 @@ export function compress(attempts: HealthAttempt[]): Run[] {
 export function hasStory(report: Report): boolean {
   const runs = compress(report.readiness?.attempts ?? []);
   const waited = report.deployment?.waitedMs !== undefined && runs.length > 0;
-  return runs.length > 1 || report.routes.some((r) => r.attempts > 1) || waited;
+  return runs.length > 1 || report.routes.some((r) => r.attempts > 1) || waited || report.watch !== undefined;
 }
 
 interface Bar {
@@ -65,6 +70,7 @@ export function mermaidChart(report: Report): string {
   const attempts = report.readiness?.attempts ?? [];
   if (attempts.length) sections.push(['Wait for health', healthBars(attempts, report.readiness?.readyAtMs)]);
   if (report.routes.length) sections.push(['Routes', routeBars(report)]);
+  if (report.watch) sections.push(['Watch', watchBars(report.watch)]);
 
   const all = sections.flatMap(([, bars]) => bars);
   const span = Math.max(1, ...all.map((b) => b.end));
@@ -110,24 +116,92 @@ function healthBars(attempts: HealthAttempt[], readyAtMs: number | undefined): B
   return [...head, merged, ...tail];
 }
 
+/** The watch: healthy stretches and the bad episodes between them, at most MAX_WATCH_BARS. */
+function watchBars(w: WatchResult): Bar[] {
+  const bars: Bar[] = [];
+  let cursor = w.startedAtMs;
+  for (const episode of w.episodes.slice(0, MAX_WATCH_BARS / 2)) {
+    if (episode.fromMs > cursor) bars.push({ label: 'healthy', tag: 'done', start: cursor, end: episode.fromMs });
+    const label = `failing ×${episode.rounds}`;
+    bars.push({ label, tag: 'crit', start: episode.fromMs, end: episode.toMs });
+    cursor = episode.toMs;
+  }
+  const more = w.episodes.length - MAX_WATCH_BARS / 2;
+  if (more > 0) {
+    const rest = w.episodes.slice(MAX_WATCH_BARS / 2);
+    bars.push({ label: `${more} more failing episodes`, tag: 'crit', start: rest[0]!.fromMs, end: rest.at(-1)!.toMs });
+    cursor = rest.at(-1)!.toMs;
+  }
+  if (w.endedAtMs > cursor && (w.episodes.length === 0 || w.ended !== 'degraded')) {
+    const label = w.ended === 'cancelled' ? 'healthy until cancelled' : 'healthy';
+    bars.push({ label, tag: 'done', start: cursor, end: w.endedAtMs });
+  }
+  if (w.ended === 'degraded') bars.at(-1)!.label += ` (watch ended: ${w.pattern})`;
+  return bars;
+}
+
+/** A route's answers as runs of the same answer ("/checkout/ → 500 ×3"), at most `max` bars. */
+function sampleBars(r: Report['routes'][number], max: number): Bar[] {
+  if (max < 2) return [];
+  const runs: Array<{ answer: string; good: boolean; first: number; count: number }> = [];
+  for (const s of r.samples) {
+    const answer = s.status !== undefined ? String(s.status) : s.outcome.split(' (')[0]!;
+    const last = runs.at(-1);
+    if (last && last.answer === answer && last.good === s.good) last.count++;
+    else runs.push({ answer, good: s.good, first: s.atMs, count: 1 });
+  }
+  const end = r.observation.timings.startMs + r.observation.timings.totalMs;
+  const bars = runs.map((run, i): Bar => ({
+    label: `${r.route.label} → ${run.answer}${run.count > 1 ? ` ×${run.count}` : ''}`,
+    tag: run.good ? 'done' : 'crit',
+    start: run.first,
+    end: runs[i + 1]?.first ?? end,
+  }));
+  if (bars.length <= max) return bars;
+  const kept = bars.slice(0, max - 1);
+  const rest = runs.slice(max - 1);
+  const bad = rest.filter((run) => !run.good).reduce((n, run) => n + run.count, 0);
+  const total = rest.reduce((n, run) => n + run.count, 0);
+  kept.push({
+    label: `${r.route.label} → ${total} more answers, ${bad} bad`,
+    tag: bad ? 'crit' : 'done',
+    start: rest[0]!.first,
+    end,
+  });
+  return kept;
+}
+
 function routeBars(report: Report): Bar[] {
   // Failing routes first: they are the story; passing ones are counted when there is no room.
   const ordered = [...report.routes].sort((a, b) => Number(a.passed) - Number(b.passed));
   const bar = (r: (typeof ordered)[number]): Bar => {
     const o = r.observation;
     const answer = o.error ? o.error.kind : String(o.status);
-    const tries = r.attempts > 1 ? ` after ${r.attempts} tries` : '';
     return {
-      label: `${r.route.label} → ${answer}${tries}`,
+      label: `${r.route.label} → ${answer}`,
       tag: r.passed ? 'done' : 'crit',
       start: o.timings.startMs,
       end: o.timings.startMs + o.timings.totalMs,
     };
   };
-  if (ordered.length <= MAX_ROUTE_BARS) return ordered.map(bar);
-  const shown = ordered.slice(0, MAX_ROUTE_BARS - 1).map(bar);
-  const rest = ordered.slice(MAX_ROUTE_BARS - 1).map(bar);
-  const failing = ordered.slice(MAX_ROUTE_BARS - 1).filter((r) => !r.passed).length;
+  // Routes sampled more than once (warm-up, alternating answers) show their runs of answers, while
+  // there is room; a route answered once is one bar.
+  const bars: Bar[] = [];
+  let room = MAX_ROUTE_BARS;
+  const expanded = new Set<(typeof ordered)[number]>();
+  for (const r of ordered) {
+    if (r.samples.length < 2) continue;
+    const runs = sampleBars(r, Math.min(MAX_RUNS_PER_ROUTE, room - (ordered.length - expanded.size - 1)));
+    if (runs.length === 0) continue;
+    bars.push(...runs);
+    room -= runs.length;
+    expanded.add(r);
+  }
+  const single = ordered.filter((r) => !expanded.has(r));
+  if (single.length <= room) return [...bars, ...single.map(bar)];
+  const shown = [...bars, ...single.slice(0, room - 1).map(bar)];
+  const rest = single.slice(room - 1).map(bar);
+  const failing = single.slice(room - 1).filter((r) => !r.passed).length;
   shown.push({
     label: `${rest.length} more routes${failing ? `, ${failing} failing` : ', all OK'}`,
     tag: failing ? 'crit' : 'done',
@@ -172,6 +246,14 @@ export function timelineTable(report: Report): string | undefined {
     const when =
       run.first === run.last ? formatDuration(run.first) : `${formatDuration(run.first)} – ${formatDuration(run.last)}`;
     rows.push(`| ${when} | health (${run.count} request${run.count === 1 ? '' : 's'}) | ${cell(prose(run.label))} |`);
+  }
+  const w = report.watch;
+  for (const bar of w ? watchBars(w) : []) {
+    const failing =
+      bar.tag === 'crit' && w!.failing ? `: ${describeObservation(w!.failing.observation)} (${w!.failing.label})` : '';
+    rows.push(
+      `| ${formatDuration(bar.start)} – ${formatDuration(bar.end)} | watch | ${cell(prose(`${bar.label}${failing}`))} |`,
+    );
   }
   return rows.length > 3 ? rows.join('\n') : undefined;
 }

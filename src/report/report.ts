@@ -6,6 +6,7 @@ import type { ConfigIssue } from '../config/types.js';
 import type { DeploymentInfo } from '../deploy/deployment.js';
 import type { ReadinessResult } from '../readiness.js';
 import type { RouteResult } from '../smoke.js';
+import type { WatchResult } from '../watch.js';
 
 /** Everything a run found, as plain data. Every renderer is a pure function of this. */
 export interface Report {
@@ -35,6 +36,8 @@ export interface Report {
   deployment?: DeploymentInfo;
   /** The runner stopped the job (SIGINT/SIGTERM) before a verdict. */
   cancelled?: boolean;
+  /** The watch after the pass (`watch`), when it ran. */
+  watch?: WatchResult;
 }
 
 /** What the run was asked to do; header values are never kept, only their names. */

@@ -41,7 +41,10 @@ export function renderSummary(report: Report): string {
   const assets = assetSection(report);
   if (assets) parts.push(assets);
   if (report.diagnoses.length) parts.push(`### Evidence\n\n${evidenceSection(report)}`);
-  if (report.warnings.length) parts.push('### Warnings\n\n' + report.warnings.map((w) => `- ${prose(w)}`).join('\n'));
+  // A warning about a route is said in its row; the rest are listed.
+  const flaky = report.routes.filter((r) => r.flaky).map((r) => `${r.route.label} `);
+  const warnings = report.warnings.filter((w) => !flaky.some((label) => w.startsWith(label)));
+  if (warnings.length) parts.push('### Warnings\n\n' + warnings.map((w) => `- ${prose(w)}`).join('\n'));
   if (hasStory(report)) parts.push(timelineSection(report));
   const excerpts = excerptSection(report);
   if (excerpts) parts.push(excerpts);
@@ -73,11 +76,15 @@ export function routeTable(report: Report): string {
   if (r && health) {
     const meaning = r.ready
       ? `ready after ${formatDuration(r.readyAtMs!)} (${plural(r.attempts.length, 'request')})`
-      : r.versionMissing
-        ? 'healthy, but without the expected version'
-        : r.ended === 'cancelled'
-          ? `not healthy before the cancel (${plural(r.attempts.length, 'request')})`
-          : `never healthy (${plural(r.attempts.length, 'request')})`;
+      : r.versionMixed
+        ? `healthy, but ${r.versionMixed.old} of ${r.versionMixed.total} answers without the expected version`
+        : r.versionMissing
+          ? 'healthy, but without the expected version'
+          : r.ended === 'cancelled'
+            ? `not healthy before the cancel (${plural(r.attempts.length, 'request')})`
+            : r.gaveUp
+              ? `not ready: the same answer for ${formatDuration(r.gaveUp.overMs)}, so the wait stopped (${plural(r.attempts.length, 'request')})`
+              : `never healthy (${plural(r.attempts.length, 'request')})`;
     rows.push(row(r.ready ? '✅' : '❌', `health ${new URL(health.url).pathname}`, health, meaning));
   }
   const byRoute = diagnosisByRoute(report.diagnoses);
@@ -90,11 +97,14 @@ export function routeTable(report: Report): string {
     const meaning = result.passed
       ? broken
         ? `page OK, but ${firstFailingAsset(page!, report)}${page!.failed.length > 1 ? ` (${pageAssetsLine(page!)})` : ''}`
-        : (result.flaky ? `passed after ${plural(result.attempts - 1, 'retry', 'retries')}` : 'OK') +
-          (page ? ` · ${pageAssetsLine(page)}` : '')
-      : routeMeaning(result, byRoute.get(result.route.label));
+        : (result.flaky
+            ? (warningFor(report, result.route.label) ??
+              `warmed up after ${formatDuration(result.warmedUpMs ?? 0)} (${plural(result.attempts, 'answer')})`)
+            : 'OK') + (page ? ` · ${pageAssetsLine(page)}` : '')
+      : `${routeMeaning(result, byRoute.get(result.route.label))}${result.intermittent ? ` (${result.intermittent.bad} of ${result.intermittent.total} answers)` : ''}`;
     rows.push(row(icon, result.route.label, result.observation, meaning));
   }
+  if (report.watch) rows.push(watchRow(report));
   if (report.routes.length > MAX_ROUTE_ROWS) {
     rows.push(`| | … | | | ${report.routes.length - MAX_ROUTE_ROWS} more routes in the JSON report |`);
   }
@@ -131,6 +141,27 @@ function assetSection(report: Report): string | undefined {
 
 function row(icon: string, label: string, o: RouteResult['observation'], meaning: string): string {
   return `| ${icon} | ${cell(codeSpan(label))} | ${cell(answer(o))} | ${formatDuration(o.timings.totalMs)} | ${cell(prose(meaning))} |`;
+}
+
+/** A route's own warning ("/products/ warmed up after 0.7 s: …"), without the label the row already shows. */
+function warningFor(report: Report, label: string): string | undefined {
+  return report.warnings.find((w) => w.startsWith(`${label} `))?.slice(label.length + 1);
+}
+
+/** The watch in the route table: one row, its outcome in words. */
+function watchRow(report: Report): string {
+  const w = report.watch!;
+  const ready = report.readyAfterMs ?? w.startedAtMs;
+  const icon = w.ended === 'degraded' ? '❌' : w.ended === 'cancelled' ? '🛑' : w.badAnswers ? '⚠️' : '✅';
+  const meaning =
+    w.ended === 'degraded'
+      ? `${w.pattern} from ${formatDuration(w.firstBadAtMs! - ready)} after ready (${w.badAnswers} of ${w.requests} answers bad)`
+      : w.ended === 'cancelled'
+        ? `cancelled after ${formatDuration(w.endedAtMs - w.startedAtMs)} (${w.rounds} rounds, ${w.badAnswers} bad answers)`
+        : `${w.rounds} rounds, ${w.badAnswers ? `${w.badAnswers} bad answer(s), none lasting` : 'all healthy'}`;
+  const seen = w.failing ? cell(answer(w.failing.observation)) : '—';
+  const took = w.failing ? formatDuration(w.failing.observation.timings.totalMs) : '—';
+  return `| ${icon} | ${cell(codeSpan(`watch ${formatDuration(w.windowMs)}`))} | ${seen} | ${took} | ${cell(prose(meaning))} |`;
 }
 
 /** Every diagnosis once: the main one without a heading of its own, the others under "Also". */

@@ -49,7 +49,7 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
       result.passed && !broken ? (result.flaky ? paint('yellow', '~') : paint('green', '✓')) : paint('red', '✗');
     const note = result.passed
       ? result.flaky
-        ? paint('yellow', ' flaky')
+        ? paint('yellow', ` warmed up after ${((result.warmedUpMs ?? 0) / 1000).toFixed(1)}s`)
         : ''
       : paint('red', `  ${forLog(routeMeaning(result, cause.get(result.route.label)))}`);
     const loads = page ? paint(broken ? 'red' : 'dim', `  · ${pageAssetsLine(page)}`) : '';
@@ -62,6 +62,17 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
         `      ${paint('red', '✗')} ${forLog(`${a.via} ${assetPath(a.url)}`)}  ${forLog(assetAnswer(a))}: ${forLog(assetMeaning(a))}`,
       );
     }
+  }
+  const w = report.watch;
+  if (w) {
+    const span = `${((w.endedAtMs - w.startedAtMs) / 1000).toFixed(1)}s of ${(w.windowMs / 1000).toFixed(0)}s`;
+    const line =
+      w.ended === 'degraded'
+        ? paint('red', `✗ watch ${span}: ${w.pattern}, ${w.badAnswers} of ${w.requests} answers bad`)
+        : w.ended === 'cancelled'
+          ? paint('yellow', `~ watch ${span}: cancelled, ${w.badAnswers} of ${w.requests} answers bad`)
+          : paint('green', `✓ watch ${span}: ${w.rounds} rounds, ${w.badAnswers} bad answers`);
+    out.push(`  ${line}`);
   }
   report.diagnoses.forEach((d, index) => {
     out.push(

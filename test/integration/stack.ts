@@ -24,7 +24,7 @@ export class Stack {
     workers?: number;
     /** Run `collectstatic` into the stack's STATIC_ROOT first, as a build does (default true). */
     collectstatic?: boolean;
-  }): Promise<void> {
+  }): Promise<ChildProcess> {
     const staticRoot = join(this.dir, 'static');
     if (options.collectstatic ?? true) await this.collectstatic(staticRoot);
     const child = this.spawn(
@@ -51,6 +51,7 @@ export class Stack {
       { STATIC_ROOT: staticRoot, ...options.env },
     );
     await this.waitFor(options.bind, child, 'gunicorn');
+    return child;
   }
 
   /** Django's `collectstatic`, the build step that fills STATIC_ROOT. */
@@ -64,7 +65,16 @@ export class Stack {
     if (code !== 0) throw new Error(`collectstatic exited with ${code} (see ${this.dir})`);
   }
 
-  async nginx(options: { port: number; upstream: string; readTimeoutSec?: number; locations?: string }): Promise<void> {
+  async nginx(options: {
+    port: number;
+    upstream: string;
+    readTimeoutSec?: number;
+    locations?: string;
+    /** Directives for the http block (e.g. a limit_req_zone). */
+    http?: string;
+    /** Directives for `location /` (e.g. limit_req). */
+    location?: string;
+  }): Promise<void> {
     const temp = join(this.dir, 'nginx-temp');
     mkdirSync(temp, { recursive: true });
     const user = process.getuid?.() === 0 ? 'user root;' : '';
@@ -85,6 +95,7 @@ http {
   fastcgi_temp_path ${temp}/fastcgi;
   uwsgi_temp_path ${temp}/uwsgi;
   scgi_temp_path ${temp}/scgi;
+  ${options.http ?? ''}
   upstream app { server ${options.upstream}; }
   server {
     listen 127.0.0.1:${options.port};
@@ -94,6 +105,7 @@ http {
       proxy_pass http://app;
       proxy_set_header Host $http_host;
       proxy_read_timeout ${options.readTimeoutSec ?? 30}s;
+      ${options.location ?? ''}
     }
   }
 }
@@ -108,7 +120,15 @@ http {
     backend: string;
     monitorUri?: string;
     serverTimeoutSec?: number;
+    /** More servers in the pool, round-robin with the first. */
+    more?: string[];
+    /** Health-check the servers (default true); false keeps every server in the rotation. */
+    check?: boolean;
   }): Promise<void> {
+    const check = options.check === false ? '' : ' check inter 200ms fall 1 rise 1';
+    const servers = [options.backend, ...(options.more ?? [])]
+      .map((address, i) => `  server app${i + 1} ${address}${check}`)
+      .join('\n');
     const conf = join(this.dir, `haproxy-${options.port}.cfg`);
     writeFileSync(
       conf,
@@ -125,8 +145,9 @@ frontend web
   ${options.monitorUri ? `monitor-uri ${options.monitorUri}` : ''}
   default_backend app
 backend app
+  balance roundrobin
   option httpchk GET /health/
-  server app1 ${options.backend} check inter 200ms fall 1 rise 1
+${servers}
 `,
     );
     const child = this.spawn('haproxy', ['-f', conf, '-db']);
@@ -220,6 +241,104 @@ cache_log ${this.dir}/squid-cache.log
 coredump_dir ${this.dir}
 shutdown_lifetime 0 seconds
 visible_hostname gate-test
+`,
+    );
+    const child = this.spawn('squid', ['-N', '-f', conf]);
+    await this.waitFor(`127.0.0.1:${options.port}`, child, 'squid');
+  }
+
+  /** Apache httpd (mpm_event) as a reverse proxy to `upstream` (host:port), with mod_proxy_http. */
+  async apache(options: { port: number; upstream: string; proxyTimeoutSec?: number }): Promise<void> {
+    const modules = '/usr/lib/apache2/modules';
+    const conf = join(this.dir, `apache-${options.port}.conf`);
+    const user = process.getuid?.() === 0 ? 'User www-data\nGroup www-data' : '';
+    writeFileSync(
+      conf,
+      `
+ServerRoot ${this.dir}
+ServerName 127.0.0.1
+PidFile ${this.dir}/apache-${options.port}.pid
+ErrorLog ${this.dir}/apache-error.log
+LogLevel crit
+Listen 127.0.0.1:${options.port}
+${user}
+LoadModule mpm_event_module ${modules}/mod_mpm_event.so
+LoadModule authz_core_module ${modules}/mod_authz_core.so
+LoadModule proxy_module ${modules}/mod_proxy.so
+LoadModule proxy_http_module ${modules}/mod_proxy_http.so
+Mutex file:${this.dir} default
+ProxyPass "/" "http://${options.upstream}/"
+ProxyPassReverse "/" "http://${options.upstream}/"
+ProxyTimeout ${options.proxyTimeoutSec ?? 30}
+`,
+    );
+    const child = this.spawn('apache2', ['-f', conf, '-DFOREGROUND']);
+    await this.waitFor(`127.0.0.1:${options.port}`, child, 'apache2');
+  }
+
+  /** Varnish in front of one backend (host:port). */
+  async varnish(options: { port: number; backend: string; firstByteTimeoutSec?: number }): Promise<void> {
+    const workdir = join(this.dir, `varnish-${options.port}`);
+    mkdirSync(workdir, { recursive: true });
+    const child = this.spawn('varnishd', [
+      '-F',
+      '-n',
+      workdir,
+      '-a',
+      `127.0.0.1:${options.port}`,
+      '-b',
+      options.backend,
+      '-s',
+      'malloc,16m',
+      '-p',
+      'connect_timeout=1',
+      '-p',
+      `first_byte_timeout=${options.firstByteTimeoutSec ?? 60}`,
+    ]);
+    await this.waitFor(`127.0.0.1:${options.port}`, child, 'varnishd');
+  }
+
+  /** lighttpd with mod_proxy to one backend (host:port). */
+  async lighttpd(options: { port: number; backend: string }): Promise<void> {
+    const [host, port] = options.backend.split(':');
+    const conf = join(this.dir, `lighttpd-${options.port}.conf`);
+    mkdirSync(join(this.dir, 'www'), { recursive: true });
+    writeFileSync(
+      conf,
+      `
+server.document-root = "${this.dir}/www"
+server.bind = "127.0.0.1"
+server.port = ${options.port}
+server.errorlog = "${this.dir}/lighttpd-error.log"
+server.modules = ( "mod_proxy" )
+proxy.server = ( "" => ( ( "host" => "${host}", "port" => ${port} ) ) )
+`,
+    );
+    const child = this.spawn('lighttpd', ['-D', '-f', conf]);
+    await this.waitFor(`127.0.0.1:${options.port}`, child, 'lighttpd');
+  }
+
+  /** Squid as a reverse proxy (accelerator) for one origin (host:port), as a site would put it in front. */
+  async squidAccelerator(options: { port: number; origin: string; readTimeoutSec?: number }): Promise<void> {
+    // Squid drops root for its own user, which must be able to write its log here.
+    chmodSync(this.dir, 0o755);
+    const [host, port] = options.origin.split(':');
+    const conf = join(this.dir, `squid-${options.port}.conf`);
+    writeFileSync(
+      conf,
+      `
+http_port 127.0.0.1:${options.port} accel defaultsite=127.0.0.1 no-vhost
+cache_peer ${host} parent ${port} 0 no-query originserver name=app connect-timeout=1 connect-fail-limit=100
+cache_peer_access app allow all
+http_access allow all
+never_direct allow all
+cache deny all
+pid_filename ${this.dir}/squid-${options.port}.pid
+access_log none
+cache_log ${this.dir}/squid-cache.log
+coredump_dir ${this.dir}
+shutdown_lifetime 0 seconds
+read_timeout ${options.readTimeoutSec ?? 900} seconds
 `,
     );
     const child = this.spawn('squid', ['-N', '-f', conf]);

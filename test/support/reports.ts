@@ -5,7 +5,7 @@ import type { ReadinessResult } from '../../src/readiness.js';
 import { CAUSE_INFO } from '../../src/diagnosis/catalogue/index.js';
 import { headline } from '../../src/diagnosis/headline.js';
 import type { Report } from '../../src/report/report.js';
-import { judge, type RouteResult } from '../../src/smoke.js';
+import { judge, toSample, type RouteResult } from '../../src/smoke.js';
 import { observe } from './fixtures.js';
 
 /** Deterministic reports for the renderers' golden files, built from recorded responses. */
@@ -24,6 +24,7 @@ export function routeResult(line: string, observation: Observation, extra: Parti
     problem,
     observation,
     ...extra,
+    samples: extra.samples ?? [toSample(observation, !problem)],
   };
 }
 

@@ -52,6 +52,7 @@ export async function runAction(
     'INPUT_REQUEST-TIMEOUT': '10s',
     'INPUT_WAIT-FOR-DEPLOYMENT': 'false',
     INPUT_COMMENT: 'true',
+    INPUT_WATCH: '0',
     'INPUT_CHECK-ASSETS': 'true',
   };
   const started = performance.now();

@@ -236,4 +236,102 @@ export const PROXIES: readonly Fingerprint[] = [
     confidence: 'medium',
     source: 'traefik (Go http.NotFound default)',
   },
+  // ── Apache httpd (mod_proxy), Varnish, lighttpd, Squid: captured from the Debian packages ─────────
+  {
+    id: 'apache-proxy-error-read',
+    cause: 'upstream-timeout',
+    layer: 'proxy',
+    who: 'Apache httpd',
+    statuses: [502],
+    body: /<title>502 Proxy Error<\/title>[\s\S]*Error reading from remote server/,
+    meaning:
+      "Apache gave up reading the app's answer: `ProxyTimeout` (or `Timeout`) fired while the app was still working, or the app closed the connection mid-request",
+    fix: "Find what makes this route slow; keep the app server's worker timeout longer than the slowest legitimate request and Apache's `ProxyTimeout` longer than both.",
+    confidence: 'medium',
+    source:
+      'apache/httpd modules/proxy/mod_proxy_http.c ("Error reading from remote server"); captured from Debian apache2 2.4',
+    alternative:
+      'app-error: a worker that crashed mid-request gives the same page at once; a page after the full ProxyTimeout is the timeout.',
+  },
+  {
+    id: 'apache-503-proxy',
+    cause: 'upstream-unreachable',
+    layer: 'proxy',
+    who: 'Apache httpd',
+    statuses: [503],
+    header: ['server', /^Apache\b/],
+    body: /The server is temporarily unable to service your\s+request due to maintenance downtime or capacity\s+problems/,
+    meaning:
+      'Apache could not connect to the app behind `ProxyPass` (it answers 503 when the backend refuses, and marks the worker in error for `retry` seconds)',
+    fix: 'Make `ProxyPass` point where the app server listens (same host, port or unix socket), and start the app before Apache sends traffic to it.',
+    confidence: 'medium',
+    source:
+      'apache/httpd modules/proxy/proxy_util.c (ap_proxy_connect_backend → HTTP_SERVICE_UNAVAILABLE); captured from Debian apache2 2.4',
+    alternative: 'no-healthy-backend: with mod_proxy_balancer, every member in error state gives the same 503.',
+  },
+  {
+    id: 'varnish-fetch-failed-slow',
+    cause: 'upstream-timeout',
+    layer: 'proxy',
+    who: 'Varnish',
+    statuses: [503],
+    body: /<title>503 Backend fetch failed<\/title>/,
+    slowerThanMs: SLOW_502_MS,
+    meaning:
+      "Varnish waited for the app's first byte, then gave up (`first_byte_timeout`, 60 s by default, or the backend's own timeout)",
+    fix: "Find the slow route; raise the backend's `.first_byte_timeout` only if the route is legitimately slow, keeping it shorter than any timeout in front of Varnish.",
+    confidence: 'high',
+    source:
+      'varnish-cache bin/varnishd/builtin.vcl (vcl_backend_error "Backend fetch failed"); captured from Debian varnish 7.1',
+  },
+  {
+    id: 'varnish-fetch-failed',
+    cause: 'upstream-unreachable',
+    layer: 'proxy',
+    who: 'Varnish',
+    statuses: [503],
+    body: /<title>503 Backend fetch failed<\/title>/,
+    meaning:
+      'Varnish could not fetch from the backend (connection refused or reset, or the backend is marked sick by its probe)',
+    fix: "Make the backend's `.host`/`.port` match where the app listens, and check its `.probe` if one is set.",
+    confidence: 'high',
+    source:
+      'varnish-cache bin/varnishd/builtin.vcl (vcl_backend_error "Backend fetch failed"); captured from Debian varnish 7.1',
+  },
+  {
+    id: 'lighttpd-503',
+    cause: 'upstream-unreachable',
+    layer: 'proxy',
+    who: 'lighttpd',
+    statuses: [503],
+    header: ['server', /^lighttpd\b/],
+    body: /<h1>503 Service Unavailable<\/h1>/,
+    meaning:
+      'lighttpd could not connect to the app behind `proxy.server` (it answers 503 when every backend host refuses)',
+    fix: 'Make `proxy.server` point where the app listens (host and port), and start the app first.',
+    confidence: 'medium',
+    source: 'lighttpd1.4 src/gw_backend.c (no backend available → 503); captured from Debian lighttpd 1.4',
+  },
+  {
+    id: 'squid-read-timeout',
+    cause: 'upstream-timeout',
+    layer: 'proxy',
+    who: 'Squid',
+    header: ['x-squid-error', /^ERR_READ_TIMEOUT\b/],
+    meaning: "Squid gave up waiting for the app's answer (`read_timeout`, 15 minutes by default)",
+    confidence: 'high',
+    source: 'squid-cache errors/templates/ERR_READ_TIMEOUT (X-Squid-Error header); captured from Debian squid 5.7',
+  },
+  {
+    id: 'squid-connect-fail',
+    cause: 'upstream-unreachable',
+    layer: 'proxy',
+    who: 'Squid',
+    header: ['x-squid-error', /^(ERR_CONNECT_FAIL|ERR_READ_ERROR|ERR_ZERO_SIZE_OBJECT|ERR_CANNOT_FORWARD)\b/],
+    meaning: 'Squid could not get an answer from the origin (`cache_peer` refused or closed the connection)',
+    fix: 'Make `cache_peer` point where the app listens (host and port), and start the app first.',
+    confidence: 'high',
+    source:
+      'squid-cache errors/templates (X-Squid-Error: ERR_CONNECT_FAIL, ERR_READ_ERROR); captured from Debian squid 5.7',
+  },
 ];
