@@ -52,7 +52,8 @@ describe('transient is not broken', () => {
       routes: '/\n/products/ 200 contains "items"',
     });
     expect(run.outputs['verdict'], run.stdout).toBe('pass');
-    expect(run.summary).toMatch(/warmed up after \d\.\ds \(\d+ answers\)/);
+    // The row says how it warmed up (the warning's words).
+    expect(run.summary).toMatch(/\| warmed up after \d+(\.\d)? ?m?s: \d+ bad answers? \(503\), then \d+ good in a row/);
     const routes = report(run.outputs['report']!).routes;
     expect(routes[0].samples.length).toBeGreaterThan(2);
     expect(routes[0].samples[0]).toMatchObject({ good: false, status: 503 });
@@ -105,8 +106,9 @@ describe('intermittent is not fine', () => {
       routes: '/\n/products/\n/?page=2',
     });
     expect(run.outputs, run.stdout).toMatchObject({ verdict: 'fail', cause: 'app-error' });
+    // Every failing route counted, with the share of bad answers.
     expect(run.outputs['summary']).toMatch(
-      /^\d+ of \d+ answers were Django's 500 page, the others good: one instance behind the balancer is broken/,
+      /^Health is fine, but \d of 3 routes fails?: \d+ of \d+ answers were Django's 500 page, the others good: one instance behind the balancer is broken/,
     );
   });
 
@@ -157,7 +159,9 @@ describe('a crash after ready (watch)', () => {
     );
     // Ended by the degradation (about 5 s after the kill), not by the one-minute window.
     expect(run.wallMs).toBeLessThan(16_000);
-    expect(run.summary).toContain('Watch timeline');
+    // The watch on the chart, and as rows of the table under it.
+    expect(run.summary).toContain('  section Watch');
+    expect(run.summary).toMatch(/\| watch \| failing ×\d+ \(watch ended: down\)/);
     const watch = report(run.outputs['report']!).watch;
     expect(watch).toMatchObject({ ended: 'degraded', pattern: 'down' });
   });
