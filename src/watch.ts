@@ -138,8 +138,11 @@ export async function watchDeploy(options: WatchOptions): Promise<WatchResult> {
     result.badAnswers += bad.length;
     if (bad.length > 0) {
       result.firstBadAtMs ??= roundAt;
-      // Health's own failure explains more than a route's; keep the first failing answer of the episode.
+      // Health's own failure explains more than a route's: keep the episode's first failing answer, unless
+      // health joins it later (a crash that lands between health's answer and a route's in one round).
+      const healthFailure = answers[0]!.bad ? answers[0]!.failure : undefined;
       if (!open || !result.failing) result.failing = bad[0]!.failure;
+      else if (healthFailure && result.failing?.label !== options.healthLabel) result.failing = healthFailure;
       const whole = bad.length === answers.length;
       const unavailable = bad.every((a) => a.unavailable);
       if (!open) {

@@ -85,6 +85,14 @@ describe('watch', () => {
     );
   });
 
+  it('a crash that reaches the routes a round before health is still told as health going down', async () => {
+    // The routes fail from 6 s, health only from 7 s: the first bad round has health still answering.
+    const { result } = await watch((now, path) => (now < (path === '/health' ? 7_000 : 6_000) ? 200 : 502));
+    expect(result).toMatchObject({ ended: 'degraded', pattern: 'down', failing: { label: 'health /health' } });
+    const d = watchDiagnosis(result, { baseUrl: new URL(server!.url), healthLabel: 'health /health', readyAtMs: 0 })!;
+    expect(d.headline).toMatch(/^It passed, then health started failing 6\.\ds after ready/);
+  });
+
   it('up 4 s, down 3 s, again and again: a restart loop', async () => {
     const { result } = await watch((now) => (now % 7_000 < 4_000 ? 200 : 502));
     expect(result).toMatchObject({ ended: 'degraded', pattern: 'restart-loop' });
