@@ -6,16 +6,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import express from 'express';
 import { Stack, freePort } from '../test/integration/stack.ts';
 
-import { capture } from './capture.ts';
+import { capture, djangoVersions } from './capture.ts';
 
 const versions = {
   nginx: spawnSync('nginx', ['-v'], { encoding: 'utf8' }).stderr.trim(),
   haproxy: execFileSync('haproxy', ['-v'], { encoding: 'utf8' }).split('\n')[0],
-  django: execFileSync(
-    '/usr/bin/python3',
-    ['-c', 'import django, gunicorn; print("Django", django.__version__, "gunicorn", gunicorn.__version__)'],
-    { encoding: 'utf8' },
-  ).trim(),
+  django: djangoVersions(),
 };
 
 const stack = new Stack();

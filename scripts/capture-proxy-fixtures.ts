@@ -1,9 +1,9 @@
 // Records the answers of Debian's Apache, Varnish, lighttpd and Squid when the app behind them is
 // unreachable or too slow, into test/fixtures/captured/ (the signatures issue 10 added). Run on Node 24
 // as root or a user who can start those servers:  node scripts/capture-proxy-fixtures.ts
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { Stack, freePort } from '../test/integration/stack.ts';
-import { capture } from './capture.ts';
+import { capture, djangoVersions } from './capture.ts';
 
 const first = (command: string, args: string[]) => {
   const run = spawnSync(command, args, { encoding: 'utf8' });
@@ -14,11 +14,7 @@ const versions = {
   varnish: first('varnishd', ['-V']).replace(/ revision \w+/, ''),
   lighttpd: first('lighttpd', ['-v']).replace(/ - .*/, ''),
   squid: first('squid', ['-v']),
-  django: execFileSync(
-    '/usr/bin/python3',
-    ['-c', 'import django, gunicorn; print("Django", django.__version__, "gunicorn", gunicorn.__version__)'],
-    { encoding: 'utf8' },
-  ).trim(),
+  django: djangoVersions(),
 };
 
 const stack = new Stack();

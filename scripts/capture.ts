@@ -1,5 +1,6 @@
 // One recorded response → test/fixtures/captured/NAME.json (status, headers without Date, body, time to
 // first byte), for the diagnosis tests to replay. Shared by the capture scripts.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'undici';
 
@@ -50,4 +51,13 @@ function previousExpect(name: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** The Django and gunicorn versions behind every capture, for the fixtures' `software` line. */
+export function djangoVersions(): string {
+  return execFileSync(
+    '/usr/bin/python3',
+    ['-c', 'import django, gunicorn; print("Django", django.__version__, "gunicorn", gunicorn.__version__)'],
+    { encoding: 'utf8' },
+  ).trim();
 }
