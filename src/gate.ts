@@ -64,6 +64,7 @@ export function clientFor(config: GateConfig, target: URL | undefined, extras: H
     ca: extras.ca,
     proxy: extras.proxy,
     connectionsPerOrigin: config.concurrency,
+    redirectHosts: config.allowRedirectHosts,
   });
 }
 

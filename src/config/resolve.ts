@@ -12,6 +12,8 @@ import {
   parseHealthPath,
 } from './values.js';
 import type { Parsed } from './route-line.js';
+import { parseCommentMode, parseFailOn, parseHostList, parseSha } from './reporting.js';
+import { parseWorkspacePath } from './workspace-path.js';
 
 export interface SettingsSource {
   /** Values by setting name (action inputs or CLI flags); empty means "not given". */
@@ -100,6 +102,13 @@ export async function resolveConfig(source: SettingsSource): Promise<GateConfig>
     watchMs: read('watch', (t) => parseBoundedDuration(t, 0, 3_600_000, '0 (off) to 1h'), 0),
     // Only the CLI's --report flag: never the config file (see file.ts).
     reportPath: given('report')?.trim() || source.defaultReportPath,
+    failOn: read('fail-on', parseFailOn),
+    commentMode: read('comment-mode', parseCommentMode),
+    sha: given('sha') === undefined ? undefined : read('sha', parseSha),
+    commitStatus: read('commit-status', parseBoolean, false),
+    allowRedirectHosts: read('allow-redirect-hosts', parseHostList),
+    // The action input only (the config file cannot name it): a path inside the workspace.
+    workspaceReportPath: given('report-path') === undefined ? undefined : read('report-path', parseWorkspacePath),
   };
   if (issues.length > 0) throw new ConfigError(issues);
   return config;

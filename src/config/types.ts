@@ -1,3 +1,5 @@
+import type { CommentMode, FailingVerdict } from './reporting.js';
+
 /** The settings of one gate run, parsed and validated once, before any request is made. */
 
 /** Accepted statuses as inclusive ranges, plus the text the user wrote (for messages). */
@@ -46,6 +48,18 @@ export interface GateConfig {
   checkAssets: boolean;
   /** Where the JSON report goes. */
   reportPath: string;
+  /** Verdicts that fail the job (exit 1); empty: report only. Undefined: every verdict but pass. */
+  failOn?: readonly FailingVerdict[];
+  /** When to write the PR comment (with `comment` on). Undefined: always. */
+  commentMode?: CommentMode;
+  /** The commit the run is about, when the workflow deploys another one than the event's. */
+  sha?: string;
+  /** Also set a commit status (context `post-deploy-gate`) with the verdict and a link to the run. */
+  commitStatus?: boolean;
+  /** Hosts (beyond the checked origin) that redirects may lead to and be followed. */
+  allowRedirectHosts?: readonly string[];
+  /** The action's `report-path`: a workspace-relative path for a copy of the JSON report. */
+  workspaceReportPath?: string;
 }
 
 /** One problem with the configuration; `input` is the name the user wrote (input, flag or file key). */

@@ -54,6 +54,9 @@ export async function runAction(
     INPUT_COMMENT: 'true',
     INPUT_WATCH: '0',
     'INPUT_CHECK-ASSETS': 'true',
+    'INPUT_FAIL-ON': 'fail,inconclusive,error',
+    'INPUT_COMMENT-MODE': 'always',
+    'INPUT_COMMIT-STATUS': 'false',
   };
   const started = performance.now();
   const child = spawn(process.execPath, [ACTION], {
