@@ -1,5 +1,5 @@
-import type { Verdict } from '../verdict.js';
 import type { Parsed } from './route-line.js';
+import type { CommentMode, FailingVerdict } from './types.js';
 import { didYouMean } from './suggest.js';
 
 /**
@@ -8,8 +8,7 @@ import { didYouMean } from './suggest.js';
  * config file that comes with the pull request (a pull request must not turn its own gate off).
  */
 
-export const FAILING_VERDICTS = ['fail', 'inconclusive', 'error'] as const;
-export type FailingVerdict = (typeof FAILING_VERDICTS)[number];
+export const FAILING_VERDICTS: readonly FailingVerdict[] = ['fail', 'inconclusive', 'error'];
 /** Today's behaviour: every verdict but `pass` fails the job. */
 export const DEFAULT_FAIL_ON: readonly FailingVerdict[] = FAILING_VERDICTS;
 
@@ -35,7 +34,10 @@ export function parseFailOn(text: string): Parsed<readonly FailingVerdict[]> {
 }
 
 /** Whether this verdict fails the job under `fail-on`. */
-export function failsJob(verdict: Verdict, failOn: readonly FailingVerdict[] = DEFAULT_FAIL_ON): boolean {
+export function failsJob(
+  verdict: 'pass' | FailingVerdict,
+  failOn: readonly FailingVerdict[] = DEFAULT_FAIL_ON,
+): boolean {
   return verdict !== 'pass' && (failOn as readonly string[]).includes(verdict);
 }
 
@@ -44,8 +46,7 @@ export function failsJob(verdict: Verdict, failOn: readonly FailingVerdict[] = D
  * not `pass`, but always update one that exists (so a fix shows as fixed). `update-only`: never create,
  * only update an existing one. `off`: no comment (the same as `comment: false`).
  */
-export const COMMENT_MODES = ['always', 'on-failure', 'update-only', 'off'] as const;
-export type CommentMode = (typeof COMMENT_MODES)[number];
+export const COMMENT_MODES: readonly CommentMode[] = ['always', 'on-failure', 'update-only', 'off'];
 
 export function parseCommentMode(text: string): Parsed<CommentMode> {
   const word = text.trim().toLowerCase();

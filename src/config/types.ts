@@ -1,6 +1,9 @@
-import type { CommentMode, FailingVerdict } from './reporting.js';
-
 /** The settings of one gate run, parsed and validated once, before any request is made. */
+
+/** Verdicts `fail-on` can name (see reporting.ts). */
+export type FailingVerdict = 'fail' | 'inconclusive' | 'error';
+/** When the PR comment is written (see reporting.ts). */
+export type CommentMode = 'always' | 'on-failure' | 'update-only' | 'off';
 
 /** Accepted statuses as inclusive ranges, plus the text the user wrote (for messages). */
 export interface StatusExpectation {

@@ -3,7 +3,7 @@ import { commentMarker, renderComment } from '../report/comment.js';
 import type { Report } from '../report/report.js';
 import type { GitHubEvent } from './event.js';
 import { statusOf, type Octokit } from './octokit.js';
-import type { CommentMode } from '../config/reporting.js';
+import type { CommentMode } from '../config/types.js';
 import { pullRequestFor } from './find-pull-request.js';
 
 /**
