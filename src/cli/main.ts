@@ -37,6 +37,11 @@ Usage: post-deploy-gate --url https://shop.example.com [options]
   --retries N               extra tries for a route that failed in a way that can clear up (default 2)
   --check-assets BOOL       also load the scripts and stylesheets HTML routes reference (default true)
   --no-check-assets         the same as --check-assets false
+  --discover MODE           find more routes: off (default), sitemap, links or sitemap+links
+  --discover-limit N        discovered routes checked, at most (default 50; a fair sample per path template)
+  --discover-depth N        link hops followed from the listed pages (default 2)
+  --discover-robots POLICY  respect (default: robots.txt Disallow keeps a path out) or ignore
+  --seed TEXT               orders the discovered sample (default $GITHUB_SHA): the same seed, the same sample
   --resolve HOST=ADDRESS    connect to ADDRESS for HOST (like curl --resolve), repeatable
   --json                    print the JSON report instead of the terminal report
   --no-color                no colours even on a terminal
@@ -68,6 +73,11 @@ export async function main(argv: string[]): Promise<number> {
         retries: { type: 'string' },
         'check-assets': { type: 'string' },
         'no-check-assets': { type: 'boolean' },
+        discover: { type: 'string' },
+        'discover-limit': { type: 'string' },
+        'discover-depth': { type: 'string' },
+        'discover-robots': { type: 'string' },
+        seed: { type: 'string' },
         resolve: { type: 'string', multiple: true },
         json: { type: 'boolean' },
         'no-color': { type: 'boolean' },
@@ -114,6 +124,10 @@ export async function main(argv: string[]): Promise<number> {
     'success-threshold': flags['success-threshold'],
     retries: flags.retries,
     'check-assets': flags['no-check-assets'] ? 'false' : flags['check-assets'],
+    discover: flags.discover,
+    'discover-limit': flags['discover-limit'],
+    'discover-depth': flags['discover-depth'],
+    'discover-robots': flags['discover-robots'],
   };
   // Bad flags, a bad config file or a bad proxy variable are usage errors: say which, exit 2, request nothing.
   let prepared: { config: GateConfig; resolve: Map<string, string>; proxy: ProxySettings };
@@ -141,6 +155,7 @@ export async function main(argv: string[]): Promise<number> {
         resolve: prepared.resolve,
         startedAt,
         proxy: prepared.proxy,
+        seed: flags.seed ?? process.env['GITHUB_SHA'],
       }),
   });
   const report = withPointers(finished, process.cwd());

@@ -11,6 +11,10 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   comment: 'true',
   watch: '0',
   'check-assets': 'true',
+  discover: 'off',
+  'discover-limit': '50',
+  'discover-depth': '2',
+  'discover-robots': 'respect',
 };
 
 /** Settings that only the config file and the CLI set (not action inputs), with their defaults. */
@@ -42,6 +46,10 @@ export const ACTION_INPUTS = [
   'config',
   'watch',
   'check-assets',
+  'discover',
+  'discover-limit',
+  'discover-depth',
+  'discover-robots',
 ] as const;
 
 /** Every setting the parser reads (inputs, CLI flags, config file keys), in the order messages list them. */

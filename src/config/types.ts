@@ -1,3 +1,5 @@
+import type { DiscoverSettings } from '../discover/types.js';
+
 /** The settings of one gate run, parsed and validated once, before any request is made. */
 
 /** Accepted statuses as inclusive ranges, plus the text the user wrote (for messages). */
@@ -19,6 +21,10 @@ export interface RouteSpec {
   headers: ReadonlyArray<readonly [string, string]>;
   /** How the user wrote it, for tables and messages. */
   label: string;
+  /** Follow same-origin redirects even though `expect` accepts a 3xx (discovered routes). */
+  followRedirects?: boolean;
+  /** Not listed: found by `discover` in a sitemap or a page's links. */
+  discovered?: 'sitemap' | 'links';
 }
 
 export interface GateConfig {
@@ -46,6 +52,8 @@ export interface GateConfig {
   checkAssets: boolean;
   /** Where the JSON report goes. */
   reportPath: string;
+  /** Route discovery (`discover`, off by default). */
+  discover: DiscoverSettings;
 }
 
 /** One problem with the configuration; `input` is the name the user wrote (input, flag or file key). */
