@@ -69,11 +69,13 @@ export async function discoverRoutes(options: DiscoverOptions): Promise<Discover
   const state = new DiscoveryState(options, signal);
   options.log.info(`discovering routes (${settings.mode}) on ${base.href}`);
 
-  const robots =
-    settings.robots === 'ignore' && settings.mode === 'links' ? IGNORED_ROBOTS : await state.readRobots();
+  const robots = settings.robots === 'ignore' && settings.mode === 'links' ? IGNORED_ROBOTS : await state.readRobots();
   const rules = settings.robots === 'ignore' ? IGNORED_ROBOTS : robots;
-  if (settings.mode === 'sitemap' || settings.mode === 'sitemap+links') await state.readSitemaps(robots.sitemaps);
-  if (settings.mode === 'links' || settings.mode === 'sitemap+links') await state.followLinks(rules);
+  // robots.txt could not be read: nothing found could be checked, so nothing is fetched to find it.
+  if (!rules.none) {
+    if (settings.mode === 'sitemap' || settings.mode === 'sitemap+links') await state.readSitemaps(robots.sitemaps);
+    if (settings.mode === 'links' || settings.mode === 'sitemap+links') await state.followLinks(rules);
+  }
   if (budget.aborted && !options.signal?.aborted)
     state.skipped.push(
       `the discovery's budget (${Math.round((options.budgetMs ?? DISCOVER_BUDGET_MS) / 1000)} s) ran out: what was found by then is sampled`,
@@ -209,7 +211,7 @@ class DiscoveryState {
     url: URL,
     maxBytes: number,
     keepBytes: boolean,
-  ): Promise<{ seen: Observation } | { refused: string }> {
+  ): Promise<{ seen: Observation } | { refused: string; status?: number }> {
     const room = MAX_TOTAL_BYTES - this.bytes;
     if (room <= 0) return { refused: `skipped: discovery already read ${mib(MAX_TOTAL_BYTES)} (the run's cap)` };
     if (this.signal.aborted) return { refused: 'skipped: the discovery stage ended first' };
@@ -238,7 +240,7 @@ class DiscoveryState {
     }
     const status = seen.status ?? 0;
     const location = seen.headers['location'];
-    if (status >= 300 && status < 400 && location) return { refused: redirectRefusal(location, url) };
+    if (status >= 300 && status < 400 && location) return { refused: redirectRefusal(location, url), status };
     return { seen };
   }
 
@@ -278,7 +280,12 @@ class DiscoveryState {
       if (!sameSite(this.options.base, url)) {
         this.otherHosts.add(url.origin);
         this.otherCount++;
-        this.sources.push({ url: url.href, kind: 'sitemap', entries: 0, note: 'skipped: on another origin, never requested' });
+        this.sources.push({
+          url: url.href,
+          kind: 'sitemap',
+          entries: 0,
+          note: 'skipped: on another origin, never requested',
+        });
         return;
       }
       if (queued.has(url.href)) return;
@@ -300,17 +307,27 @@ class DiscoveryState {
     while (queue.length > 0) {
       const { url, level } = queue.shift()!;
       if (files >= MAX_SITEMAP_FILES) {
-        this.sources.push({ url: url.href, kind: 'sitemap', entries: 0, note: `skipped: ${MAX_SITEMAP_FILES} sitemap files already read (the cap)` });
+        this.sources.push({
+          url: url.href,
+          kind: 'sitemap',
+          entries: 0,
+          note: `skipped: ${MAX_SITEMAP_FILES} sitemap files already read (the cap)`,
+        });
         continue;
       }
       if (this.entries >= MAX_ENTRIES) {
-        this.sources.push({ url: url.href, kind: 'sitemap', entries: 0, note: `skipped: ${MAX_ENTRIES} entries already read (the cap)` });
+        this.sources.push({
+          url: url.href,
+          kind: 'sitemap',
+          entries: 0,
+          note: `skipped: ${MAX_ENTRIES} entries already read (the cap)`,
+        });
         continue;
       }
       files++;
       const got = await this.fetch(url, MAX_SITEMAP_BYTES, true);
       if ('refused' in got) {
-        this.sources.push({ url: url.href, kind: 'sitemap', entries: 0, note: got.refused });
+        this.sources.push({ url: url.href, kind: 'sitemap', status: got.status, entries: 0, note: got.refused });
         continue;
       }
       const { seen } = got;
@@ -391,7 +408,7 @@ class DiscoveryState {
     const url = this.urlOf(path);
     const got = await this.fetch(url, MAX_PAGE_BYTES, false);
     if ('refused' in got) {
-      this.sources.push({ url: url.href, kind: 'page', entries: 0, note: got.refused });
+      this.sources.push({ url: url.href, kind: 'page', status: got.status, entries: 0, note: got.refused });
       return [];
     }
     const { seen } = got;

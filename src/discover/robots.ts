@@ -22,6 +22,8 @@ export interface RobotsRules {
   note?: string;
   allowed(url: URL): boolean;
   sitemaps: string[];
+  /** Nothing at all is allowed: no sitemap or page is worth fetching. */
+  none?: boolean;
 }
 
 /** An answered robots.txt: 2xx rules; 4xx none (everything allowed); 5xx or no answer: nothing allowed. */
@@ -41,6 +43,7 @@ export function robotsRules(robotsUrl: URL, status: number | undefined, text: st
     note: `robots.txt ${status === undefined ? 'did not answer' : `answered ${status}`}: as RFC 9309 asks, no discovered path is checked (discover-robots: ignore overrides)`,
     allowed: () => false,
     sitemaps: [],
+    none: true,
   };
 }
 

@@ -26,6 +26,7 @@ export interface SitemapLimits {
   maxEntries: number;
 }
 
+const HTML_START = /^\uFEFF?\s*(<!doctype\s+html|<html[\s>])/i;
 const GZIP_MAGIC = [0x1f, 0x8b];
 const CHUNK = 64 * 1024;
 
@@ -132,8 +133,13 @@ class LocReader {
       this.fail(`cut at ${mib(this.limits.maxXmlBytes)} of XML (the cap); the entries before it are kept`);
       return;
     }
+    const text = this.decoder.decode(chunk, { stream: true });
+    if (this.xmlBytes === chunk.length && HTML_START.test(text)) {
+      this.fail('not a sitemap: an HTML page (often an app answering every unknown path with its index page)');
+      return;
+    }
     try {
-      this.parser.write(this.decoder.decode(chunk, { stream: true }));
+      this.parser.write(text);
     } catch (error) {
       this.fail(`not well-formed XML: ${firstLine((error as Error).message)}`);
     }
@@ -171,5 +177,7 @@ function firstLine(text: string): string {
 }
 
 export function mib(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB` : `${Math.round(bytes / 1024)} KiB`;
+  return bytes >= 1024 * 1024
+    ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`
+    : `${Math.round(bytes / 1024)} KiB`;
 }
