@@ -54,6 +54,10 @@ export async function runAction(
     INPUT_COMMENT: 'true',
     INPUT_WATCH: '0',
     'INPUT_CHECK-ASSETS': 'true',
+    INPUT_DISCOVER: 'off',
+    'INPUT_DISCOVER-LIMIT': '50',
+    'INPUT_DISCOVER-DEPTH': '2',
+    'INPUT_DISCOVER-ROBOTS': 'respect',
   };
   const started = performance.now();
   const child = spawn(process.execPath, [ACTION], {
