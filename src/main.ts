@@ -102,7 +102,17 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
               await import('./deploy/stage.js')
             ).deployStage({ config: gateConfig, event: eventFor(gateConfig), token, clock, log: logger, signal })
           : undefined;
-        return runGateWithHttp(gateConfig, { clock, log: logger, signal, startedAt, deployment, proxy: httpProxy });
+        // The discovered sample is ordered by the commit checked (the PR head), so a rerun checks the same routes.
+        const seed = gateConfig.discover.mode !== 'off' ? gitHubEvent().sha : undefined;
+        return runGateWithHttp(gateConfig, {
+          clock,
+          log: logger,
+          signal,
+          startedAt,
+          deployment,
+          proxy: httpProxy,
+          seed,
+        });
       },
     });
     const report = withPointers(finished, workspace);

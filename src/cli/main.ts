@@ -43,6 +43,11 @@ Usage: post-deploy-gate --url https://shop.example.com [options]
                             or never (report only: exit 0 whatever the verdict)
   --allow-redirect-host H   a host a route may redirect to and be followed (e.g. www.shop.example.com,
                             *.example.com), repeatable
+  --discover MODE           find more routes: off (default), sitemap, links or sitemap+links
+  --discover-limit N        discovered routes checked, at most (default 50; a fair sample per path template)
+  --discover-depth N        link hops followed from the listed pages (default 2)
+  --discover-robots POLICY  respect (default: robots.txt Disallow keeps a path out) or ignore
+  --seed TEXT               orders the discovered sample (default $GITHUB_SHA): the same seed, the same sample
   --resolve HOST=ADDRESS    connect to ADDRESS for HOST (like curl --resolve), repeatable
   --json                    print the JSON report instead of the terminal report
   --no-color                no colours even on a terminal
@@ -69,6 +74,11 @@ const OPTIONS = {
   'no-check-assets': { type: 'boolean' },
   'fail-on': { type: 'string' },
   'allow-redirect-host': { type: 'string', multiple: true },
+  discover: { type: 'string' },
+  'discover-limit': { type: 'string' },
+  'discover-depth': { type: 'string' },
+  'discover-robots': { type: 'string' },
+  seed: { type: 'string' },
   resolve: { type: 'string', multiple: true },
   json: { type: 'boolean' },
   'no-color': { type: 'boolean' },
@@ -129,6 +139,10 @@ export async function main(argv: string[]): Promise<number> {
     'check-assets': flags['no-check-assets'] ? 'false' : flags['check-assets'],
     'fail-on': flags['fail-on'],
     'allow-redirect-hosts': flags['allow-redirect-host']?.join(','),
+    discover: flags.discover,
+    'discover-limit': flags['discover-limit'],
+    'discover-depth': flags['discover-depth'],
+    'discover-robots': flags['discover-robots'],
   };
   // Bad flags, a bad config file or a bad proxy variable are usage errors: say which, exit 2, request nothing.
   let prepared: { config: GateConfig; resolve: Map<string, string>; ignored: string[]; proxy: ProxySettings };
@@ -158,6 +172,7 @@ export async function main(argv: string[]): Promise<number> {
         resolve: prepared.resolve,
         startedAt,
         proxy: prepared.proxy,
+        seed: flags.seed ?? process.env['GITHUB_SHA'],
       }),
   });
   const report = withPointers(finished, process.cwd());

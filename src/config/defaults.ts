@@ -14,6 +14,10 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'fail-on': 'fail,inconclusive,error',
   'comment-mode': 'always',
   'commit-status': 'false',
+  discover: 'off',
+  'discover-limit': '50',
+  'discover-depth': '2',
+  'discover-robots': 'respect',
 };
 
 /** Settings that only the config file and the CLI set (not action inputs), with their defaults. */
@@ -51,6 +55,10 @@ export const ACTION_INPUTS = [
   'commit-status',
   'allow-redirect-hosts',
   'report-path',
+  'discover',
+  'discover-limit',
+  'discover-depth',
+  'discover-robots',
 ] as const;
 
 /**

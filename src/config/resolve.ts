@@ -11,6 +11,7 @@ import {
   parseHeaderLine,
   parseHealthPath,
 } from './values.js';
+import { MAX_DISCOVER_LIMIT, parseDiscoverMode, parseRobotsPolicy } from './discover.js';
 import type { Parsed } from './route-line.js';
 import { parseCommentMode, parseFailOn, parseHostList, parseSha } from './reporting.js';
 import { parseWorkspacePath } from './workspace-path.js';
@@ -100,6 +101,12 @@ export async function resolveConfig(source: SettingsSource): Promise<GateConfig>
     concurrency: read('concurrency', (t) => parseCount(t, 1, 64), TUNING_DEFAULTS.concurrency),
     routeRetries: read('retries', (t) => parseCount(t, 0, 5), TUNING_DEFAULTS.retries),
     watchMs: read('watch', (t) => parseBoundedDuration(t, 0, 3_600_000, '0 (off) to 1h'), 0),
+    discover: {
+      mode: read('discover', parseDiscoverMode, 'off'),
+      limit: read('discover-limit', (t) => parseCount(t, 1, MAX_DISCOVER_LIMIT), 50),
+      depth: read('discover-depth', (t) => parseCount(t, 1, 5), 2),
+      robots: read('discover-robots', parseRobotsPolicy, 'respect'),
+    },
     // Only the CLI's --report flag: never the config file (see file.ts).
     reportPath: given('report')?.trim() || source.defaultReportPath,
     failOn: read('fail-on', parseFailOn),

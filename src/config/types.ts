@@ -1,3 +1,5 @@
+import type { DiscoverSettings } from '../discover/types.js';
+
 /** The settings of one gate run, parsed and validated once, before any request is made. */
 
 /** Verdicts `fail-on` can name (see reporting.ts). */
@@ -24,6 +26,10 @@ export interface RouteSpec {
   headers: ReadonlyArray<readonly [string, string]>;
   /** How the user wrote it, for tables and messages. */
   label: string;
+  /** Follow same-origin redirects even though `expect` accepts a 3xx (discovered routes). */
+  followRedirects?: boolean;
+  /** Not listed: found by `discover` in a sitemap or a page's links. */
+  discovered?: 'sitemap' | 'links';
 }
 
 export interface GateConfig {
@@ -63,6 +69,8 @@ export interface GateConfig {
   allowRedirectHosts?: readonly string[];
   /** The action's `report-path`: a workspace-relative path for a copy of the JSON report. */
   workspaceReportPath?: string;
+  /** Route discovery (`discover`, off by default). */
+  discover: DiscoverSettings;
 }
 
 /** One problem with the configuration; `input` is the name the user wrote (input, flag or file key). */

@@ -59,6 +59,11 @@ export interface ProbeRequest {
   timeoutMs?: number;
   /** Set on the one transparent retry after a kept-alive socket turned out to be closed. */
   staleRetry?: boolean;
+  /**
+   * Hand back the body's bytes (`bytes`) instead of decoding it as text: a gzip sitemap is binary. The
+   * bytes stay in the caller's hands; they never reach a report.
+   */
+  keepBytes?: boolean;
 }
 
 export interface HttpClient {
@@ -209,9 +214,10 @@ async function probe(
         continue;
       }
       const body = await readCappedBody(response.body, headers['content-encoding'], req.maxBodyBytes);
-      const text = decodeText(body.bytes);
+      const text = req.keepBytes ? '' : decodeText(body.bytes);
       return {
         ...base(),
+        ...(req.keepBytes ? { bytes: body.bytes } : {}),
         status: response.statusCode,
         statusText: response.statusText || undefined,
         headers,

@@ -13,6 +13,7 @@ import type { DeploymentInfo } from '../deploy/deployment.js';
 import type { Report } from './report.js';
 import { assetAnswer, assetMeaning, assetPath, assetTotals, pageAssetsLine } from '../assets/summary.js';
 import type { PageAssets } from '../assets/types.js';
+import { discoverySection } from '../discover/summary.js';
 
 /**
  * The job summary (GitHub Markdown). The first screen holds what a person acts on: verdict and cause,
@@ -40,6 +41,7 @@ export function renderSummary(report: Report): string {
   if (report.routes.length || report.readiness) parts.push(routeTable(report));
   const assets = assetSection(report);
   if (assets) parts.push(assets);
+  if (report.discovery) parts.push(discoverySection(report.discovery));
   if (report.diagnoses.length) parts.push(`### Evidence\n\n${evidenceSection(report)}`);
   // A warning about a route is said in its row; the rest are listed.
   const flaky = report.routes.filter((r) => r.flaky).map((r) => `${r.route.label} `);

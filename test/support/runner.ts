@@ -57,6 +57,10 @@ export async function runAction(
     'INPUT_FAIL-ON': 'fail,inconclusive,error',
     'INPUT_COMMENT-MODE': 'always',
     'INPUT_COMMIT-STATUS': 'false',
+    INPUT_DISCOVER: 'off',
+    'INPUT_DISCOVER-LIMIT': '50',
+    'INPUT_DISCOVER-DEPTH': '2',
+    'INPUT_DISCOVER-ROBOTS': 'respect',
   };
   const started = performance.now();
   const child = spawn(process.execPath, [ACTION], {
