@@ -49,16 +49,16 @@ export const ACTION_INPUTS = [
   'config',
   'watch',
   'check-assets',
+  'discover',
+  'discover-limit',
+  'discover-depth',
+  'discover-robots',
   'fail-on',
   'comment-mode',
   'sha',
   'commit-status',
   'allow-redirect-hosts',
   'report-path',
-  'discover',
-  'discover-limit',
-  'discover-depth',
-  'discover-robots',
 ] as const;
 
 /**
