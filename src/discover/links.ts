@@ -1,4 +1,5 @@
-import { html, parse, type DefaultTreeAdapterMap } from 'parse5';
+import { parse } from 'parse5';
+import { attr, htmlElements } from '../html/elements.js';
 
 /**
  * The links a person can follow from a page: `<a href>` and `<area href>` in the HTML namespace,
@@ -6,9 +7,6 @@ import { html, parse, type DefaultTreeAdapterMap } from 'parse5';
  * parse5 is the WHATWG parsing algorithm, so a link in a comment or a `<template>` is not taken for one.
  * `download` links and `rel=nofollow` are left alone: one fetches a file, the other asks robots not to.
  */
-
-type Node = DefaultTreeAdapterMap['node'];
-type Element = DefaultTreeAdapterMap['element'];
 
 export function pageLinks(page: string, pageUrl: URL): URL[] {
   const document = parse(page);
@@ -30,21 +28,6 @@ export function pageLinks(page: string, pageUrl: URL): URL[] {
     links.push(url);
   }
   return links;
-}
-
-function htmlElements(root: Node): Element[] {
-  const found: Element[] = [];
-  const stack: Node[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if ('tagName' in node && node.namespaceURI === html.NS.HTML) found.push(node);
-    if ('childNodes' in node) for (let i = node.childNodes.length - 1; i >= 0; i--) stack.push(node.childNodes[i]!);
-  }
-  return found;
-}
-
-function attr(element: Element, name: string): string | undefined {
-  return element.attrs.find((a) => a.name === name)?.value;
 }
 
 function absolute(reference: string, base: URL): URL | undefined {
