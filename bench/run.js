@@ -393,6 +393,56 @@ async function bundle() {
   report('bundle: process start + load (no inputs)', 'ms', load);
 }
 
+/**
+ * discover: a sitemap index whose gzip child lists 10,000 product pages (issue 18's goal: the bounded sample in
+ * under 2 s, peak RSS under 150 MB). Reports the discovery stage's own time from the JSON report, the whole
+ * process, and the pages the run requested (the sample, not the 10,000).
+ */
+async function discover() {
+  const { gzipSync } = await import('node:zlib');
+  let origin = '';
+  let pageRequests = 0;
+  const urlset = (paths) =>
+    `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${paths.map((p) => `<url><loc>${origin}${p}</loc></url>`).join('\n')}\n</urlset>\n`;
+  let products;
+  const d = await deploy({
+    body(req, res) {
+      if (req.url === '/robots.txt') return res.writeHead(404).end();
+      if (req.url === '/sitemap.xml') {
+        const index = `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>${origin}/sitemap-products.xml.gz</loc></sitemap></sitemapindex>\n`;
+        return res.writeHead(200, { 'content-type': 'application/xml' }).end(index);
+      }
+      if (req.url === '/sitemap-products.xml.gz') {
+        products ??= gzipSync(urlset(Array.from({ length: 10_000 }, (_, i) => `/products/${i + 1}`)));
+        return res.writeHead(200, { 'content-type': 'application/gzip' }).end(products);
+      }
+      pageRequests++;
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Product</title><h1>p</h1>');
+    },
+  });
+  origin = d.url;
+  const stage = [];
+  const whole = [];
+  const peaks = [];
+  const requested = [];
+  for (let i = 0; i < RUNS; i++) {
+    pageRequests = 0;
+    const run = await runAction(d.url, { discover: 'sitemap', 'check-assets': 'false' });
+    const reportPath = /^report<<(\S+)\n(.*)\n/m.exec(run.outputs)?.[2];
+    if (!run.outputs.includes('pass') || !reportPath) throw new Error('discover: the gate did not pass');
+    const discovery = JSON.parse(readFileSync(reportPath, 'utf8')).discovery;
+    if (discovery.found !== 10_000) throw new Error(`discover: found ${discovery.found}, not 10,000`);
+    stage.push(discovery.durationMs);
+    whole.push(run.wallMs);
+    peaks.push(run.peakMb);
+    requested.push(pageRequests);
+  }
+  d.server.close();
+  report('discover: 10,000 sitemap entries, discovery stage', 'ms', stage, { pagesRequested: stats(requested) });
+  report('discover: 10,000 sitemap entries, whole process', 'ms', whole);
+  report('memory: peak RSS, discover over 10,000 sitemap entries', 'MB', peaks);
+}
+
 const steps = {
   lag: readinessLag,
   requests: requestsOverFiveMinutes,
@@ -404,6 +454,7 @@ const steps = {
   stage: routeStage,
   cold: coldRun,
   memory: bigBody,
+  discover,
   bundle,
 };
 for (const [name, step] of Object.entries(steps)) {

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config/resolve.js';
@@ -259,5 +262,26 @@ describe('discover: settings', () => {
         message: '"maybe" is not accepted; use respect (robots.txt Disallow keeps a path out) or ignore',
       },
     ]);
+  });
+
+  it('reads the discover settings from the config file, which a pull request may change', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'gate-discover-config-'));
+    writeFileSync(
+      join(workspace, 'gate.yml'),
+      'discover: links\ndiscover-limit: 120\ndiscover-depth: 3\ndiscover-robots: ignore\n',
+    );
+    const fromFile = (values: Record<string, string>) =>
+      resolveConfig({
+        values: { url: 'https://shop.example.com', config: 'gate.yml', ...values },
+        workspace,
+        defaultReportPath: '',
+      });
+    // The file's keys win over the action's defaults (YAML numbers are read as the numbers they spell).
+    expect((await fromFile({})).discover).toEqual({ mode: 'links', limit: 120, depth: 3, robots: 'ignore' });
+    // A bad value in the file names the file and line, and the run makes no request.
+    writeFileSync(join(workspace, 'gate.yml'), 'routes: [/]\ndiscover: everything\n');
+    const error = await fromFile({}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(String((error as ConfigError).message)).toContain('discover (gate.yml line 2)');
   });
 });

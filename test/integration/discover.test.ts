@@ -156,7 +156,7 @@ describe('discover on a static site (Caddy file_server)', () => {
     // The bounds: memory measured from outside (the kernel's high-water mark of the whole action).
     expect(run.peakRssMb).toBeGreaterThan(0);
     expect(run.peakRssMb).toBeLessThan(150);
-    // The time goal (under 2 s) is in `npm run bench` (figure "discover 10k"); here only a loose ceiling.
+    // The time goal (under 2 s) is in `npm run bench` (figure "discover: 10,000 sitemap entries, discovery stage"); here only a loose ceiling.
     expect(d.durationMs).toBeLessThan(20_000);
   });
 });
