@@ -20,6 +20,7 @@ import { PoliteLimiter } from './limiter.js';
 import { DEFAULT_SETTLE_RULE } from './stability.js';
 import { watchDeploy, type WatchResult } from './watch.js';
 import type { ReadinessResult } from './readiness.js';
+import type { BaselineComparison } from './baseline/types.js';
 
 /**
  * The whole check, from a validated config to a Report, and the one place a Report is built: a checked
@@ -38,6 +39,8 @@ export interface GateDeps {
   /** How the deploy stage ended (wait-for-deployment); its URL is the one checked. */
   deployment?: DeploymentOutcome;
   startedAt?: Date;
+  /** Made for the baseline's origin (`baseline-url`), with only the headers `baseline-headers` allows. */
+  baselineClient?: HttpClient;
 }
 
 /** Where a run sends its requests: the ready deployment's URL, or the `url` input. */
@@ -67,16 +70,28 @@ export function clientFor(config: GateConfig, target: URL | undefined, extras: H
   });
 }
 
+/** The baseline's client: its own origin trusted, and only the headers `baseline-headers` allows. */
+export function baselineClientFor(config: GateConfig, extras: HttpExtras): HttpClient | undefined {
+  const baseline = config.baseline;
+  if (!baseline) return undefined;
+  return clientFor(
+    { ...config, headers: baseline.headers === 'same' ? config.headers : baseline.headers },
+    baseline.url,
+    extras,
+  );
+}
+
 /** runGate with a client made for the run and closed after it: what the action and the CLI call. */
 export async function runGateWithHttp(
   config: GateConfig,
   deps: Omit<GateDeps, 'client' | 'random'> & Omit<HttpExtras, 'clock'>,
 ): Promise<Report> {
   const client = clientFor(config, targetOf(config, deps.deployment), deps);
+  const baselineClient = baselineClientFor(config, deps);
   try {
-    return await runGate(config, { ...deps, client, random: Math.random });
+    return await runGate(config, { ...deps, client, baselineClient, random: Math.random });
   } finally {
-    await client.close().catch(() => undefined);
+    await Promise.all([client.close(), baselineClient?.close()]).catch(() => undefined);
   }
 }
 
@@ -122,16 +137,39 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
   });
   let routes: RouteResult[] = [];
   let assets: AssetCheck | undefined;
+  let baseline: BaselineComparison | undefined;
   if (readiness.ended !== 'cancelled') {
     const budgetMs = smokeBudgetMs(config.requestTimeoutMs, config.routeRetries);
     log.info(
       `checking ${config.routes.length} route(s), ${config.concurrency} at a time (stage budget ${formatDuration(budgetMs)})`,
     );
     const stage = AbortSignal.timeout(budgetMs);
+    const stageSignal = deps.signal ? AbortSignal.any([deps.signal, stage]) : stage;
     const pages = new Map<RouteSpec, PageInput>();
+    const rule = { ...DEFAULT_SETTLE_RULE, successThreshold: config.successThreshold };
+    // The baseline is asked while the deploy's routes are checked (loaded only by runs that have one); a
+    // deploy that never got ready fails on its own, with nothing to compare.
+    const baselineStage =
+      config.baseline && deps.baselineClient && readiness.ready ? await import('./baseline/stage.js') : undefined;
+    const baselineRun = baselineStage?.startBaseline({
+      settings: config.baseline!,
+      client: deps.baselineClient!,
+      clock,
+      log,
+      limiter,
+      routes: config.routes,
+      healthPath: config.healthPath,
+      concurrency: config.concurrency,
+      retries: config.routeRetries,
+      rule,
+      deadlineMs: clock.now() + budgetMs,
+      signal: stageSignal,
+      random: deps.random,
+      checkAssets: config.checkAssets,
+    });
     routes = await runRoutes({
       deadlineMs: clock.now() + budgetMs,
-      rule: { ...DEFAULT_SETTLE_RULE, successThreshold: config.successThreshold },
+      rule,
       limiter,
       client,
       clock,
@@ -141,7 +179,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
       concurrency: config.concurrency,
       // Not ready: the deploy had its whole budget already; look once, for evidence.
       retries: readiness.ready ? config.routeRetries : 0,
-      signal: deps.signal ? AbortSignal.any([deps.signal, stage]) : stage,
+      signal: stageSignal,
       random: deps.random,
       onAnswer: config.checkAssets
         ? async (route, seen) => {
@@ -152,6 +190,26 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
           }
         : undefined,
     });
+    if (baselineStage && baselineRun) {
+      const timingStage = AbortSignal.timeout(budgetMs);
+      baseline = await baselineStage.finishBaseline({
+        run: baselineRun,
+        here: routes,
+        hereHealth: readiness.lastHealthy,
+        hereAssets: config.checkAssets
+          ? new Map([...pages].map(([route, page]) => [route, page.refs.length]))
+          : undefined,
+        hereClient: client,
+        baselineClient: deps.baselineClient!,
+        baseUrl,
+        limiter,
+        clock,
+        log,
+        concurrency: config.concurrency,
+        random: deps.random,
+        signal: deps.signal ? AbortSignal.any([deps.signal, timingStage]) : timingStage,
+      });
+    }
     // Only a ready deploy's pages: otherwise the routes were looked at once, for evidence.
     if (config.checkAssets && readiness.ready && pages.size > 0 && !deps.signal?.aborted) {
       const assetStage = AbortSignal.timeout(budgetMs);
@@ -183,11 +241,16 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
         notFoundProbe,
         assets: diagnoseAssets(assets),
       });
+  // With a baseline: routes broken there the same way do not count against this deploy, slower ones do.
+  const judge = baseline ? await import('./baseline/judge.js') : undefined;
+  const excused = judge?.excusedRoutes(baseline) ?? new Set<string>();
+  if (judge) diagnoses = judge.judgedDiagnoses(diagnoses, baseline);
+  const counted = excused.size ? routes.filter((r) => !excused.has(r.route.label)) : routes;
   let watch: WatchResult | undefined;
   if (
     config.watchMs > 0 &&
     !deps.signal?.aborted &&
-    verdictOf({ readiness, routes, diagnoses, assets }).verdict === 'pass'
+    verdictOf({ readiness, routes: counted, diagnoses, assets }).verdict === 'pass'
   ) {
     watch = await watchDeploy({
       client,
@@ -196,7 +259,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
       healthUrl,
       healthLabel,
       baseUrl,
-      routes: config.routes,
+      routes: excused.size ? config.routes.filter((route) => !excused.has(route.label)) : config.routes,
       windowMs: config.watchMs,
       requestTimeoutMs: config.requestTimeoutMs,
       limiter,
@@ -216,7 +279,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
     if (degraded) diagnoses = [degraded];
   }
   const cancelled = deps.signal?.aborted ?? false;
-  const findings = { readiness, routes, diagnoses, assets, watch };
+  const findings = { readiness, routes: counted, diagnoses, assets, watch };
   const { verdict, cause } = cancelled ? { verdict: 'error' as const, cause: undefined } : verdictOf(findings);
   const warnings = [...routes.filter((r) => r.flaky).map(settledWarning), ...assetWarnings(assets)];
   return {
@@ -225,7 +288,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
     cause,
     summary: cancelled
       ? `Cancelled after ${formatDuration(clock.now())}, ${watch ? watchSoFar(watch, readiness) : 'before a verdict'} (the runner stopped the job).`
-      : summarize(verdict, findings),
+      : summarize(verdict, findings) + (judge?.baselineSentence(baseline) ?? ''),
     cancelled: cancelled || undefined,
     url: baseUrl.href,
     healthUrl: healthUrl.href,
@@ -247,6 +310,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
     warnings,
     deployment: deployment?.deployment,
     ...(watch ? { watch } : {}),
+    ...(baseline ? { baseline } : {}),
   };
 }
 

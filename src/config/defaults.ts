@@ -11,6 +11,9 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   comment: 'true',
   watch: '0',
   'check-assets': 'true',
+  'latency-budget': '+50%',
+  'fail-on-baseline-breakage': 'false',
+  'baseline-headers': 'false',
 };
 
 /** Settings that only the config file and the CLI set (not action inputs), with their defaults. */
@@ -42,6 +45,10 @@ export const ACTION_INPUTS = [
   'config',
   'watch',
   'check-assets',
+  'baseline-url',
+  'latency-budget',
+  'fail-on-baseline-breakage',
+  'baseline-headers',
 ] as const;
 
 /** Every setting the parser reads (inputs, CLI flags, config file keys), in the order messages list them. */
