@@ -102,7 +102,8 @@ export function compareRoute({ here, baseline, reason, hereAssets, baselineAsset
   else if (here.passed && !baseline.passed) outcome = 'fixed';
   else if (!here.passed) {
     outcome = sameFailure(here, baseline) ? 'already-broken' : 'regressed';
-    if (outcome === 'regressed') differences.push(`fails differently: ${hereSide.outcome} here, ${baseSide.outcome} there`);
+    if (outcome === 'regressed')
+      differences.push(`fails differently: ${hereSide.outcome} here, ${baseSide.outcome} there`);
   } else {
     differences.push(...answerDifferences(hereSide, baseSide));
     outcome = differences.length ? 'changed' : 'same';
@@ -116,7 +117,11 @@ function answerDifferences(here: SideAnswer, there: SideAnswer): string[] {
   const differ = (what: string, a: string | number | undefined, b: string | number | undefined) => {
     if (a !== b) found.push(`${what} ${a ?? 'none'} here, ${b ?? 'none'} there`);
   };
-  if (here.status !== undefined && there.status !== undefined && Math.floor(here.status / 100) !== Math.floor(there.status / 100))
+  if (
+    here.status !== undefined &&
+    there.status !== undefined &&
+    Math.floor(here.status / 100) !== Math.floor(there.status / 100)
+  )
     differ('status', here.status, there.status);
   differ('content type', here.contentType, there.contentType);
   differ('answered by', here.who, there.who);

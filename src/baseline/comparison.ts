@@ -40,10 +40,12 @@ export function buildComparison(input: ComparisonInput): BaselineComparison {
     }
     return withLatency(compared, timings.get(here.route), settings);
   });
-  const timedHere = input.timings.reduce((sum, t) => sum + t.hereMs.length + (t.badAnswer?.includes('here') ? 1 : 0), 0);
+  const timedHere = input.timings.reduce(
+    (sum, t) => sum + t.hereMs.length + (t.badAnswer?.includes('here') ? 1 : 0),
+    0,
+  );
   const timedThere = input.timings.reduce((sum, t) => sum + t.baselineMs.length, 0);
-  const baselineRequests =
-    (side.health ? 1 : 0) + side.routes.reduce((sum, r) => sum + r.attempts, 0) + timedThere;
+  const baselineRequests = (side.health ? 1 : 0) + side.routes.reduce((sum, r) => sum + r.attempts, 0) + timedThere;
   return {
     url: settings.url.href,
     available: !reason,
@@ -76,7 +78,11 @@ export function availability(side: BaselineSide): string | undefined {
   return seen ? `it did not answer in a way that can be compared (${describeObservation(seen)})` : 'nothing was asked';
 }
 
-function withLatency(compared: RouteComparison, timing: RouteTiming | undefined, settings: BaselineSettings): RouteComparison {
+function withLatency(
+  compared: RouteComparison,
+  timing: RouteTiming | undefined,
+  settings: BaselineSettings,
+): RouteComparison {
   if (!compared.here.passed || !compared.baseline?.passed || compared.outcome === 'not-compared') return compared;
   if (!timing) return compared;
   if (timing.skipped) return { ...compared, note: timing.skipped };

@@ -48,7 +48,7 @@ export async function checkBaselineSide(options: BaselineSideOptions): Promise<B
   // A route's own headers may be what makes it answer; without them the baseline is asked another question.
   const asked = options.routes.filter((route) => {
     if (settings.headers === 'same' || route.headers.length === 0) return true;
-    skipped.set(route, "its own headers are not sent to the baseline (baseline-headers: true sends them)");
+    skipped.set(route, 'its own headers are not sent to the baseline (baseline-headers: true sends them)');
     return false;
   });
   options.log.info(`baseline: checking ${asked.length} route(s) on ${settings.url.origin} alongside the deploy`);
@@ -127,7 +127,10 @@ export function timeable(route: RouteSpec): boolean {
 /** How many samples per side each route gets, and how many routes are timed at all, within the cap. */
 export function samplePlan(routes: number): { perSide: number; timed: number } {
   if (routes === 0) return { perSide: 0, timed: 0 };
-  const perSide = Math.max(MIN_LATENCY_SAMPLES, Math.min(LATENCY_SAMPLES, Math.floor(MAX_LATENCY_REQUESTS / (2 * routes))));
+  const perSide = Math.max(
+    MIN_LATENCY_SAMPLES,
+    Math.min(LATENCY_SAMPLES, Math.floor(MAX_LATENCY_REQUESTS / (2 * routes))),
+  );
   return { perSide, timed: Math.min(routes, Math.floor(MAX_LATENCY_REQUESTS / (2 * perSide))) };
 }
 

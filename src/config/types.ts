@@ -51,7 +51,8 @@ export interface GateConfig {
 }
 
 /** How much slower than the baseline a route may be before a significant difference counts. */
-export type LatencyBudget = { kind: 'percent'; percent: number; text: string } | { kind: 'ms'; ms: number; text: string };
+export type LatencyBudget =
+  { kind: 'percent'; percent: number; text: string } | { kind: 'ms'; ms: number; text: string };
 
 /**
  * One baseline comparison's settings: a function of one target's config, so that a run with several

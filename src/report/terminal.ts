@@ -6,6 +6,7 @@ import { diagnosisByRoute, evidenceBeyondTable } from './evidence.js';
 import { routeMeaning } from './phrases.js';
 import type { Report } from './report.js';
 import { assetAnswer, assetMeaning, assetPath, pageAssetsLine } from '../assets/summary.js';
+import { baselineLines } from './baseline.js';
 
 /** The CLI's report: readable in a terminal, coloured only when asked (a TTY). */
 
@@ -74,6 +75,7 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
           : paint('green', `✓ watch ${span}: ${w.rounds} rounds, ${w.badAnswers} bad answers`);
     out.push(`  ${line}`);
   }
+  out.push(...baselineLines(report));
   report.diagnoses.forEach((d, index) => {
     out.push(
       '',

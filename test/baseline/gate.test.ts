@@ -51,10 +51,7 @@ describe('a run with a baseline', () => {
   });
 
   it('fail-on-baseline-breakage makes old breakage fail the run', async () => {
-    const { here, url } = await pair(
-      { '/health': ok, '/legacy': appError },
-      { '/health': ok, '/legacy': appError },
-    );
+    const { here, url } = await pair({ '/health': ok, '/legacy': appError }, { '/health': ok, '/legacy': appError });
     const report = await gateRun(here, {
       routes: '/legacy',
       'baseline-url': url,
@@ -89,7 +86,11 @@ describe('a run with a baseline', () => {
     const dead = await startServer({});
     const port = dead.port;
     await dead.close();
-    const report = await gateRun(here, { routes: '/', 'baseline-url': `http://${BASELINE_SITE}:${port}`, retries: '0' });
+    const report = await gateRun(here, {
+      routes: '/',
+      'baseline-url': `http://${BASELINE_SITE}:${port}`,
+      retries: '0',
+    });
     expect(report.verdict).toBe('pass');
     expect(report.baseline?.available).toBe(false);
     expect(report.summary).toMatch(/Baseline unavailable \(.*connection refused.*\): judged on its own\.$/);
@@ -113,7 +114,12 @@ describe('a run with a baseline', () => {
     expect(baseline.requests.length).toBeGreaterThan(0);
     expect(baseline.requests.every((r) => r.headers['x-bypass'] === 's3cret')).toBe(true);
     baseline.requests.length = 0;
-    await gateRun(here, { routes: '/', 'baseline-url': url, headers: 'X-Bypass: s3cret', 'baseline-headers': 'X-Prod: other' });
+    await gateRun(here, {
+      routes: '/',
+      'baseline-url': url,
+      headers: 'X-Bypass: s3cret',
+      'baseline-headers': 'X-Prod: other',
+    });
     expect(baseline.requests.every((r) => r.headers['x-prod'] === 'other' && !r.headers['x-bypass'])).toBe(true);
   });
 
