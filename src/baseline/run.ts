@@ -135,9 +135,9 @@ export function samplePlan(routes: number): { perSide: number; timed: number } {
 }
 
 /**
- * Timing samples for routes that work on both sides, taken in pairs (here, baseline) whose order is drawn
- * at random each time: both sides share every moment of network and runner noise, and neither always goes
- * first (a warm cache, a reused connection). The time counted is the answer's own: connection set-up
+ * Timing samples for routes that work on both sides, taken in pairs (here and baseline at the same time,
+ * which one starts first drawn at random): both sides share every moment of network and runner noise, and
+ * neither always goes first. The time counted is the answer's own: connection set-up
  * (DNS, TCP, TLS) is taken out, since how often a socket is reused is the client's doing, not the deploy's.
  */
 export async function timeRoutes(options: TimingOptions): Promise<RouteTiming[]> {
@@ -151,21 +151,27 @@ export async function timeRoutes(options: TimingOptions): Promise<RouteTiming[]>
         return timing;
       }
       for (let pair = 0; pair < plan.perSide && !timing.badAnswer; pair++) {
+        // Both sides of a pair at once (two origins, so neither waits for the other): the same moment of
+        // network and runner noise for both, at half the time of taking them one after the other.
         const sides = options.random() < 0.5 ? (['here', 'baseline'] as const) : (['baseline', 'here'] as const);
-        for (const side of sides) {
-          const client = side === 'here' ? options.here : options.baseline;
-          const seen = await sampleRoute(route, side === 'here' ? hereUrl : baselineUrl, {
-            client,
-            limiter: options.limiter,
-            signal: options.signal,
-          });
-          if (!seen) return timing;
-          if (seen.problem) {
-            timing.badAnswer = `a bad answer ${side === 'here' ? 'here' : 'on the baseline'} while timing (${seen.observation.status ?? seen.observation.error?.code})`;
-            break;
+        const answers = await Promise.all(
+          sides.map((side) =>
+            sampleRoute(route, side === 'here' ? hereUrl : baselineUrl, {
+              client: side === 'here' ? options.here : options.baseline,
+              limiter: options.limiter,
+              signal: options.signal,
+            }),
+          ),
+        );
+        if (answers.some((seen) => !seen)) return timing;
+        answers.forEach((seen, index) => {
+          const side = sides[index]!;
+          if (seen!.problem) {
+            timing.badAnswer ??= `a bad answer ${side === 'here' ? 'here' : 'on the baseline'} while timing (${seen!.observation.status ?? seen!.observation.error?.code})`;
+            return;
           }
-          (side === 'here' ? timing.hereMs : timing.baselineMs).push(answerMs(seen.observation));
-        }
+          (side === 'here' ? timing.hereMs : timing.baselineMs).push(answerMs(seen!.observation));
+        });
       }
       return timing;
     },

@@ -84,7 +84,7 @@ export async function finishBaseline(options: FinishOptions): Promise<BaselineCo
       baselineUrl: resolveRoute(settings.url, r.route.path),
     }));
   const startedMs = options.clock.now();
-  if (timed.length) options.log.info(`baseline: timing ${timed.length} route(s) on both sides, in random pairs`);
+  if (timed.length) options.log.info(`baseline: timing ${timed.length} route(s) on both sides, in simultaneous pairs`);
   const timings = await timeRoutes({
     routes: timed,
     here: options.hereClient,

@@ -82,7 +82,7 @@ export function baselineSection(report: Report, level: '###' | '####' = '###'): 
   const { baselineRequests, extraRequestsHere, latencyMs } = comparison.cost;
   lines.push(
     '',
-    `<sub>${baselineRequests} requests to the baseline, ${extraRequestsHere} extra timing requests here, ${formatDuration(latencyMs)} of timing in random pairs; connection set-up is not counted in the times.</sub>`,
+    `<sub>${baselineRequests} requests to the baseline, ${extraRequestsHere} extra timing requests here, ${formatDuration(latencyMs)} of timing in simultaneous pairs; connection set-up is not counted in the times.</sub>`,
   );
   return lines.join('\n');
 }
