@@ -149,19 +149,23 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
   let checked = config.routes;
   if (config.discover.mode !== 'off' && readiness.ready && !deps.signal?.aborted) {
     // Loaded only by runs that discover: the XML parser and robots.txt rules are not needed otherwise.
-    const discover = await import('./discover/index.js');
-    discovery = await discover.discoverRoutes({
-      client,
-      limiter,
-      clock,
-      log,
-      base: baseUrl,
-      listed: config.routes,
-      settings: config.discover,
-      seed: deps.seed || DEFAULT_SEED,
-      concurrency: config.concurrency,
-      signal: deps.signal,
-    });
+    const [discover, where] = await Promise.all([import('./discover/index.js'), import('./discover/where.js')]);
+    discovery = await where.discoverForRun(
+      {
+        client,
+        limiter,
+        clock,
+        log,
+        base: baseUrl,
+        listed: config.routes,
+        settings: config.discover,
+        seed: deps.seed || DEFAULT_SEED,
+        concurrency: config.concurrency,
+        signal: deps.signal,
+      },
+      // With a baseline, on the baseline (production has the full sitemap); the same paths go to both.
+      config.baseline && deps.baselineClient ? { url: config.baseline.url, client: deps.baselineClient } : undefined,
+    );
     checked = [...config.routes, ...discover.discoveredRouteSpecs(discovery)];
   }
   if (readiness.ended !== 'cancelled') {
