@@ -178,4 +178,44 @@ describe('a baseline deploy, real nginx', () => {
       await Promise.all(servers.map((s) => s.close()));
     }
   }, 120_000);
+
+  it('discover with a baseline: the sitemap is read on the baseline, and a page the deploy lost is regressed', async () => {
+    stack = new Stack();
+    const [herePort, baselinePort] = [await freePort(), await freePort()];
+    const baselineUrl = `http://localhost:${baselinePort}`;
+    const sitemap = ['/', '/about', '/pricing'].map((p) => `<url><loc>${baselineUrl}${p}</loc></url>`).join('');
+    const page = (path: string) => `location = ${path} { echo "<h1>${path}</h1>"; }`;
+    const notFound = 'location / { return 404 "<h1>404 Not Found</h1>\\n"; }';
+    // The preview has no sitemap and has lost /pricing; production has both.
+    await stack.nginxEcho({
+      port: herePort,
+      locations: ['location = /health { return 200 "ok\\n"; }', page('/'), page('/about'), notFound].join('\n    '),
+    });
+    await stack.nginxEcho({
+      port: baselinePort,
+      locations: [
+        'location = /health { return 200 "ok\\n"; }',
+        page('/'),
+        page('/about'),
+        page('/pricing'),
+        `location = /sitemap.xml { default_type application/xml; return 200 '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${sitemap}</urlset>'; }`,
+        notFound,
+      ].join('\n    '),
+    });
+    const run = await action({
+      url: `http://127.0.0.1:${herePort}`,
+      routes: '/',
+      discover: 'sitemap',
+      'baseline-url': baselineUrl,
+      retries: '0',
+    });
+    expect(run.outputs['verdict'], run.stdout).toBe('fail');
+    expect(run.report.discovery).toMatchObject({ onBaseline: true, base: `${baselineUrl}/` });
+    expect(run.report.baseline?.routes.map((r) => [r.route, r.outcome])).toEqual([
+      ['/', 'same'],
+      ['/about', 'same'],
+      ['/pricing', 'regressed'],
+    ]);
+    expect(run.summary).toContain('found on the baseline and checked on both');
+  }, 120_000);
 });
