@@ -312,6 +312,53 @@ async function assets() {
   });
 }
 
+/**
+ * baseline-url: the same five routes with and without a baseline deploy to compare with, the whole
+ * process, and the requests the comparison adds (to the baseline, and the timing samples here). The goal
+ * is at most 1.5× the run without a baseline.
+ */
+async function baselineCost() {
+  const routeLines = ['/', '/products/', '/cart', '/account', '/search'].join('\n');
+  const here = await deploy();
+  const baseline = await deploy();
+  const count = (d) => {
+    let n = 0;
+    const handler = d.server.listeners('request')[0];
+    d.server.removeAllListeners('request');
+    d.server.on('request', (req, res) => (n++, handler(req, res)));
+    return () => n;
+  };
+  const hereCount = count(here);
+  const baselineCount = count(baseline);
+  const on = [];
+  const off = [];
+  const extraHere = [];
+  const toBaseline = [];
+  for (let i = 0; i < RUNS; i++) {
+    const before = hereCount();
+    off.push((await runAction(here.url, { routes: routeLines })).wallMs);
+    const plain = hereCount() - before;
+    const [hereBefore, baseBefore] = [hereCount(), baselineCount()];
+    const run = await runAction(here.url, {
+      routes: routeLines,
+      'baseline-url': baseline.url.replace('127.0.0.1', 'localhost'),
+    });
+    if (!run.outputs.includes('pass')) throw new Error('baseline: the gate did not pass');
+    on.push(run.wallMs);
+    extraHere.push(hereCount() - hereBefore - plain);
+    toBaseline.push(baselineCount() - baseBefore);
+  }
+  here.server.close();
+  baseline.server.close();
+  const ratio = on.map((ms, i) => ms / off[i]);
+  report('baseline-url: five routes compared with a baseline deploy, whole process', 'ms', on, {
+    withoutBaselineMs: stats(off),
+    ratio: stats(ratio),
+    extraRequestsHere: stats(extraHere),
+    baselineRequests: stats(toBaseline),
+  });
+}
+
 /** The route stage alone, in this process: the gate's per-request work against a bare undici loop. */
 async function routeStage() {
   const { runRoutes } = await import('../lib/smoke.js');
@@ -451,6 +498,7 @@ const steps = {
   fixed: fixedIntervalComparison,
   routes,
   assets,
+  baseline: baselineCost,
   stage: routeStage,
   cold: coldRun,
   memory: bigBody,

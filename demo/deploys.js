@@ -124,6 +124,27 @@ export const DEPLOYS = [
       return page(res, 'Shop');
     },
   },
+  {
+    name: 'baseline-regression',
+    story: 'compared with production: /checkout/ breaks in this deploy; /legacy/ was already broken there',
+    expect: {
+      verdict: 'fail',
+      cause: 'app-error',
+      baseline: { regressed: ['/checkout/'], 'already-broken': ['/legacy/'] },
+    },
+    args: ['--route', '/', '--route', '/checkout/', '--route', '/legacy/', '--retries', '0'],
+    handle(req, res) {
+      if (req.url === '/health/') return health(res);
+      if (req.url === '/checkout/' || req.url === '/legacy/') return replay(res, 'django-500');
+      return page(res, 'Shop');
+    },
+    // Production, the baseline (`--baseline-url`): the same app one release earlier.
+    baseline(req, res) {
+      if (req.url === '/health/') return health(res, 'v1');
+      if (req.url === '/legacy/') return replay(res, 'django-500');
+      return page(res, 'Shop');
+    },
+  },
 ];
 
 /** Starts every deploy on a free loopback port. */
@@ -133,7 +154,10 @@ export async function startDeploys() {
       const server = createServer((req, res) => deploy.handle(req, res));
       await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
       deploy.startedAt = Date.now();
-      return { deploy, server, port: server.address().port };
+      if (!deploy.baseline) return { deploy, server, port: server.address().port };
+      const baseline = createServer((req, res) => deploy.baseline(req, res));
+      await new Promise((resolve) => baseline.listen(0, '127.0.0.1', resolve));
+      return { deploy, server, port: server.address().port, baseline, baselinePort: baseline.address().port };
     }),
   );
 }

@@ -21,14 +21,25 @@ function gate(args) {
   });
 }
 
+/** Each outcome's routes as expected (regressed, already-broken, …), when the deploy has a baseline. */
+function baselineAsExpected(report, expected) {
+  if (!expected) return report.baseline === undefined;
+  if (!report.baseline?.available) return false;
+  return Object.entries(expected).every(([outcome, routes]) => {
+    const found = report.baseline.routes.filter((r) => r.outcome === outcome).map((r) => r.route);
+    return JSON.stringify(found) === JSON.stringify(routes);
+  });
+}
+
 const running = await startDeploys();
 console.log(
   `post-deploy-gate demo: ${running.length} local deploys, each checked by ${paint(1, 'post-deploy-gate')} (lib/cli)\n`,
 );
 const results = await Promise.all(
-  running.map(async ({ deploy, port }) => {
+  running.map(async ({ deploy, port, baselinePort }) => {
     const host = deploy.host ?? '127.0.0.1';
     const args = ['--url', `http://${host}:${port}`, '--health-path', '/health/', ...deploy.args, '--json'];
+    if (baselinePort) args.push('--baseline-url', `http://localhost:${baselinePort}`);
     if (deploy.host) args.push('--resolve', `${deploy.host}=127.0.0.1`);
     const { code, stdout } = await gate(args);
     const text = await gate(args.filter((a) => a !== '--json').concat('--no-color'));
@@ -42,11 +53,15 @@ const results = await Promise.all(
     const ok =
       report.verdict === deploy.expect.verdict &&
       (report.cause ?? undefined) === deploy.expect.cause &&
-      where === deploy.expect.where;
+      where === deploy.expect.where &&
+      baselineAsExpected(report, deploy.expect.baseline);
     return { deploy, report, ok, terminal: text.stdout };
   }),
 );
-for (const { server } of running) server.close();
+for (const { server, baseline } of running) {
+  server.close();
+  baseline?.close();
+}
 
 for (const { deploy, report, ok } of results) {
   const conclusion = `${report.verdict}${report.cause ? ` · ${report.cause}` : ''}`;

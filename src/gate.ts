@@ -20,6 +20,7 @@ import { PoliteLimiter } from './limiter.js';
 import { DEFAULT_SETTLE_RULE } from './stability.js';
 import { watchDeploy, type WatchResult } from './watch.js';
 import type { ReadinessResult } from './readiness.js';
+import type { BaselineComparison } from './baseline/types.js';
 import type { Discovery } from './discover/types.js';
 
 /** The sample's order when the run knows no commit (a local CLI run): fixed, so it still repeats. */
@@ -42,6 +43,8 @@ export interface GateDeps {
   /** How the deploy stage ended (wait-for-deployment); its URL is the one checked. */
   deployment?: DeploymentOutcome;
   startedAt?: Date;
+  /** Made for the baseline's origin (`baseline-url`), with only the headers `baseline-headers` allows. */
+  baselineClient?: HttpClient;
   /** Orders the discovered sample (the commit's sha, so reruns check the same routes). */
   seed?: string;
 }
@@ -74,16 +77,28 @@ export function clientFor(config: GateConfig, target: URL | undefined, extras: H
   });
 }
 
+/** The baseline's client: its own origin trusted, and only the headers `baseline-headers` allows. */
+export function baselineClientFor(config: GateConfig, extras: HttpExtras): HttpClient | undefined {
+  const baseline = config.baseline;
+  if (!baseline) return undefined;
+  return clientFor(
+    { ...config, headers: baseline.headers === 'same' ? config.headers : baseline.headers },
+    baseline.url,
+    extras,
+  );
+}
+
 /** runGate with a client made for the run and closed after it: what the action and the CLI call. */
 export async function runGateWithHttp(
   config: GateConfig,
   deps: Omit<GateDeps, 'client' | 'random'> & Omit<HttpExtras, 'clock'>,
 ): Promise<Report> {
   const client = clientFor(config, targetOf(config, deps.deployment), deps);
+  const baselineClient = baselineClientFor(config, deps);
   try {
-    return await runGate(config, { ...deps, client, random: Math.random });
+    return await runGate(config, { ...deps, client, baselineClient, random: Math.random });
   } finally {
-    await client.close().catch(() => undefined);
+    await Promise.all([client.close(), baselineClient?.close()]).catch(() => undefined);
   }
 }
 
@@ -129,23 +144,28 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
   });
   let routes: RouteResult[] = [];
   let assets: AssetCheck | undefined;
+  let baseline: BaselineComparison | undefined;
   let discovery: Discovery | undefined;
   let checked = config.routes;
   if (config.discover.mode !== 'off' && readiness.ready && !deps.signal?.aborted) {
     // Loaded only by runs that discover: the XML parser and robots.txt rules are not needed otherwise.
-    const discover = await import('./discover/index.js');
-    discovery = await discover.discoverRoutes({
-      client,
-      limiter,
-      clock,
-      log,
-      base: baseUrl,
-      listed: config.routes,
-      settings: config.discover,
-      seed: deps.seed || DEFAULT_SEED,
-      concurrency: config.concurrency,
-      signal: deps.signal,
-    });
+    const [discover, where] = await Promise.all([import('./discover/index.js'), import('./discover/where.js')]);
+    discovery = await where.discoverForRun(
+      {
+        client,
+        limiter,
+        clock,
+        log,
+        base: baseUrl,
+        listed: config.routes,
+        settings: config.discover,
+        seed: deps.seed || DEFAULT_SEED,
+        concurrency: config.concurrency,
+        signal: deps.signal,
+      },
+      // With a baseline, on the baseline (production has the full sitemap); the same paths go to both.
+      config.baseline && deps.baselineClient ? { url: config.baseline.url, client: deps.baselineClient } : undefined,
+    );
     checked = [...config.routes, ...discover.discoveredRouteSpecs(discovery)];
   }
   if (readiness.ended !== 'cancelled') {
@@ -154,10 +174,32 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
       `checking ${checked.length} route(s), ${config.concurrency} at a time (stage budget ${formatDuration(budgetMs)})`,
     );
     const stage = AbortSignal.timeout(budgetMs);
+    const stageSignal = deps.signal ? AbortSignal.any([deps.signal, stage]) : stage;
     const pages = new Map<RouteSpec, PageInput>();
+    const rule = { ...DEFAULT_SETTLE_RULE, successThreshold: config.successThreshold };
+    // The baseline is asked while the deploy's routes are checked (loaded only by runs that have one); a
+    // deploy that never got ready fails on its own, with nothing to compare.
+    const baselineStage =
+      config.baseline && deps.baselineClient && readiness.ready ? await import('./baseline/stage.js') : undefined;
+    const baselineRun = baselineStage?.startBaseline({
+      settings: config.baseline!,
+      client: deps.baselineClient!,
+      clock,
+      log,
+      limiter,
+      routes: checked,
+      healthPath: config.healthPath,
+      concurrency: config.concurrency,
+      retries: config.routeRetries,
+      rule,
+      deadlineMs: clock.now() + budgetMs,
+      signal: stageSignal,
+      random: deps.random,
+      checkAssets: config.checkAssets,
+    });
     routes = await runRoutes({
       deadlineMs: clock.now() + budgetMs,
-      rule: { ...DEFAULT_SETTLE_RULE, successThreshold: config.successThreshold },
+      rule,
       limiter,
       client,
       clock,
@@ -167,7 +209,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
       concurrency: config.concurrency,
       // Not ready: the deploy had its whole budget already; look once, for evidence.
       retries: readiness.ready ? config.routeRetries : 0,
-      signal: deps.signal ? AbortSignal.any([deps.signal, stage]) : stage,
+      signal: stageSignal,
       random: deps.random,
       onAnswer: config.checkAssets
         ? async (route, seen) => {
@@ -178,6 +220,26 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
           }
         : undefined,
     });
+    if (baselineStage && baselineRun) {
+      const timingStage = AbortSignal.timeout(budgetMs);
+      baseline = await baselineStage.finishBaseline({
+        run: baselineRun,
+        here: routes,
+        hereHealth: readiness.lastHealthy,
+        hereAssets: config.checkAssets
+          ? new Map([...pages].map(([route, page]) => [route, page.refs.length]))
+          : undefined,
+        hereClient: client,
+        baselineClient: deps.baselineClient!,
+        baseUrl,
+        limiter,
+        clock,
+        log,
+        concurrency: config.concurrency,
+        random: deps.random,
+        signal: deps.signal ? AbortSignal.any([deps.signal, timingStage]) : timingStage,
+      });
+    }
     // Only a ready deploy's pages: otherwise the routes were looked at once, for evidence.
     if (config.checkAssets && readiness.ready && pages.size > 0 && !deps.signal?.aborted) {
       const assetStage = AbortSignal.timeout(budgetMs);
@@ -209,11 +271,16 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
         notFoundProbe,
         assets: diagnoseAssets(assets),
       });
+  // With a baseline: routes broken there the same way do not count against this deploy, slower ones do.
+  const judge = baseline ? await import('./baseline/judge.js') : undefined;
+  const excused = judge?.excusedRoutes(baseline) ?? new Set<string>();
+  if (judge) diagnoses = judge.judgedDiagnoses(diagnoses, baseline);
+  const counted = excused.size ? routes.filter((r) => !excused.has(r.route.label)) : routes;
   let watch: WatchResult | undefined;
   if (
     config.watchMs > 0 &&
     !deps.signal?.aborted &&
-    verdictOf({ readiness, routes, diagnoses, assets }).verdict === 'pass'
+    verdictOf({ readiness, routes: counted, diagnoses, assets }).verdict === 'pass'
   ) {
     watch = await watchDeploy({
       client,
@@ -222,7 +289,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
       healthUrl,
       healthLabel,
       baseUrl,
-      routes: config.routes,
+      routes: excused.size ? config.routes.filter((route) => !excused.has(route.label)) : config.routes,
       windowMs: config.watchMs,
       requestTimeoutMs: config.requestTimeoutMs,
       limiter,
@@ -242,7 +309,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
     if (degraded) diagnoses = [degraded];
   }
   const cancelled = deps.signal?.aborted ?? false;
-  const findings = { readiness, routes, diagnoses, assets, watch };
+  const findings = { readiness, routes: counted, diagnoses, assets, watch };
   const { verdict, cause } = cancelled ? { verdict: 'error' as const, cause: undefined } : verdictOf(findings);
   const warnings = [...routes.filter((r) => r.flaky).map(settledWarning), ...assetWarnings(assets)];
   if (config.discover.mode !== 'off' && !discovery && !cancelled)
@@ -253,7 +320,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
     cause,
     summary: cancelled
       ? `Cancelled after ${formatDuration(clock.now())}, ${watch ? watchSoFar(watch, readiness) : 'before a verdict'} (the runner stopped the job).`
-      : summarize(verdict, findings),
+      : summarize(verdict, findings) + (judge?.baselineSentence(baseline) ?? ''),
     cancelled: cancelled || undefined,
     url: baseUrl.href,
     healthUrl: healthUrl.href,
@@ -276,6 +343,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
     warnings,
     deployment: deployment?.deployment,
     ...(watch ? { watch } : {}),
+    ...(baseline ? { baseline } : {}),
   };
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { systemClock } from './clock.js';
 import { resolveConfig } from './config/resolve.js';
 import type { GateConfig } from './config/types.js';
-import { headerValues } from './config/values.js';
+import { baselineHeaderValues, headerValues } from './config/values.js';
 import { ACTION_INPUTS, DEFAULT_REPORT_FILE } from './config/defaults.js';
 import { machineProxy, runToReport } from './run.js';
 import { withPointers } from './repo/attach.js';
@@ -58,7 +58,12 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
     secrets.push(...fresh);
   };
   const proxy = machineProxy(process.env);
-  addSecrets([...headerValues(values['headers'] ?? ''), ...proxy.secrets, ...(token ? [token] : [])]);
+  addSecrets([
+    ...headerValues(values['headers'] ?? ''),
+    ...baselineHeaderValues(values['baseline-headers'] ?? ''),
+    ...proxy.secrets,
+    ...(token ? [token] : []),
+  ]);
   const redact = redactorFor(secrets);
   const logger: Logger = {
     info: (m) => core.info(redact(forLog(m))),
@@ -93,7 +98,14 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
       start: async (signal) => {
         const gateConfig = (config = await resolveConfig({ values, workspace, defaultReportPath: '' }));
         // Headers from the config file are secrets as much as the input's.
-        addSecrets([...gateConfig.headers, ...gateConfig.routes.flatMap((r) => r.headers)].map(([, v]) => v));
+        const baselineHeaders = gateConfig.baseline?.headers;
+        addSecrets(
+          [
+            ...gateConfig.headers,
+            ...gateConfig.routes.flatMap((r) => r.headers),
+            ...(Array.isArray(baselineHeaders) ? baselineHeaders : []),
+          ].map(([, v]) => v),
+        );
         // A malformed HTTP(S)_PROXY is a config error too, before any request.
         const httpProxy = proxy.proxy();
         // The deploy stage and its GitHub client are loaded only by runs that wait for a deployment.

@@ -48,6 +48,11 @@ Usage: post-deploy-gate --url https://shop.example.com [options]
   --discover-depth N        link hops followed from the listed pages (default 2)
   --discover-robots POLICY  respect (default: robots.txt Disallow keeps a path out) or ignore
   --seed TEXT               orders the discovered sample (default $GITHUB_SHA): the same seed, the same sample
+  --baseline-url URL        a deploy to compare with (usually production): regressions vs old breakage, latency
+  --latency-budget BUDGET   how much slower than the baseline a route may be: +50% (default) or +300ms
+  --fail-on-baseline-breakage BOOL  also fail on routes broken on the baseline too (default false)
+  --baseline-headers BOOL   true: send the --header values (and per-route headers) to the baseline too (default false)
+  --baseline-header "N: v"  a header for the baseline only, repeatable (values are never printed)
   --resolve HOST=ADDRESS    connect to ADDRESS for HOST (like curl --resolve), repeatable
   --json                    print the JSON report instead of the terminal report
   --no-color                no colours even on a terminal
@@ -79,6 +84,11 @@ const OPTIONS = {
   'discover-depth': { type: 'string' },
   'discover-robots': { type: 'string' },
   seed: { type: 'string' },
+  'baseline-url': { type: 'string' },
+  'latency-budget': { type: 'string' },
+  'fail-on-baseline-breakage': { type: 'string' },
+  'baseline-headers': { type: 'string' },
+  'baseline-header': { type: 'string', multiple: true },
   resolve: { type: 'string', multiple: true },
   json: { type: 'boolean' },
   'no-color': { type: 'boolean' },
@@ -120,7 +130,10 @@ export async function main(argv: string[]): Promise<number> {
     debug: () => {},
   };
   const proxy = machineProxy(process.env);
-  const secrets = [...headerValues((flags.header ?? []).join('\n')), ...proxy.secrets];
+  const secrets = [
+    ...headerValues([...(flags.header ?? []), ...(flags['baseline-header'] ?? [])].join('\n')),
+    ...proxy.secrets,
+  ];
   const routes = [...(flags.routes ? [flags.routes] : []), ...(flags.route ?? [])].join('\n') || undefined;
   const values: Record<string, string | undefined> = {
     url: flags.url,
@@ -143,6 +156,11 @@ export async function main(argv: string[]): Promise<number> {
     'discover-limit': flags['discover-limit'],
     'discover-depth': flags['discover-depth'],
     'discover-robots': flags['discover-robots'],
+    'baseline-url': flags['baseline-url'],
+    'latency-budget': flags['latency-budget'],
+    'fail-on-baseline-breakage': flags['fail-on-baseline-breakage'],
+    // --baseline-header lines win over --baseline-headers true|false.
+    'baseline-headers': flags['baseline-header']?.join('\n') ?? flags['baseline-headers'],
   };
   // Bad flags, a bad config file or a bad proxy variable are usage errors: say which, exit 2, request nothing.
   let prepared: { config: GateConfig; resolve: Map<string, string>; ignored: string[]; proxy: ProxySettings };
@@ -158,7 +176,10 @@ export async function main(argv: string[]): Promise<number> {
   // Keys the config file may hold for the action but that mean nothing here: say so rather than drop them.
   for (const key of prepared.ignored) log.warning(`${key} in the config file is for the action; the CLI ignores it`);
   // Headers from the config file are secrets as much as the flags'.
-  secrets.push(...[...config.headers, ...config.routes.flatMap((r) => r.headers)].map(([, value]) => value));
+  const baselineHeaders = Array.isArray(config.baseline?.headers) ? config.baseline.headers : [];
+  secrets.push(
+    ...[...config.headers, ...config.routes.flatMap((r) => r.headers), ...baselineHeaders].map(([, value]) => value),
+  );
   let printed = false;
   const finished = await runToReport({
     clock,

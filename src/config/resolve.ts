@@ -1,7 +1,7 @@
 import { INPUT_DEFAULTS, MAX_ROUTES, TUNING_DEFAULTS } from './defaults.js';
 import type { ConfigFile } from './file.js';
 import { readRouteLine } from './route-line.js';
-import { ConfigError, type ConfigIssue, type GateConfig, type RouteSpec } from './types.js';
+import { ConfigError, type BaselineSettings, type ConfigIssue, type GateConfig, type RouteSpec } from './types.js';
 import {
   lines,
   parseBaseUrl,
@@ -9,7 +9,9 @@ import {
   parseBoundedDuration,
   parseCount,
   parseHeaderLine,
+  parseBaselineHeaders,
   parseHealthPath,
+  parseLatencyBudget,
 } from './values.js';
 import { MAX_DISCOVER_LIMIT, parseDiscoverMode, parseRobotsPolicy } from './discover.js';
 import type { Parsed } from './route-line.js';
@@ -109,6 +111,7 @@ export async function resolveConfig(source: SettingsSource): Promise<GateConfig>
     },
     // Only the CLI's --report flag: never the config file (see file.ts).
     reportPath: given('report')?.trim() || source.defaultReportPath,
+    baseline: readBaseline(read, url, issues),
     failOn: read('fail-on', parseFailOn),
     commentMode: read('comment-mode', parseCommentMode),
     sha: given('sha') === undefined ? undefined : read('sha', parseSha),
@@ -119,6 +122,27 @@ export async function resolveConfig(source: SettingsSource): Promise<GateConfig>
   };
   if (issues.length > 0) throw new ConfigError(issues);
   return config;
+}
+
+/** `baseline-url` and the settings that only mean something with it; none without a baseline. */
+function readBaseline(
+  read: <T>(key: string, parse: (text: string) => Parsed<T>, fallback: T) => T,
+  url: URL | undefined,
+  issues: ConfigIssue[],
+): BaselineSettings | undefined {
+  const baselineUrl = read<URL | undefined>('baseline-url', parseBaseUrl, undefined);
+  const latencyBudget = read('latency-budget', parseLatencyBudget, { kind: 'percent', percent: 50, text: '+50%' });
+  const failOnBreakage = read('fail-on-baseline-breakage', parseBoolean, false);
+  const headers = read<BaselineSettings['headers']>('baseline-headers', parseBaselineHeaders, []);
+  if (!baselineUrl) return undefined;
+  if (url && baselineUrl.href === url.href) {
+    issues.push({
+      input: 'baseline-url',
+      message: 'is the same as url; give the deploy to compare with (usually production), or leave it empty',
+    });
+    return undefined;
+  }
+  return { url: baselineUrl, headers, latencyBudget, failOnBreakage };
 }
 
 function readRoutes(inputText: string | undefined, file: ConfigFile | undefined, issues: ConfigIssue[]): RouteSpec[] {

@@ -57,6 +57,8 @@ export interface GateConfig {
   checkAssets: boolean;
   /** Where the JSON report goes. */
   reportPath: string;
+  /** A deploy to compare with (`baseline-url`), usually production; absent: the deploy is judged on its own. */
+  baseline?: BaselineSettings;
   /** Verdicts that fail the job (exit 1); empty: report only. Undefined: every verdict but pass. */
   failOn?: readonly FailingVerdict[];
   /** When to write the PR comment (with `comment` on). Undefined: always. */
@@ -71,6 +73,26 @@ export interface GateConfig {
   workspaceReportPath?: string;
   /** Route discovery (`discover`, off by default). */
   discover: DiscoverSettings;
+}
+
+/** How much slower than the baseline a route may be before a significant difference counts. */
+export type LatencyBudget =
+  { kind: 'percent'; percent: number; text: string } | { kind: 'ms'; ms: number; text: string };
+
+/**
+ * One baseline comparison's settings: a function of one target's config, so that a run with several
+ * targets can compare each with its own baseline.
+ */
+export interface BaselineSettings {
+  url: URL;
+  /**
+   * What is sent to the baseline's origin: `same` (the `headers` and the routes' own headers), or only these
+   * lines (`baseline-headers` given as header lines; empty by default: the baseline gets no secrets).
+   */
+  headers: 'same' | ReadonlyArray<readonly [string, string]>;
+  latencyBudget: LatencyBudget;
+  /** A route broken on both sides fails the run too (otherwise it is reported and passes). */
+  failOnBreakage: boolean;
 }
 
 /** One problem with the configuration; `input` is the name the user wrote (input, flag or file key). */

@@ -1,5 +1,6 @@
 import { isBlockedAddress } from '../http/addresses.js';
-import { parseDuration, DURATION_HELP } from './duration.js';
+import { formatDuration, parseDuration, DURATION_HELP } from './duration.js';
+import type { LatencyBudget } from './types.js';
 import type { Parsed } from './route-line.js';
 
 /** Parsers for single setting values. Each returns the value or a message naming what is accepted. */
@@ -118,4 +119,48 @@ export function headerValues(text: string): string[] {
   return lines(text)
     .map((line) => line.slice(line.indexOf(':') + 1).trim())
     .filter(Boolean);
+}
+
+const PERCENT_BUDGET = /^\+?\s*(\d+(?:\.\d+)?)\s*%$/;
+
+/**
+ * `latency-budget`: `+50%` (slower by more than half) or `+300ms` (by more than 300 ms; any duration).
+ * The `+` is optional; a budget must be positive, since "any slower at all" would call noise a regression.
+ */
+export function parseLatencyBudget(text: string): Parsed<LatencyBudget> {
+  const value = text.trim();
+  const help = 'use a percentage such as +50% (5 to 1000) or a duration such as +300ms (10ms to 60s)';
+  const percent = PERCENT_BUDGET.exec(value);
+  if (percent) {
+    const amount = Number(percent[1]);
+    if (amount < 5 || amount > 1000) return { ok: false, message: `${value} is out of range; ${help}` };
+    return { ok: true, value: { kind: 'percent', percent: amount, text: `+${amount}%` } };
+  }
+  const ms = parseDuration(value.replace(/^\+\s*/, ''));
+  if (ms === undefined) return { ok: false, message: `"${value}" is not a latency budget; ${help}` };
+  if (ms < 10 || ms > 60_000) return { ok: false, message: `${value} is out of range; ${help}` };
+  return { ok: true, value: { kind: 'ms', ms, text: `+${formatDuration(ms)}` } };
+}
+
+/**
+ * `baseline-headers`: `false` (the default: nothing configured is sent to the baseline), `true` (the same
+ * `headers`, and the routes' own headers, go to the baseline's origin too), or `Name: value` lines sent to
+ * the baseline only. Values are secrets: messages never repeat them.
+ */
+export function parseBaselineHeaders(text: string): Parsed<'same' | Array<readonly [string, string]>> {
+  const value = text.trim();
+  const flag = parseBoolean(value);
+  if (flag.ok) return { ok: true, value: flag.value ? 'same' : [] };
+  const headers: Array<readonly [string, string]> = [];
+  for (const [index, line] of lines(value).entries()) {
+    const parsed = parseHeaderLine(line);
+    if (!parsed.ok) return { ok: false, message: `line ${index + 1}: ${parsed.message}; or use true or false` };
+    headers.push(parsed.value);
+  }
+  return { ok: true, value: headers };
+}
+
+/** The secrets in a `baseline-headers` value: none when it is `true`/`false`. */
+export function baselineHeaderValues(text: string): string[] {
+  return parseBoolean(text.trim()).ok ? [] : headerValues(text);
 }

@@ -119,6 +119,7 @@ const COUNTED: Record<CauseId, (n: number) => string> = {
   'route-not-found': () => 'not found',
   'static-assets-missing': (n) => (n === 1 ? 'static file missing' : 'static files missing'),
   'wrong-content': () => 'with the wrong content',
+  'slower-than-baseline': () => 'slower than on the baseline',
   'stale-version': () => 'serving the previous release',
   'deployment-failed': () => 'not deployed',
   'deployment-not-found': () => 'not deployed',

@@ -20,7 +20,8 @@ export function discoveryLine(d: Discovery): string {
   ].filter(Boolean);
   const templates = `${d.templates.length} template${d.templates.length === 1 ? '' : 's'}`;
   const checked = `${d.routes.length} of ${d.found} discovered route${d.found === 1 ? '' : 's'} checked`;
-  return `${checked}${origins.length ? ` (${origins.join(', ')})` : ''}, ${templates}, discover-limit ${d.limit}`;
+  const where = d.onBaseline ? ', found on the baseline and checked on both' : '';
+  return `${checked}${origins.length ? ` (${origins.join(', ')})` : ''}, ${templates}, discover-limit ${d.limit}${where}`;
 }
 
 /** The sources that were refused or cut, in words: what a reader must see without unfolding anything. */

@@ -50,6 +50,11 @@ export interface Discovery {
   mode: DiscoverMode;
   /** The origin (and base path) the routes were discovered on. */
   base: string;
+  /**
+   * True when `base` is the `baseline-url` (discover with a baseline): the paths were found there and are
+   * checked on both deploys.
+   */
+  onBaseline?: boolean;
   limit: number;
   depth: number;
   robots: RobotsPolicy;

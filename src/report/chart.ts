@@ -47,7 +47,11 @@ export function compress(attempts: HealthAttempt[]): Run[] {
 export function hasStory(report: Report): boolean {
   const runs = compress(report.readiness?.attempts ?? []);
   const waited = report.deployment?.waitedMs !== undefined && runs.length > 0;
-  return runs.length > 1 || report.routes.some((r) => r.attempts > 1) || waited || report.watch !== undefined;
+  // A comparison with a baseline is always worth one: it shows both sides on one axis.
+  const compared = (report.baseline?.baselineRoutes.length ?? 0) > 0;
+  return (
+    runs.length > 1 || report.routes.some((r) => r.attempts > 1) || waited || report.watch !== undefined || compared
+  );
 }
 
 interface Bar {
@@ -70,6 +74,9 @@ export function mermaidChart(report: Report): string {
   const attempts = report.readiness?.attempts ?? [];
   if (attempts.length) sections.push(['Wait for health', healthBars(attempts, report.readiness?.readyAtMs)]);
   if (report.routes.length) sections.push(['Routes', routeBars(report)]);
+  // The baseline's answers on the same axis: both sides were asked at the same time (baseline-url).
+  const baselineRoutes = report.baseline?.baselineRoutes ?? [];
+  if (baselineRoutes.length) sections.push(['Baseline routes', routeBars({ ...report, routes: baselineRoutes })]);
   if (report.watch) sections.push(['Watch', watchBars(report.watch)]);
 
   const all = sections.flatMap(([, bars]) => bars);

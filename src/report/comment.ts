@@ -1,6 +1,7 @@
 import { cell, codeSpan, markdownLink, prose } from './markdown.js';
 import type { Report } from './report.js';
 import { evidenceSection, firstScreen, limit, routeTable } from './summary.js';
+import { baselineSection } from './baseline.js';
 
 /**
  * The sticky PR comment: the summary's first screen, the route table and the evidence (folded), with a link
@@ -51,6 +52,8 @@ export function renderComment(report: Report, context: CommentContext): string {
 
   const parts = [commentMarker(context.key), ...top];
   if (report.routes.length || report.readiness) parts.push(routeTable(report));
+  const baseline = baselineSection(report, '####');
+  if (baseline) parts.push(baseline);
   if (report.diagnoses.length) {
     parts.push(`<details><summary>Evidence</summary>\n\n${evidenceSection(report)}\n\n</details>`);
   }

@@ -8,6 +8,7 @@ import type { DeploymentInfo } from '../deploy/deployment.js';
 import type { ReadinessResult } from '../readiness.js';
 import type { RouteResult } from '../smoke.js';
 import type { WatchResult } from '../watch.js';
+import type { BaselineComparison } from '../baseline/types.js';
 
 /** Everything a run found, as plain data. Every renderer is a pure function of this. */
 export interface Report {
@@ -41,6 +42,8 @@ export interface Report {
   cancelled?: boolean;
   /** The watch after the pass (`watch`), when it ran. */
   watch?: WatchResult;
+  /** The comparison with `baseline-url`, when one was given and the deploy got ready. */
+  baseline?: BaselineComparison;
 }
 
 /** What the run was asked to do; header values are never kept, only their names. */

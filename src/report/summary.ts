@@ -13,6 +13,7 @@ import type { DeploymentInfo } from '../deploy/deployment.js';
 import type { Report } from './report.js';
 import { assetAnswer, assetMeaning, assetPath, assetTotals, pageAssetsLine } from '../assets/summary.js';
 import type { PageAssets } from '../assets/types.js';
+import { baselineSection, excusedNote } from './baseline.js';
 import { discoverySection } from '../discover/summary.js';
 
 /**
@@ -39,6 +40,8 @@ export function renderSummary(report: Report): string {
   const parts: string[] = [...firstScreen(report, '##')];
   if (report.fault) parts.push(`### Internal fault\n\n${fenced(report.fault)}`);
   if (report.routes.length || report.readiness) parts.push(routeTable(report));
+  const baseline = baselineSection(report);
+  if (baseline) parts.push(baseline);
   const assets = assetSection(report);
   if (assets) parts.push(assets);
   if (report.discovery) parts.push(discoverySection(report.discovery));
@@ -114,7 +117,7 @@ export function routeTable(report: Report): string {
             ? (warningFor(report, result.route.label) ??
               `warmed up after ${formatDuration(result.warmedUpMs ?? 0)} (${plural(result.attempts, 'answer')})`)
             : 'OK') + (page ? ` · ${pageAssetsLine(page)}` : '')
-      : `${routeMeaning(result, byRoute.get(result.route.label))}${result.intermittent ? ` (${result.intermittent.bad} of ${result.intermittent.total} answers)` : ''}`;
+      : `${routeMeaning(result, byRoute.get(result.route.label))}${result.intermittent ? ` (${result.intermittent.bad} of ${result.intermittent.total} answers)` : ''}${excusedNote(report, result.route.label)}`;
     const into = icon === '✅' ? passing : rows;
     if (icon === '✅') passed++;
     // Every route is looked at (a failing one may be the 900th); rows beyond the cap are counted.

@@ -7,6 +7,7 @@ import { routeMeaning } from './phrases.js';
 import type { Report } from './report.js';
 import { discoveryLine, refusedSources } from '../discover/summary.js';
 import { assetAnswer, assetMeaning, assetPath, pageAssetsLine } from '../assets/summary.js';
+import { baselineLines } from './baseline.js';
 
 /** The CLI's report: readable in a terminal, coloured only when asked (a TTY). */
 
@@ -81,6 +82,7 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
           : paint('green', `✓ watch ${span}: ${w.rounds} rounds, ${w.badAnswers} bad answers`);
     out.push(`  ${line}`);
   }
+  out.push(...baselineLines(report));
   report.diagnoses.forEach((d, index) => {
     out.push(
       '',

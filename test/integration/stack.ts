@@ -361,6 +361,45 @@ read_timeout ${options.readTimeoutSec ?? 900} seconds
     await this.waitFor(`127.0.0.1:${options.port}`, child, 'squid');
   }
 
+  /**
+   * nginx answering by itself, with the echo module (libnginx-mod-http-echo): `echo_sleep` gives a
+   * server-side delay that does not block the worker, so latency differences are the server's alone.
+   */
+  async nginxEcho(options: { port: number; locations: string }): Promise<void> {
+    const temp = join(this.dir, 'nginx-temp');
+    mkdirSync(temp, { recursive: true });
+    const user = process.getuid?.() === 0 ? 'user root;' : '';
+    const conf = join(this.dir, `nginx-echo-${options.port}.conf`);
+    writeFileSync(
+      conf,
+      `
+load_module /usr/lib/nginx/modules/ngx_http_echo_module.so;
+${user}
+worker_processes 1;
+daemon off;
+pid ${this.dir}/nginx-echo-${options.port}.pid;
+error_log ${this.dir}/nginx-error.log warn;
+events { worker_connections 256; }
+http {
+  access_log off;
+  default_type text/html;
+  client_body_temp_path ${temp}/body;
+  proxy_temp_path ${temp}/proxy;
+  fastcgi_temp_path ${temp}/fastcgi;
+  uwsgi_temp_path ${temp}/uwsgi;
+  scgi_temp_path ${temp}/scgi;
+  server {
+    listen 127.0.0.1:${options.port};
+    server_name _;
+    ${options.locations}
+  }
+}
+`,
+    );
+    const child = this.spawn('nginx', ['-c', conf, '-p', this.dir, '-e', join(this.dir, 'nginx-error.log')]);
+    await this.waitFor(`127.0.0.1:${options.port}`, child, 'nginx');
+  }
+
   /** Server output, for a failing test's message. */
   log(name: string): string {
     const path = join(this.dir, name);

@@ -1,6 +1,6 @@
 import { resolveConfig } from '../../src/config/resolve.js';
 import type { GateConfig } from '../../src/config/types.js';
-import { clientFor, runGate, type GateDeps } from '../../src/gate.js';
+import { baselineClientFor, clientFor, runGate, type GateDeps } from '../../src/gate.js';
 import type { Logger } from '../../src/log.js';
 import type { Report } from '../../src/report/report.js';
 import { seededRandom, virtualClock } from './clock.js';
@@ -14,6 +14,8 @@ import type { Handler, TestServer } from './servers.js';
  */
 
 export const SITE = 'shop.example.com';
+/** The name a `baseline-url` test server is reached under (production, in the tests' story). */
+export const BASELINE_SITE = 'prod.example.com';
 
 export const quiet: Logger = { info: () => {}, warning: () => {}, debug: () => {} };
 
@@ -42,9 +44,11 @@ export async function gateRun(
   const config = await configFor(server, values);
   const clock = virtualClock();
   const client = clientFor(config, config.url, { clock, resolve: new Map([[SITE, '127.0.0.1']]) });
+  const baselineClient = baselineClientFor(config, { clock, resolve: new Map([[BASELINE_SITE, '127.0.0.1']]) });
   try {
     return await runGate(config, {
       client,
+      baselineClient,
       clock,
       log: quiet,
       random: seededRandom(7),
@@ -52,7 +56,7 @@ export async function gateRun(
       ...deps,
     });
   } finally {
-    await client.close();
+    await Promise.all([client.close(), baselineClient?.close()]);
   }
 }
 

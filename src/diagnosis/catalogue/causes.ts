@@ -294,6 +294,17 @@ export const CAUSES = [
     },
   },
   {
+    // Only with baseline-url: the route works on both sides, and is significantly slower here beyond the budget.
+    id: 'slower-than-baseline',
+    title: 'slower than the baseline',
+    layer: 'app',
+    fix: "Find what this change made slower on the route: new queries (N+1), a cache that is missed or off, a heavier page, a slower dependency; compare the route's server timings with the baseline's.",
+    readme: {
+      saw: 'With `baseline-url`: a route works on both deploys but is significantly slower here (Mann–Whitney U, p < 0.01) by more than `latency-budget`.',
+      fix: 'Queries, caches, page weight, dependencies.',
+    },
+  },
+  {
     id: 'health-failing',
     title: 'health endpoint failing',
     layer: 'app',
