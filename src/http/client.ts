@@ -1,5 +1,6 @@
 import { hostAllowed } from '../config/reporting.js';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { request } from './undici.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../clock.js';
 import { decodeText, readCappedBody } from './body.js';

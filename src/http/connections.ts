@@ -2,7 +2,7 @@ import diagnostics from 'node:diagnostics_channel';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type Socket } from 'node:net';
 import type { SecureContext } from 'node:tls';
-import { buildConnector } from 'undici';
+import { buildConnector } from './undici.js';
 import { isBlockedAddress } from './addresses.js';
 
 /**
