@@ -5,7 +5,7 @@
 //   --write FILE                 save the figures as a baseline
 //   --runs N                     runs per figure;  --only lag,routes   only these figures
 // Each figure prints one JSON line (median, min, max over its runs); a table follows.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, totalmem, tmpdir } from 'node:os';
@@ -384,6 +384,7 @@ async function coldRun() {
   // In the same run, interleaved: the CLI, and a curl-based action (wait for health, fetch the route), the
   // yardstick of issue 19 ("cold one-route run ≤ 1.5× a curl-based action"). CPU time is the figure that
   // holds still on a shared machine; wall time is what a workflow waits.
+  const hasCurl = spawnSync('curl', ['--version']).status === 0;
   const firstCpu = [];
   const cli = [];
   const cliCpu = [];
@@ -400,6 +401,7 @@ async function coldRun() {
     if (cliRun.code !== 0) throw new Error(`cold run: the CLI exited ${cliRun.code}`);
     cli.push(cliRun.wallMs);
     cliCpu.push(cpuOf(join(dir, 'cpu')));
+    if (!hasCurl) continue;
     const peer = `until curl -fsS -o /dev/null ${d.url}/health; do sleep 1; done; curl -fsS -o /dev/null ${d.url}/`;
     curl.push((await measure('bash', ['-c', peer])).wallMs);
   }
@@ -409,8 +411,7 @@ async function coldRun() {
   const ratio = (a, b) => Math.round((stats(a).median / stats(b).median) * 100) / 100;
   report('cold run: node dist/index.js, one route, empty compile cache', 'ms', first, {
     nodeAloneMs: stats(node),
-    curlActionMs: stats(curl),
-    overCurlAction: ratio(first, curl),
+    ...(hasCurl ? { curlActionMs: stats(curl), overCurlAction: ratio(first, curl) } : {}),
   });
   report('cold run: node dist/index.js, one route, warm compile cache', 'ms', warm);
   report('cold run: CPU time of the action, one route, empty compile cache', 'ms', firstCpu);
