@@ -5,7 +5,7 @@
 //   --write FILE                 save the figures as a baseline
 //   --runs N                     runs per figure;  --only lag,routes   only these figures
 // Each figure prints one JSON line (median, min, max over its runs); a table follows.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, totalmem, tmpdir } from 'node:os';
@@ -14,6 +14,10 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ACTION = join(ROOT, 'dist/index.js');
+const CLI = join(ROOT, 'bin/post-deploy-gate.js');
+const CPU_AT_EXIT = join(ROOT, 'bench/cpu-at-exit.cjs');
+/** The CPU time a child wrote at exit (bench/cpu-at-exit.cjs). */
+const cpuOf = (file) => Number(readFileSync(file, 'utf8'));
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -66,6 +70,7 @@ function runAction(url, inputs = {}, extraEnv = {}) {
     GITHUB_OUTPUT: join(dir, 'out'),
     GITHUB_STEP_SUMMARY: join(dir, 'summary'),
     RUNNER_TEMP: dir,
+    GATE_BENCH_CPU_FILE: join(dir, 'cpu'),
     INPUT_URL: url,
     'INPUT_HEALTH-PATH': '/health',
     INPUT_ROUTES: '/',
@@ -82,9 +87,14 @@ function runAction(url, inputs = {}, extraEnv = {}) {
   const watcher = setInterval(() => {
     if (!verdictAt && readFileSync(join(dir, 'out'), 'utf8').includes('verdict<<')) verdictAt = performance.now();
   }, 2);
-  return measure(process.execPath, [ACTION], env).then((r) => {
+  return measure(process.execPath, ['-r', CPU_AT_EXIT, ACTION], env).then((r) => {
     clearInterval(watcher);
-    return { ...r, verdictAt: verdictAt ?? r.endedAt, outputs: readFileSync(join(dir, 'out'), 'utf8') };
+    return {
+      ...r,
+      verdictAt: verdictAt ?? r.endedAt,
+      outputs: readFileSync(join(dir, 'out'), 'utf8'),
+      cpuMs: cpuOf(join(dir, 'cpu')),
+    };
   });
 }
 
@@ -370,29 +380,41 @@ async function routeStage() {
   const specs = Array.from({ length: count }, (_, i) => parseRouteLine(`/p/${i}`).value);
   const gate = [];
   const plain = [];
+  // CPU time of this process: the gate's work and the loopback deploy's (it runs here too), the same for both.
+  const gateCpu = [];
+  const plainCpu = [];
+  const cpuMs = ({ user, system }) => (user + system) / 1000;
   const clock = { now: () => performance.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
   const silent = { info() {}, warning() {}, debug() {} };
   for (let i = 0; i < RUNS; i++) {
     const client = createHttpClient({ requestTimeoutMs: 10_000, headers: [], clock, connectionsPerOrigin: 4 });
     let started = performance.now();
+    let cpu = process.cpuUsage();
     await runRoutes({ client, clock, log: silent, baseUrl: new URL(d.url), routes: specs, concurrency: 4, retries: 2 });
     gate.push(performance.now() - started);
+    gateCpu.push(cpuMs(process.cpuUsage(cpu)));
     await client.close();
     const agent = new Agent({ connections: 4 });
     let next = 0;
     started = performance.now();
+    cpu = process.cpuUsage();
     await Promise.all(
       Array.from({ length: 4 }, async () => {
         while (next < count) await (await request(`${d.url}/p/${next++}`, { dispatcher: agent })).body.text();
       }),
     );
     plain.push(performance.now() - started);
+    plainCpu.push(cpuMs(process.cpuUsage(cpu)));
     await agent.close();
   }
   d.server.close();
   report(`route stage only: ${count} routes, in-process`, 'ms', gate, {
     plainUndiciLoopMs: stats(plain),
     overheadRatio: Math.round((stats(gate).median / stats(plain).median) * 100) / 100,
+  });
+  report(`route stage only: ${count} routes, in-process, CPU time`, 'ms', gateCpu, {
+    plainUndiciLoopMs: stats(plainCpu),
+    overheadRatio: Math.round((stats(gateCpu).median / stats(plainCpu).median) * 100) / 100,
   });
 }
 
@@ -406,11 +428,41 @@ async function coldRun() {
     first.push((await runAction(d.url, {}, { NODE_COMPILE_CACHE: mkdtempSync(join(tmpdir(), 'gate-cache-')) })).wallMs);
     warm.push((await runAction(d.url, {}, { NODE_COMPILE_CACHE: cache })).wallMs);
   }
+  // In the same run, interleaved: the CLI, and a curl-based action (wait for health, fetch the route), the
+  // yardstick of issue 19 ("cold one-route run ≤ 1.5× a curl-based action"). CPU time is the figure that
+  // holds still on a shared machine; wall time is what a workflow waits.
+  const hasCurl = spawnSync('curl', ['--version']).status === 0;
+  const firstCpu = [];
+  const cli = [];
+  const cliCpu = [];
+  const curl = [];
+  for (let i = 0; i < RUNS * 2; i++) {
+    const run = await runAction(d.url, {}, { NODE_COMPILE_CACHE: mkdtempSync(join(tmpdir(), 'gate-cache-')) });
+    firstCpu.push(run.cpuMs);
+    const dir = mkdtempSync(join(tmpdir(), 'gate-bench-'));
+    const cliRun = await measure(
+      process.execPath,
+      ['-r', CPU_AT_EXIT, CLI, '--url', d.url, '--health-path', '/health', '--route', '/', '--timeout', '5m'],
+      { PATH: process.env.PATH, GATE_BENCH_CPU_FILE: join(dir, 'cpu'), NODE_COMPILE_CACHE: join(dir, 'cache') },
+    );
+    if (cliRun.code !== 0) throw new Error(`cold run: the CLI exited ${cliRun.code}`);
+    cli.push(cliRun.wallMs);
+    cliCpu.push(cpuOf(join(dir, 'cpu')));
+    if (!hasCurl) continue;
+    const peer = `until curl -fsS -o /dev/null ${d.url}/health; do sleep 1; done; curl -fsS -o /dev/null ${d.url}/`;
+    curl.push((await measure('bash', ['-c', peer])).wallMs);
+  }
   d.server.close();
   const node = [];
   for (let i = 0; i < RUNS * 2; i++) node.push((await measure(process.execPath, ['-e', '0'])).wallMs);
-  report('cold run: node dist/index.js, one route, empty compile cache', 'ms', first, { nodeAloneMs: stats(node) });
+  const ratio = (a, b) => Math.round((stats(a).median / stats(b).median) * 100) / 100;
+  report('cold run: node dist/index.js, one route, empty compile cache', 'ms', first, {
+    nodeAloneMs: stats(node),
+    ...(hasCurl ? { curlActionMs: stats(curl), overCurlAction: ratio(first, curl) } : {}),
+  });
   report('cold run: node dist/index.js, one route, warm compile cache', 'ms', warm);
+  report('cold run: CPU time of the action, one route, empty compile cache', 'ms', firstCpu);
+  report('cold run: the CLI (bin/post-deploy-gate.js), one route', 'ms', cli, { cpuMs: stats(cliCpu) });
 }
 
 async function bigBody() {

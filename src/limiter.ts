@@ -27,6 +27,7 @@ class OriginLimiter {
   private goodSinceChange = 0;
   private lastSlowdownMs = Number.NEGATIVE_INFINITY;
   private readonly waiting: Array<() => void> = [];
+  private readonly watched = new WeakSet<AbortSignal>();
   readonly stats: LimiterStats;
 
   constructor(
@@ -37,20 +38,29 @@ class OriginLimiter {
     this.stats = { slowdowns: 0, lowestLimit: max, widestSpacingMs: 0 };
   }
 
+  /**
+   * The common case, without a promise or a timer: a slot is free and no spacing applies (nothing pushed
+   * back yet). False when the caller must wait (`acquire`).
+   */
+  tryAcquire(signal?: AbortSignal): boolean {
+    if (this.inFlight >= this.limit || signal?.aborted) return false;
+    const now = this.clock.now();
+    if (this.nextStartMs > now) return false;
+    this.inFlight++;
+    this.nextStartMs = now + this.spacingMs;
+    return true;
+  }
+
   /** Waits for a slot and the spacing; false when `signal` aborted first (nothing was taken). */
   async acquire(signal?: AbortSignal): Promise<boolean> {
     while (this.inFlight >= this.limit) {
       if (signal?.aborted) return false;
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          signal?.removeEventListener('abort', wake);
-          const at = this.waiting.indexOf(wake);
-          if (at >= 0) this.waiting.splice(at, 1);
-          resolve();
-        };
-        this.waiting.push(wake);
-        signal?.addEventListener('abort', wake, { once: true });
-      });
+      // One abort listener per signal, not one per waiting route: a thousand routes queue here at once.
+      if (signal && !this.watched.has(signal)) {
+        this.watched.add(signal);
+        signal.addEventListener('abort', () => this.waiting.splice(0).forEach((wake) => wake()), { once: true });
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
     if (signal?.aborted) return false;
     this.inFlight++;
@@ -119,7 +129,7 @@ export class PoliteLimiter {
   /** Runs `work` within the origin's limits; undefined when `signal` aborted before it could start. */
   async run<T>(url: URL, work: () => Promise<T>, signal?: AbortSignal): Promise<T | undefined> {
     const limiter = this.of(url);
-    if (!(await limiter.acquire(signal))) return undefined;
+    if (!limiter.tryAcquire(signal) && !(await limiter.acquire(signal))) return undefined;
     try {
       return await work();
     } finally {
@@ -133,7 +143,8 @@ export class PoliteLimiter {
   }
 
   good(url: URL): void {
-    this.of(url).good();
+    // An origin that never pushed back has nothing to win back: no limiter is made for it here.
+    this.origins.get(url.origin)?.good();
   }
 
   stats(url: URL): LimiterStats & { limit: number; spacingMs: number } {

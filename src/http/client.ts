@@ -1,5 +1,6 @@
 import { hostAllowed } from '../config/reporting.js';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { request } from './undici.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../clock.js';
 import { decodeText, readCappedBody } from './body.js';
@@ -126,11 +127,17 @@ async function probe(
   const controller = new AbortController();
   const signal = controller.signal;
   let deadlineHit = false;
+  // The request in flight hears a stop here directly, not through one more listener on `signal`.
+  let interrupt: (() => void) | undefined;
+  const stop = () => {
+    controller.abort();
+    interrupt?.();
+  };
   const timer = setTimeout(() => {
     deadlineHit = true;
-    controller.abort();
+    stop();
   }, limitMs);
-  const onCancel = () => controller.abort();
+  const onCancel = stop;
   if (req.signal?.aborted) controller.abort();
   else req.signal?.addEventListener('abort', onCancel, { once: true });
   const redirects: RedirectHop[] = [];
@@ -167,6 +174,7 @@ async function probe(
           }),
         ),
         signal,
+        (onStop) => (interrupt = onStop),
       );
       const firstByteMs = clock.now();
       phase = 'body';
@@ -262,14 +270,15 @@ async function probe(
 function untilAborted<T extends { body: { on(e: 'error', f: () => void): unknown; destroy(): unknown } }>(
   work: Promise<T>,
   signal: AbortSignal,
+  listen: (onStop: (() => void) | undefined) => void,
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(Object.assign(new Error('the request was stopped'), { code: 'GATE_ABORTED' }));
     if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
+    else listen(onAbort);
     work.then(
       (response) => {
-        signal.removeEventListener('abort', onAbort);
+        listen(undefined);
         if (signal.aborted) {
           response.body.on('error', () => undefined);
           response.body.destroy();
@@ -277,7 +286,7 @@ function untilAborted<T extends { body: { on(e: 'error', f: () => void): unknown
         resolve(response);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        listen(undefined);
         reject(error);
       },
     );
@@ -298,9 +307,15 @@ function isStaleSocket(error: unknown, trace: RequestTrace, phase: Phase, method
   );
 }
 
+/** The trusted origin as a URL, parsed once per client options rather than once per request. */
+const trustedUrls = new WeakMap<HttpClientOptions, URL | undefined>();
+
 function headersFor(url: URL, options: HttpClientOptions, req: ProbeRequest): Record<string, string> {
   const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept: '*/*', 'accept-encoding': 'gzip, br' };
-  if (options.trustedOrigin && sameSite(new URL(options.trustedOrigin), url)) {
+  if (!options.trustedOrigin) return headers;
+  let trusted = trustedUrls.get(options);
+  if (!trusted) trustedUrls.set(options, (trusted = new URL(options.trustedOrigin)));
+  if (url.origin === options.trustedOrigin || sameSite(trusted, url)) {
     for (const [name, value] of [...options.headers, ...(req.headers ?? [])]) headers[name.toLowerCase()] = value;
   }
   return headers;
@@ -338,7 +353,8 @@ function isRedirect(status: number): boolean {
 
 function flattenHeaders(raw: IncomingHttpHeaders): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(raw)) {
+  for (const name in raw) {
+    const value = raw[name];
     if (value === undefined) continue;
     headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }

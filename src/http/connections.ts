@@ -2,7 +2,7 @@ import diagnostics from 'node:diagnostics_channel';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type Socket } from 'node:net';
 import type { SecureContext } from 'node:tls';
-import { buildConnector } from 'undici';
+import { buildConnector } from './undici.js';
 import { isBlockedAddress } from './addresses.js';
 
 /**
@@ -150,8 +150,16 @@ export function setTimings(socket: Socket, timings: SocketTimings): void {
 /** An address written into the URL never goes through lookup (ours or a proxy's), so it is checked here. */
 export function blockedLiteral(hostname: string): Error | undefined {
   const literal = hostname.replace(/^\[|\]$/g, '');
-  return isIP(literal) && isBlockedAddress(literal) ? blockedError(literal, literal) : undefined;
+  if (!isIP(literal)) return undefined;
+  // Every request of a run asks about the same few hosts: parse each address once (a fresh error each time).
+  let blocked = literalVerdicts.get(literal);
+  if (blocked === undefined) {
+    if (literalVerdicts.size >= 256) literalVerdicts.clear();
+    literalVerdicts.set(literal, (blocked = isBlockedAddress(literal)));
+  }
+  return blocked ? blockedError(literal, literal) : undefined;
 }
+const literalVerdicts = new Map<string, boolean>();
 
 function blockedError(hostname: string, address: string): Error {
   return Object.assign(new Error(`${hostname} resolves to ${address}, a link-local or metadata address`), {

@@ -2,7 +2,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import diagnostics from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 import type { SecureContext } from 'node:tls';
-import { Agent, EnvHttpProxyAgent, Pool, type buildConnector, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, Pool, type buildConnector } from './undici.js';
 import { blockedLiteral, setTimings, stampedConnect, timingsOf } from './connections.js';
 import { hasProxy, proxyLabel, type ProxySettings } from './proxy.js';
 
