@@ -13,7 +13,7 @@ import { faultReport, runGateWithHttp } from './gate.js';
 import { readEvent, type GitHubEvent } from './github/event.js';
 import type { Logger } from './log.js';
 import { renderAnnotations } from './report/annotations.js';
-import { forLog } from './report/escape.js';
+import { forLog, forWorkflowOutput, urlForWorkflowOutput } from './report/escape.js';
 import { renderJson } from './report/json.js';
 import type { Report } from './report/report.js';
 import { writeNewReport } from './report/report-file.js';
@@ -126,8 +126,9 @@ async function publish(report: Report, reportFolder: string, redact: (text: stri
   const output = (name: string, value: string) => core.setOutput(name, redact(value));
   output('verdict', report.verdict);
   output('cause', report.cause ?? '');
-  output('summary', report.summary);
-  output('url', report.url ?? '');
+  // Deployment text reaches these two; a workflow may paste them into a script (see forWorkflowOutput).
+  output('summary', forWorkflowOutput(report.summary));
+  output('url', urlForWorkflowOutput(report.url ?? ''));
   output('ready-after', report.readyAfterMs === undefined ? '' : (report.readyAfterMs / 1000).toFixed(1));
   try {
     output('report', writeNewReport(reportFolder, DEFAULT_REPORT_FILE, redact(renderJson(report))));
