@@ -10,7 +10,7 @@ import type { DeploymentOutcome } from './deploy/deployment.js';
 import { diagnoseDeployment } from './diagnosis/deployment.js';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from './http/client.js';
 import type { ResolveOverrides } from './http/connections.js';
-import type { Observation } from './http/observation.js';
+import { keptText, type Observation } from './http/observation.js';
 import type { Logger } from './log.js';
 import { waitUntilReady } from './readiness.js';
 import { VERSION, type Report } from './report/report.js';
@@ -289,7 +289,7 @@ async function probeNotFound(
     maxBodyBytes: 64 * 1024,
     signal: deps.signal,
   });
-  return { ...seen, body: seen.body.slice(0, KEPT_BODY_CHARS) };
+  return { ...seen, body: keptText(seen.body, KEPT_BODY_CHARS) };
 }
 
 export function healthUrlOf(base: URL, healthPath: string): URL {

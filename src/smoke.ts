@@ -4,7 +4,7 @@ import type { Clock } from './clock.js';
 import { expectsRedirect, statusAccepted } from './config/route-line.js';
 import type { RouteSpec } from './config/types.js';
 import type { HttpClient } from './http/client.js';
-import { emptyObservation, type FailureKind, type Observation } from './http/observation.js';
+import { emptyObservation, keptText, type FailureKind, type Observation } from './http/observation.js';
 import type { Logger } from './log.js';
 import { testPattern } from './body-pattern.js';
 import { softFailure } from './diagnosis/catalogue/match.js';
@@ -191,7 +191,7 @@ async function finish(
     attempts: samples.length,
     earlier: samples.slice(0, -1).map((s) => s.outcome),
     problem: passed ? undefined : shown.problem,
-    observation: { ...shown.observation, body: shown.observation.body.slice(0, KEPT_BODY_CHARS) },
+    observation: { ...shown.observation, body: keptText(shown.observation.body, KEPT_BODY_CHARS) },
     samples,
     ...(passed && decision.state === 'passed' && samples.length > 1 ? { warmedUpMs: decision.warmedUpMs } : {}),
     ...(decision.state === 'intermittent' || (!passed && samples.some((s) => s.good))
@@ -223,7 +223,7 @@ export function toSample(observation: Observation, good: boolean): Sample {
 /** "The same bad answer": status and the first bytes of the body, or the transport error's code. */
 function signatureOf(observation: Observation): string {
   if (observation.error) return `error:${observation.error.code}`;
-  return `${observation.status}:${observation.body.slice(0, 200)}`;
+  return `${observation.status}:${keptText(observation.body, 200)}`;
 }
 
 function retryAfterOf(observation: Observation, options: Pick<SmokeOptions, 'epochNow'>): number | undefined {

@@ -1,5 +1,6 @@
 import { describeObservation } from '../http/describe.js';
 import type { AssetCheck, AssetResult, PageAssets } from './types.js';
+import { MAX_REFS_PER_PAGE } from './collect.js';
 
 /** Short words about a run's assets, shared by the renderers: per page, and the warnings. */
 
@@ -13,8 +14,12 @@ export function pageAssetsLine(page: PageAssets): string {
         ? `${page.failed.length} of ${n} asset${n === 1 ? '' : 's'} failing`
         : `${n} asset${n === 1 ? '' : 's'} OK`,
     );
-  if (page.notChecked.length) parts.push(`${page.notChecked.length} not checked`);
-  if (page.crossOrigin.length) parts.push(`${page.crossOrigin.length} cross-origin not fetched`);
+  const notChecked = page.totals?.notChecked ?? page.notChecked.length;
+  const crossOrigin = page.totals?.crossOrigin ?? page.crossOrigin.length;
+  if (notChecked) parts.push(`${notChecked} not checked`);
+  if (page.omitted) parts.push(`${page.omitted} more references not read (at most ${MAX_REFS_PER_PAGE} per page)`);
+  if (crossOrigin) parts.push(`${crossOrigin} cross-origin not fetched`);
+  if (page.readChars !== undefined) parts.push(`only the first ${page.readChars} characters read`);
   return parts.length ? parts.join(', ') : 'no scripts or stylesheets';
 }
 

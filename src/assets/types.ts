@@ -22,6 +22,10 @@ export interface PageRefs {
   base?: string;
   /** Quirks mode (no doctype): browsers then accept stylesheets of any content type. */
   quirks: boolean;
+  /** References past the per-page cap, counted and not kept. */
+  omitted?: number;
+  /** Set when the page had more tags than are parsed: only its first `readChars` characters were read. */
+  readChars?: number;
 }
 
 export type AssetProblem =
@@ -59,6 +63,12 @@ export interface PageAssets {
   notChecked: string[];
   /** Other origins (CDNs): never fetched. */
   crossOrigin: string[];
+  /** How many URLs each list had before the report kept only its first ones (set only when cut). */
+  totals?: { notChecked?: number; crossOrigin?: number };
+  /** References past the per-page cap (not kept, not fetched). */
+  omitted?: number;
+  /** Only the first `readChars` characters of the page were parsed (it has more tags than are read). */
+  readChars?: number;
 }
 
 export interface AssetResult {

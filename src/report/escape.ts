@@ -27,7 +27,6 @@ export function forLog(text: string): string {
     .replace(/:(?=:)/g, `:${ZWSP}`);
 }
 
-
 /**
  * An output a workflow may print (`summary`): one log line as `forLog` makes it, and inert where the
  * runner pastes `${{ steps.gate.outputs.summary }}` into a script as text before bash runs: the quote,
