@@ -27,6 +27,9 @@ import type { ReadinessResult } from './readiness.js';
  * arguments (HTTP client, clock, random source, logger, signal) and never throws.
  */
 
+/** The margin past `timeout` for a look at routes on an origin that never answered readiness. */
+export const EXPLAINING_LOOK_MS = 2_000;
+
 export interface GateDeps {
   /** Made for this run's target (`clientFor`); the gate does not close it. */
   client: HttpClient;
@@ -129,6 +132,11 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
     );
     const stage = AbortSignal.timeout(budgetMs);
     const pages = new Map<RouteSpec, PageInput>();
+    // Readiness spent the whole `timeout` without one HTTP answer from this origin (a stalled handshake, a
+    // silent port): the look that explains the failure gets a short margin, not a full connect limit again,
+    // so the step ends near `timeout`.
+    const neverAnswered =
+      !readiness.ready && readiness.last?.status === undefined && healthUrl.origin === baseUrl.origin;
     routes = await runRoutes({
       deadlineMs: clock.now() + budgetMs,
       rule: { ...DEFAULT_SETTLE_RULE, successThreshold: config.successThreshold },
@@ -141,6 +149,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
       concurrency: config.concurrency,
       // Not ready: the deploy had its whole budget already; look once, for evidence.
       retries: readiness.ready ? config.routeRetries : 0,
+      requestTimeoutMs: neverAnswered ? Math.min(config.requestTimeoutMs, EXPLAINING_LOOK_MS) : undefined,
       signal: deps.signal ? AbortSignal.any([deps.signal, stage]) : stage,
       random: deps.random,
       onAnswer: config.checkAssets

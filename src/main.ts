@@ -92,12 +92,21 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
         const deployment = gateConfig.waitForDeployment
           ? await (
               await import('./deploy/stage.js')
-            ).deployStage({ config: gateConfig, event: gitHubEvent(), token, clock, log: logger, signal })
+            ).deployStage({
+              config: gateConfig,
+              event: gitHubEvent(),
+              token,
+              clock,
+              log: logger,
+              signal,
+              onSecrets: addSecrets,
+            })
           : undefined;
         return runGateWithHttp(gateConfig, { clock, log: logger, signal, startedAt, deployment, proxy: httpProxy });
       },
     });
-    const report = withPointers(finished, workspace);
+    // The repository pointer quotes a line of the workspace: added before the redaction, not after it.
+    const report = redactReport(withPointers(finished, workspace), secrets);
     // The verdict is written before any GitHub API call, and nothing the API does changes it.
     await publishOnce(report);
     if (config?.comment) {
@@ -109,6 +118,7 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
         token,
         log: logger,
         signal: reporting.signal,
+        redact,
       });
       logger.info(`comment: ${outcome}`);
     }

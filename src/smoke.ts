@@ -60,6 +60,8 @@ export interface SmokeOptions {
   concurrency: number;
   /** 0: judge each route from one answer (the deploy never got ready); otherwise sample until stable. */
   retries: number;
+  /** A shorter limit per request than the client's (the look at an origin that never answered). */
+  requestTimeoutMs?: number;
   signal?: AbortSignal;
   random?: () => number;
   epochNow?: () => number;
@@ -93,7 +95,7 @@ export async function runRoutes(options: SmokeOptions): Promise<RouteResult[]> {
 export async function sampleRoute(
   route: RouteSpec,
   url: URL,
-  options: Pick<SmokeOptions, 'client' | 'signal'> & { limiter: PoliteLimiter },
+  options: Pick<SmokeOptions, 'client' | 'signal' | 'requestTimeoutMs'> & { limiter: PoliteLimiter },
 ): Promise<{ observation: Observation; problem?: RouteProblem } | undefined> {
   const seen = await options.limiter.run(
     url,
@@ -105,6 +107,7 @@ export async function sampleRoute(
         followRedirects: !expectsRedirect(route.expect),
         maxBodyBytes: route.method === 'HEAD' ? 0 : ROUTE_BODY_LIMIT,
         signal: options.signal,
+        ...(options.requestTimeoutMs !== undefined ? { timeoutMs: options.requestTimeoutMs } : {}),
       }),
     options.signal,
   );

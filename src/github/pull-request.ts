@@ -24,6 +24,8 @@ export async function commentOnPullRequest(options: {
   signal?: AbortSignal;
   /** Defaults to REPORTING_BUDGET_MS. */
   budgetMs?: number;
+  /** Removes secrets from the comment's body at the sink. */
+  redact?: (text: string) => string;
 }): Promise<string> {
   const { event, log } = options;
   const budgetMs = options.budgetMs ?? REPORTING_BUDGET_MS;
@@ -54,6 +56,7 @@ export async function commentOnPullRequest(options: {
     report: options.report,
     key: options.config.environment || 'default',
     log,
+    redact: options.redact,
   });
   // A hard budget: whatever the plugins' retries and waits do, reporting ends when the budget does (the
   // work gets a moment to report its own failure first).

@@ -15,6 +15,8 @@ export interface CommentOptions {
   report: Report;
   key: string;
   log: Logger;
+  /** Removes secrets from the body about to be posted. */
+  redact?: (text: string) => string;
 }
 
 /** Pages read at most while looking for the gate's own comment, and their size. */
@@ -38,12 +40,16 @@ export async function publishComment(options: CommentOptions): Promise<string> {
     const me = await identity(octokit);
     const find = () => findOwnComment(octokit, { ...repo, issue_number: number }, marker, me, log);
     const existing = await find();
-    const body = renderComment(options.report, {
-      key: options.key,
-      sha: event.sha,
-      runUrl: event.runUrl,
-      previousBody: existing?.body ?? undefined,
-    });
+    // Redacted at the sink too, like every other output: the comment is what a stranger may read.
+    const redact = options.redact ?? ((text: string) => text);
+    const body = redact(
+      renderComment(options.report, {
+        key: options.key,
+        sha: event.sha,
+        runUrl: event.runUrl,
+        previousBody: existing?.body ?? undefined,
+      }),
+    );
     if (existing) {
       if (existing.body === body) return `comment on #${number} already up to date`;
       await octokit.rest.issues.updateComment({ ...repo, comment_id: existing.id, body });
