@@ -54,12 +54,14 @@ export async function checkAssets(options: AssetCheckOptions): Promise<AssetChec
     route: p.route,
     page: p.page,
     base: p.base,
-    found: 0,
+    // Same-origin references past the page's cap are named by it too.
+    found: p.omitted ?? 0,
     checked: [],
     failed: [],
     notChecked: [],
     crossOrigin: [],
     ...(p.omitted ? { omitted: p.omitted } : {}),
+    ...(p.omittedCrossOrigin ? { omittedCrossOrigin: p.omittedCrossOrigin } : {}),
     ...(p.readChars !== undefined ? { readChars: p.readChars } : {}),
   }));
   // Pages take turns, so a page with hundreds of assets cannot use up the cap before the next page's first.
@@ -113,8 +115,17 @@ export async function checkAssets(options: AssetCheckOptions): Promise<AssetChec
     page.notChecked.unshift(...unfinished);
     page.failed = page.checked.filter((url) => !done.get(url)!.passed);
   }
-  const notChecked = new Set(pages.flatMap((p) => p.notChecked)).size;
-  return { limit, pages: pages.map(listedInReport), assets: results, notChecked, crossOrigin: crossOrigin.size };
+  // References past a page's cap were never kept, so they are counted, not told apart: one named by two
+  // pages counts twice (the listed ones are distinct URLs).
+  const sum = (key: 'omitted' | 'omittedCrossOrigin') => pages.reduce((n, p) => n + (p[key] ?? 0), 0);
+  const notChecked = new Set(pages.flatMap((p) => p.notChecked)).size + sum('omitted');
+  return {
+    limit,
+    pages: pages.map(listedInReport),
+    assets: results,
+    notChecked,
+    crossOrigin: crossOrigin.size + sum('omittedCrossOrigin'),
+  };
 }
 
 /** A page's lists of what was not fetched, cut to their first URLs for the report, with the totals. */

@@ -1,4 +1,5 @@
-import { html, parse, type DefaultTreeAdapterMap } from 'parse5';
+import { html, parse } from 'parse5';
+import { attr, htmlElements } from '../html/elements.js';
 import { JAVASCRIPT_TYPES } from './judge.js';
 import type { AssetKind, AssetRef, PageRefs } from './types.js';
 
@@ -10,9 +11,6 @@ import type { AssetKind, AssetRef, PageRefs } from './types.js';
  * `<noscript>` (scripting on) or an inline script's text is not taken for a reference, as it is not by
  * the browser.
  */
-
-type Node = DefaultTreeAdapterMap['node'];
-type Element = DefaultTreeAdapterMap['element'];
 
 /**
  * Tags parsed per page, at most. The tree costs about 1 KiB per element: a 1 MiB page of unclosed `<b>`
@@ -35,7 +33,9 @@ export function collectAssetRefs(page: string, pageUrl: URL): PageRefs {
   let current = pageUrl;
   const refs: AssetRef[] = [];
   const seen = new Set<string>();
+  // Past the cap a reference is only counted, by origin: same-origin ones are assets the run did not check.
   let omitted = 0;
+  let omittedCrossOrigin = 0;
   const add = (written: string | undefined, kind: AssetKind, via: string) => {
     // An empty reference fetches nothing (the element only fires an error event).
     if (written === undefined || written.trim() === '') return;
@@ -46,7 +46,8 @@ export function collectAssetRefs(page: string, pageUrl: URL): PageRefs {
     if (seen.has(key)) return;
     seen.add(key);
     if (refs.length >= MAX_REFS_PER_PAGE) {
-      omitted++;
+      if (url.origin === pageUrl.origin) omitted++;
+      else omittedCrossOrigin++;
       return;
     }
     // Copied out of the page: a slice would keep the whole page's string alive as long as the ref.
@@ -74,6 +75,7 @@ export function collectAssetRefs(page: string, pageUrl: URL): PageRefs {
     base: base === undefined ? undefined : copied(base.slice(0, 500)),
     quirks: document.mode === html.DOCUMENT_MODE.QUIRKS,
     ...(omitted ? { omitted } : {}),
+    ...(omittedCrossOrigin ? { omittedCrossOrigin } : {}),
     ...(parsed.length < page.length ? { readChars: parsed.length } : {}),
   };
 }
@@ -96,23 +98,6 @@ function scriptKind(type: string | undefined): AssetKind | undefined {
   if (value === '' || JAVASCRIPT_TYPES.has(value)) return 'script';
   if (value === 'module') return 'module';
   return undefined;
-}
-
-/** Elements in the HTML namespace, in document order (an SVG `<script>` is another element). */
-function htmlElements(root: Node): Element[] {
-  const found: Element[] = [];
-  const stack: Node[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if ('tagName' in node && node.namespaceURI === html.NS.HTML) found.push(node);
-    // A <template>'s content is a separate fragment (not in childNodes): never rendered on load.
-    if ('childNodes' in node) for (let i = node.childNodes.length - 1; i >= 0; i--) stack.push(node.childNodes[i]!);
-  }
-  return found;
-}
-
-function attr(element: Element, name: string): string | undefined {
-  return element.attrs.find((a) => a.name === name)?.value;
 }
 
 function tokens(value: string | undefined): Set<string> {

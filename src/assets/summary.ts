@@ -14,11 +14,12 @@ export function pageAssetsLine(page: PageAssets): string {
         ? `${page.failed.length} of ${n} asset${n === 1 ? '' : 's'} failing`
         : `${n} asset${n === 1 ? '' : 's'} OK`,
     );
-  const notChecked = page.totals?.notChecked ?? page.notChecked.length;
-  const crossOrigin = page.totals?.crossOrigin ?? page.crossOrigin.length;
+  const omitted = (page.omitted ?? 0) + (page.omittedCrossOrigin ?? 0);
+  const notChecked = (page.totals?.notChecked ?? page.notChecked.length) + (page.omitted ?? 0);
+  const crossOrigin = (page.totals?.crossOrigin ?? page.crossOrigin.length) + (page.omittedCrossOrigin ?? 0);
   if (notChecked) parts.push(`${notChecked} not checked`);
-  if (page.omitted) parts.push(`${page.omitted} more references not read (at most ${MAX_REFS_PER_PAGE} per page)`);
   if (crossOrigin) parts.push(`${crossOrigin} cross-origin not fetched`);
+  if (omitted) parts.push(`${omitted} of them past the first ${MAX_REFS_PER_PAGE} references, counted only`);
   if (page.readChars !== undefined) parts.push(`only the first ${page.readChars} characters read`);
   return parts.length ? parts.join(', ') : 'no scripts or stylesheets';
 }
