@@ -18,7 +18,10 @@ import { startServer, text, type Handler, type TestServer } from './support/serv
  */
 
 const MEMORY_BOUND_MB = 150;
-const HEAD = 'ffffffffffffffffffffffffffffffffffffffff';
+/** The pull request's head in fixtures/events/pull_request.json: the commit a deployment is looked for. */
+const HEAD = '1111111111111111111111111111111111111111';
+/** GITHUB_SHA on pull_request is the merge commit, not the head. */
+const MERGE = 'ffffffffffffffffffffffffffffffffffffffff';
 
 const closers: Array<() => Promise<unknown> | void> = [];
 afterEach(async () => {
@@ -46,7 +49,7 @@ function pullRequestEnv(api: FakeGitHub, workspace = folder('gate-ws-')): Record
     GITHUB_EVENT_NAME: 'pull_request',
     GITHUB_EVENT_PATH: join(dir, 'event.json'),
     GITHUB_REPOSITORY: 'acme/shop',
-    GITHUB_SHA: HEAD,
+    GITHUB_SHA: MERGE,
     GITHUB_RUN_ID: '777',
     GITHUB_SERVER_URL: 'https://github.example',
     GITHUB_API_URL: api.url,
@@ -156,7 +159,7 @@ describe('3. check-assets memory stays bounded whatever the pages hold', () => {
     expect(assets.pages[0].readChars).toBeLessThan(1024 * 1024);
     expect(assets.pages[0].omitted).toBeGreaterThan(5_000);
     expect(assets.pages[0].notChecked.length).toBeLessThanOrEqual(20);
-    expect(run.summary).toContain('more references not read');
+    expect(run.summary).toContain('past the first 200 references, counted only');
   }, 150_000);
 
   it('a 1 MiB page of unclosed <b>: the HTML parser reads a bounded part', async () => {
@@ -237,6 +240,59 @@ describe('5. credentials in a deployment’s URL never reach an output', () => {
     expect(seen).not.toContain('Hunter2-pw-xyz');
     expect(seen).not.toContain('deployer:');
     expect(run.peakRssMb).toBeLessThan(MEMORY_BOUND_MB);
+  });
+  it('a deployment_status payload with user:pass@ in environment_url and log_url: stripped everywhere', async () => {
+    const api = await fakeGitHub();
+    // A failing route, so the summary, the comment and the report quote the deployment at length.
+    const server = await serve({ '/health': text(200, 'ok'), '/': text(500, 'boom') });
+    const dir = folder('gate-event-');
+    const event = JSON.parse(
+      readFileSync(new URL('./fixtures/events/deployment_status.json', import.meta.url), 'utf8'),
+    ) as { deployment_status: Record<string, string> };
+    event.deployment_status['environment_url'] = `http://deployer:Hunter2-pw-xyz@127.0.0.1:${server.port}/`;
+    event.deployment_status['log_url'] = 'https://ci-bot:Log-t0ken-abc@vercel.example/acme/shop/9001';
+    writeFileSync(join(dir, 'event.json'), JSON.stringify(event));
+    api.pulls['4444444444444444444444444444444444444444'] = [
+      { number: 7, state: 'open', head: { sha: '4444444444444444444444444444444444444444' } },
+    ];
+    const env = {
+      ...pullRequestEnv(api),
+      GITHUB_EVENT_NAME: 'deployment_status',
+      GITHUB_EVENT_PATH: join(dir, 'event.json'),
+    };
+    const run = await runAction(
+      { 'wait-for-deployment': 'true', 'github-token': 'test-token', timeout: '20s', retries: '0' },
+      env,
+    );
+    expect(run.outputs['verdict'], run.stdout).toBe('fail');
+    expect(run.outputs['url']).toBe(`http://127.0.0.1:${server.port}/`);
+    const comment = api.comments[7]?.[0]?.body ?? '';
+    expect(comment).not.toBe('');
+    const seen = everything(run, comment);
+    for (const leaked of ['Hunter2-pw-xyz', 'deployer:', 'Log-t0ken-abc', 'ci-bot:'])
+      expect(seen).not.toContain(leaked);
+  });
+
+  it('a commit status whose target_url carries user:pass@ (Netlify-style): stripped everywhere', async () => {
+    const api = await fakeGitHub();
+    const server = await serve({ '/health': text(200, 'ok'), '/': html('<h1>shop</h1>') });
+    api.commitStatuses[HEAD] = [
+      {
+        context: 'netlify/shop/deploy-preview',
+        state: 'success',
+        target_url: `http://preview:S3cret-netlify-q@127.0.0.1:${server.port}/`,
+        description: 'Deploy Preview ready!',
+      },
+    ];
+    const run = await runAction(
+      { 'wait-for-deployment': 'true', 'github-token': 'test-token', timeout: '20s' },
+      pullRequestEnv(api),
+    );
+    expect(run.outputs['verdict'], run.stdout).toBe('pass');
+    expect(run.outputs['url']).toBe(`http://127.0.0.1:${server.port}/`);
+    const seen = everything(run, api.comments[7]?.[0]?.body ?? '');
+    expect(seen).not.toContain('S3cret-netlify-q');
+    expect(seen).not.toContain('preview:');
   });
 });
 

@@ -85,7 +85,14 @@ async function lookOnce(
   if (carried && matches(carried.environment) && carried.state && carried.state !== 'inactive') {
     // deployment_status: the payload already says how it ended.
     if (carried.state === 'success' || FAILED.has(carried.state)) {
-      return { deployment: { source: 'deployment', ...carried, state: carried.state }, terminal: true };
+      const deployment = {
+        source: 'deployment' as const,
+        ...carried,
+        state: carried.state,
+        url: clean(options, carried.url),
+        logUrl: clean(options, carried.logUrl),
+      };
+      return { deployment, terminal: true };
     }
   }
   const deployments = (await read('GET /repos/{owner}/{repo}/deployments', {
