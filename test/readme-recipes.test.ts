@@ -13,17 +13,26 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const TAINTED =
   /\$\{\{[^}]*\b(steps\.[\w-]+\.outputs|needs\.[\w-]+\.outputs|github\.event\.|github\.head_ref|inputs\.)[^}]*\}\}/;
 
-function markdownFiles(): string[] {
-  const files = ['README.md'];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.md')) files.push(path);
-    }
-  };
-  walk('docs');
+/** Folders that hold no recipe of ours: dependencies, builds, recorded outputs. */
+const SKIPPED = new Set(['node_modules', '.git', 'dist', 'lib', 'golden', 'fixtures']);
+
+/** Every Markdown file of the repository (README, CONTRIBUTING, SECURITY, CHANGELOG, docs/ …). */
+function markdownFiles(dir = ''): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory() && !SKIPPED.has(entry.name)) files.push(...markdownFiles(path));
+    else if (entry.isFile() && entry.name.endsWith('.md')) files.push(path);
+  }
   return files;
+}
+
+/** The repository's own workflows: the same rule holds for them. */
+function workflowFiles(): string[] {
+  const dir = join('.github', 'workflows');
+  return readdirSync(join(ROOT, dir))
+    .filter((name) => /\.ya?ml$/.test(name))
+    .map((name) => join(dir, name));
 }
 
 /** The YAML code blocks of a Markdown text. */
@@ -58,8 +67,19 @@ function sinks(markdown: string): string[] {
 describe('workflow recipes in the README and docs/', () => {
   it('never paste an output or the event’s text into a `run:` script', () => {
     const files = markdownFiles();
-    expect(files.length).toBeGreaterThan(1);
+    expect(files).toEqual(expect.arrayContaining(['README.md', 'CONTRIBUTING.md', join('docs', 'architecture.md')]));
     const found = files.flatMap((file) => sinks(readFileSync(join(ROOT, file), 'utf8')).map((s) => `${file}: ${s}`));
+    expect(found).toEqual([]);
+  });
+
+  it('the repository’s own workflows never paste an output or the event’s text into `run:` either', () => {
+    const files = workflowFiles();
+    expect(files.length).toBeGreaterThan(0);
+    const found = files.flatMap((file) =>
+      runScripts(readFileSync(join(ROOT, file), 'utf8'))
+        .filter(({ script }) => TAINTED.test(script))
+        .map(({ line, script }) => `${file}:${line}: ${script.trim()}`),
+    );
     expect(found).toEqual([]);
   });
 
