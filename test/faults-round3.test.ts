@@ -118,8 +118,9 @@ describe('1. a TLS handshake that stalls: the run ends near `timeout`', () => {
     const run = await runAction({ url: `https://127.0.0.1:${port}`, timeout: '4s', 'request-timeout': '30s' });
     expect(run.outputs['verdict']).toBe('fail');
     expect(run.outputs['cause']).toBe('timeout');
-    // 4 s of readiness, the look at the route within the documented 2 s margin, and start-up on a loaded machine.
-    expect(run.wallMs).toBeLessThan(4_000 + 2_000 + 2_500);
+    // 4 s of readiness, the look at the route within the documented 2 s margin, and start-up and reporting on
+    // a loaded machine (load 11: 8.8 s). Main's build waits out the 10 s connect limit again: 14 s at least.
+    expect(run.wallMs).toBeLessThan(4_000 + 2_000 + 5_000);
     expect(run.peakRssMb).toBeLessThan(MEMORY_BOUND_MB);
   });
 });

@@ -2,6 +2,9 @@ import { html, parse } from 'parse5';
 import { attr, htmlElements } from '../html/elements.js';
 import { JAVASCRIPT_TYPES } from './judge.js';
 import type { AssetKind, AssetRef, PageRefs } from './types.js';
+import { MAX_PARSED_TAGS, MAX_REFS_PER_PAGE } from './limits.js';
+
+export { MAX_PARSED_TAGS, MAX_REFS_PER_PAGE } from './limits.js';
 
 /**
  * What a browser fetches to render a page: its scripts, stylesheets and the preloads that name them,
@@ -11,15 +14,6 @@ import type { AssetKind, AssetRef, PageRefs } from './types.js';
  * `<noscript>` (scripting on) or an inline script's text is not taken for a reference, as it is not by
  * the browser.
  */
-
-/**
- * Tags parsed per page, at most. The tree costs about 1 KiB per element: a 1 MiB page of unclosed `<b>`
- * (350,000 nested elements) took 391 MB to parse whole. Ten thousand tags cover any real page's head and
- * body scripts; past them the page is not read (the report says so).
- */
-export const MAX_PARSED_TAGS = 10_000;
-/** References kept per page, at most (the run fetches at most 100 assets in all); the rest are counted. */
-export const MAX_REFS_PER_PAGE = 200;
 
 export function collectAssetRefs(page: string, pageUrl: URL): PageRefs {
   const parsed = headOfTags(page, MAX_PARSED_TAGS);

@@ -1,6 +1,6 @@
 import { describeObservation } from '../http/describe.js';
 import type { AssetCheck, AssetResult, PageAssets } from './types.js';
-import { MAX_REFS_PER_PAGE } from './collect.js';
+import { MAX_REFS_PER_PAGE } from './limits.js';
 
 /** Short words about a run's assets, shared by the renderers: per page, and the warnings. */
 

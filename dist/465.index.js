@@ -1,1 +1,0 @@
-export const id=465;export const ids=[465];export const modules={3465:(o,r,t)=>{t.r(r),t.d(r,{pageOf:()=>c});var e=t(2123),n=t(9918);function c(o,r){if(!(0,n._6)(r))return;const t=r.finalUrl;return{route:o,page:t,...(0,e.pc)(r.body,new URL(t))}}}};
