@@ -10,7 +10,7 @@ import type { DeploymentOutcome } from './deploy/deployment.js';
 import { diagnoseDeployment } from './diagnosis/deployment.js';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from './http/client.js';
 import type { ResolveOverrides } from './http/connections.js';
-import type { Observation } from './http/observation.js';
+import { keptText, type Observation } from './http/observation.js';
 import type { Logger } from './log.js';
 import { waitUntilReady } from './readiness.js';
 import { VERSION, type Report } from './report/report.js';
@@ -31,6 +31,9 @@ const DEFAULT_SEED = 'post-deploy-gate';
  * deploy, a failed or missing deployment, a bad configuration or a fault of our own. It takes its I/O as
  * arguments (HTTP client, clock, random source, logger, signal) and never throws.
  */
+
+/** The margin past `timeout` for a look at routes on an origin that never answered readiness. */
+export const EXPLAINING_LOOK_MS = 2_000;
 
 export interface GateDeps {
   /** Made for this run's target (`clientFor`); the gate does not close it. */
@@ -197,6 +200,11 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
       random: deps.random,
       checkAssets: config.checkAssets,
     });
+    // Readiness spent the whole `timeout` without one HTTP answer from this origin (a stalled handshake, a
+    // silent port): the look that explains the failure gets a short margin, not a full connect limit again,
+    // so the step ends near `timeout`.
+    const neverAnswered =
+      !readiness.ready && readiness.last?.status === undefined && healthUrl.origin === baseUrl.origin;
     routes = await runRoutes({
       deadlineMs: clock.now() + budgetMs,
       rule,
@@ -209,6 +217,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
       concurrency: config.concurrency,
       // Not ready: the deploy had its whole budget already; look once, for evidence.
       retries: readiness.ready ? config.routeRetries : 0,
+      requestTimeoutMs: neverAnswered ? Math.min(config.requestTimeoutMs, EXPLAINING_LOOK_MS) : undefined,
       signal: stageSignal,
       random: deps.random,
       onAnswer: config.checkAssets
@@ -386,7 +395,7 @@ async function probeNotFound(
     maxBodyBytes: 64 * 1024,
     signal: deps.signal,
   });
-  return { ...seen, body: seen.body.slice(0, KEPT_BODY_CHARS) };
+  return { ...seen, body: keptText(seen.body, KEPT_BODY_CHARS) };
 }
 
 export function healthUrlOf(base: URL, healthPath: string): URL {

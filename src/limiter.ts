@@ -9,6 +9,11 @@ import type { Clock } from './clock.js';
  */
 
 export const MAX_SPACING_MS = 2_000;
+/**
+ * The longest pause a `Retry-After` imposes on an origin, as readiness honours it: one 429 saying "3600"
+ * would otherwise hold every route past the stage's end, and a healthy deploy would end as "not checked".
+ */
+export const MAX_PAUSE_MS = 15_000;
 const FIRST_SPACING_MS = 250;
 
 export interface LimiterStats {
@@ -90,7 +95,7 @@ class OriginLimiter {
     this.limit = Math.max(1, Math.floor(this.limit / 2));
     this.spacingMs = Math.min(MAX_SPACING_MS, Math.max(FIRST_SPACING_MS, this.spacingMs * 2));
     if (pauseMs !== undefined && pauseMs > 0) {
-      this.nextStartMs = Math.max(this.nextStartMs, this.clock.now() + pauseMs);
+      this.nextStartMs = Math.max(this.nextStartMs, this.clock.now() + Math.min(pauseMs, MAX_PAUSE_MS));
     }
     this.goodSinceChange = 0;
     this.stats.slowdowns++;

@@ -13,7 +13,7 @@ import { faultReport, runGateWithHttp } from './gate.js';
 import { readEvent, type GitHubEvent } from './github/event.js';
 import type { Logger } from './log.js';
 import { renderAnnotations } from './report/annotations.js';
-import { forLog } from './report/escape.js';
+import { forLog, forWorkflowOutput, urlForWorkflowOutput } from './report/escape.js';
 import { renderJson } from './report/json.js';
 import type { Report } from './report/report.js';
 import { writeNewReport } from './report/report-file.js';
@@ -112,7 +112,15 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
         const deployment = gateConfig.waitForDeployment
           ? await (
               await import('./deploy/stage.js')
-            ).deployStage({ config: gateConfig, event: eventFor(gateConfig), token, clock, log: logger, signal })
+            ).deployStage({
+              config: gateConfig,
+              event: eventFor(gateConfig),
+              token,
+              clock,
+              log: logger,
+              signal,
+              onSecrets: addSecrets,
+            })
           : undefined;
         // The discovered sample is ordered by the commit checked (the PR head), so a rerun checks the same routes.
         const seed = gateConfig.discover.mode !== 'off' ? gitHubEvent().sha : undefined;
@@ -127,7 +135,8 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
         });
       },
     });
-    const report = withPointers(finished, workspace);
+    // The repository pointer quotes a line of the workspace: added before the redaction, not after it.
+    const report = redactReport(withPointers(finished, workspace), secrets);
     // The verdict is written before any GitHub API call, and nothing the API does changes it.
     await publishOnce(report);
     if (config && ((config.comment && config.commentMode !== 'off') || config.commitStatus)) {
@@ -139,6 +148,7 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
         token,
         log: logger,
         signal: reporting.signal,
+        redact,
       });
       logger.info(`comment: ${outcome}`);
     }
@@ -161,8 +171,9 @@ async function publish(
   const output = (name: string, value: string) => core.setOutput(name, redact(value));
   output('verdict', report.verdict);
   output('cause', report.cause ?? '');
-  output('summary', report.summary);
-  output('url', report.url ?? '');
+  // Deployment text reaches these two; a workflow may paste them into a script (see forWorkflowOutput).
+  output('summary', forWorkflowOutput(report.summary));
+  output('url', urlForWorkflowOutput(report.url ?? ''));
   output('ready-after', report.readyAfterMs === undefined ? '' : (report.readyAfterMs / 1000).toFixed(1));
   const json = redact(renderJson(report));
   try {

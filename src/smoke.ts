@@ -3,7 +3,7 @@ import type { Clock } from './clock.js';
 import { expectsRedirect, statusAccepted } from './config/route-line.js';
 import type { RouteSpec } from './config/types.js';
 import type { HttpClient } from './http/client.js';
-import { emptyObservation, type FailureKind, type Observation } from './http/observation.js';
+import { emptyObservation, keptText, type FailureKind, type Observation } from './http/observation.js';
 import type { Logger } from './log.js';
 import { testPattern } from './body-pattern.js';
 import { softFailure } from './diagnosis/catalogue/match.js';
@@ -59,6 +59,8 @@ export interface SmokeOptions {
   concurrency: number;
   /** 0: judge each route from one answer (the deploy never got ready); otherwise sample until stable. */
   retries: number;
+  /** A shorter limit per request than the client's (the look at an origin that never answered). */
+  requestTimeoutMs?: number;
   signal?: AbortSignal;
   random?: () => number;
   epochNow?: () => number;
@@ -101,7 +103,7 @@ export async function runRoutes(options: SmokeOptions): Promise<RouteResult[]> {
 export async function sampleRoute(
   route: RouteSpec,
   url: URL,
-  options: Pick<SmokeOptions, 'client' | 'signal'> & { limiter: PoliteLimiter },
+  options: Pick<SmokeOptions, 'client' | 'signal' | 'requestTimeoutMs'> & { limiter: PoliteLimiter },
 ): Promise<{ observation: Observation; problem?: RouteProblem } | undefined> {
   const seen = await options.limiter.run(
     url,
@@ -113,6 +115,7 @@ export async function sampleRoute(
         followRedirects: route.followRedirects ?? !expectsRedirect(route.expect),
         maxBodyBytes: route.method === 'HEAD' ? 0 : ROUTE_BODY_LIMIT,
         signal: options.signal,
+        ...(options.requestTimeoutMs !== undefined ? { timeoutMs: options.requestTimeoutMs } : {}),
       }),
     options.signal,
   );
@@ -199,7 +202,7 @@ async function finish(
     attempts: samples.length,
     earlier: samples.slice(0, -1).map((s) => s.outcome),
     problem: passed ? undefined : shown.problem,
-    observation: { ...shown.observation, body: shown.observation.body.slice(0, KEPT_BODY_CHARS) },
+    observation: { ...shown.observation, body: keptText(shown.observation.body, KEPT_BODY_CHARS) },
     samples,
     ...(passed && decision.state === 'passed' && samples.length > 1 ? { warmedUpMs: decision.warmedUpMs } : {}),
     ...(decision.state === 'intermittent' || (!passed && samples.some((s) => s.good))
@@ -231,7 +234,7 @@ export function toSample(observation: Observation, good: boolean): Sample {
 /** "The same bad answer": status and the first bytes of the body, or the transport error's code. */
 function signatureOf(observation: Observation): string {
   if (observation.error) return `error:${observation.error.code}`;
-  return `${observation.status}:${observation.body.slice(0, 200)}`;
+  return `${observation.status}:${keptText(observation.body, 200)}`;
 }
 
 function retryAfterOf(observation: Observation, options: Pick<SmokeOptions, 'epochNow'>): number | undefined {

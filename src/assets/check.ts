@@ -1,7 +1,7 @@
 import pMap from 'p-map';
 import type { Clock } from '../clock.js';
 import type { HttpClient } from '../http/client.js';
-import type { Observation } from '../http/observation.js';
+import { keptText, type Observation } from '../http/observation.js';
 import type { Logger } from '../log.js';
 import { describeObservation } from '../http/describe.js';
 import { judgeAsset } from './judge.js';
@@ -18,6 +18,8 @@ import { assetMeaning, assetPath } from './summary.js';
 export const MAX_ASSETS_PER_RUN = 100;
 /** Enough of a body to tell a script or stylesheet from an HTML page, and empty from not. */
 export const ASSET_BODY_BYTES = 1024;
+/** URLs listed per page in the report for what was not fetched; the rest are counted. */
+const MAX_LISTED_PER_PAGE = 20;
 /** What the report keeps of an asset's answer. */
 const KEPT_ASSET_CHARS = 256;
 const RETRY_BASE_MS = 250;
@@ -52,11 +54,15 @@ export async function checkAssets(options: AssetCheckOptions): Promise<AssetChec
     route: p.route,
     page: p.page,
     base: p.base,
-    found: 0,
+    // Same-origin references past the page's cap are named by it too.
+    found: p.omitted ?? 0,
     checked: [],
     failed: [],
     notChecked: [],
     crossOrigin: [],
+    ...(p.omitted ? { omitted: p.omitted } : {}),
+    ...(p.omittedCrossOrigin ? { omittedCrossOrigin: p.omittedCrossOrigin } : {}),
+    ...(p.readChars !== undefined ? { readChars: p.readChars } : {}),
   }));
   // Pages take turns, so a page with hundreds of assets cannot use up the cap before the next page's first.
   const order = roundRobin(options.pages.map((p, index) => p.refs.map((ref) => ({ ref, index }))));
@@ -109,8 +115,32 @@ export async function checkAssets(options: AssetCheckOptions): Promise<AssetChec
     page.notChecked.unshift(...unfinished);
     page.failed = page.checked.filter((url) => !done.get(url)!.passed);
   }
-  const notChecked = new Set(pages.flatMap((p) => p.notChecked)).size;
-  return { limit, pages, assets: results, notChecked, crossOrigin: crossOrigin.size };
+  // References past a page's cap were never kept, so they are counted, not told apart: one named by two
+  // pages counts twice (the listed ones are distinct URLs).
+  const sum = (key: 'omitted' | 'omittedCrossOrigin') => pages.reduce((n, p) => n + (p[key] ?? 0), 0);
+  const notChecked = new Set(pages.flatMap((p) => p.notChecked)).size + sum('omitted');
+  return {
+    limit,
+    pages: pages.map(listedInReport),
+    assets: results,
+    notChecked,
+    crossOrigin: crossOrigin.size + sum('omittedCrossOrigin'),
+  };
+}
+
+/** A page's lists of what was not fetched, cut to their first URLs for the report, with the totals. */
+function listedInReport(page: PageAssets): PageAssets {
+  const over = (list: string[]) => list.length > MAX_LISTED_PER_PAGE;
+  if (!over(page.notChecked) && !over(page.crossOrigin)) return page;
+  return {
+    ...page,
+    notChecked: page.notChecked.slice(0, MAX_LISTED_PER_PAGE),
+    crossOrigin: page.crossOrigin.slice(0, MAX_LISTED_PER_PAGE),
+    totals: {
+      ...(over(page.notChecked) ? { notChecked: page.notChecked.length } : {}),
+      ...(over(page.crossOrigin) ? { crossOrigin: page.crossOrigin.length } : {}),
+    },
+  };
 }
 
 /** The asset, tried again after a failure like a route is (a replica behind the balancer may differ). */
@@ -139,7 +169,7 @@ async function fetchAsset(asset: Wanted, options: AssetCheckOptions): Promise<As
         attempts: attempt,
         earlier,
         problem,
-        observation: { ...seen, body: seen.body.slice(0, KEPT_ASSET_CHARS) },
+        observation: { ...seen, body: keptText(seen.body, KEPT_ASSET_CHARS) },
       };
       if (problem || result.flaky)
         options.log.info(

@@ -2,35 +2,53 @@ import { html, parse } from 'parse5';
 import { attr, htmlElements } from '../html/elements.js';
 import { JAVASCRIPT_TYPES } from './judge.js';
 import type { AssetKind, AssetRef, PageRefs } from './types.js';
+import { MAX_PARSED_TAGS, MAX_REFS_PER_PAGE } from './limits.js';
+
+export { MAX_PARSED_TAGS, MAX_REFS_PER_PAGE } from './limits.js';
 
 /**
  * What a browser fetches to render a page: its scripts, stylesheets and the preloads that name them,
- * resolved the way the browser resolves them (the first `<base href>`, else the page's own URL).
+ * resolved the way the browser resolves them (against the first `<base href>` from where it stands, else
+ * the page's own URL).
  * parse5 implements the WHATWG parsing algorithm, so a `<script>` inside a comment, a `<template>`, a
  * `<noscript>` (scripting on) or an inline script's text is not taken for a reference, as it is not by
  * the browser.
  */
 
 export function collectAssetRefs(page: string, pageUrl: URL): PageRefs {
-  const document = parse(page);
+  const parsed = headOfTags(page, MAX_PARSED_TAGS);
+  const document = parse(parsed);
   const elements = htmlElements(document);
-  const baseElement = elements.find((e) => e.tagName === 'base' && attr(e, 'href') !== undefined);
-  const base = baseElement ? attr(baseElement, 'href')! : undefined;
+  const baseAt = elements.findIndex((e) => e.tagName === 'base' && attr(e, 'href') !== undefined);
+  const base = baseAt >= 0 ? attr(elements[baseAt]!, 'href')! : undefined;
   const baseUrl = (base !== undefined && absolute(base, pageUrl)) || pageUrl;
+  // A browser fetches a script or stylesheet as its element is inserted, against the base URL of that
+  // moment: elements before the `<base>` resolve against the page's own URL.
+  let current = pageUrl;
   const refs: AssetRef[] = [];
   const seen = new Set<string>();
+  // Past the cap a reference is only counted, by origin: same-origin ones are assets the run did not check.
+  let omitted = 0;
+  let omittedCrossOrigin = 0;
   const add = (written: string | undefined, kind: AssetKind, via: string) => {
     // An empty reference fetches nothing (the element only fires an error event).
     if (written === undefined || written.trim() === '') return;
-    const url = absolute(written, baseUrl);
+    const url = absolute(written, current);
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) return;
     url.hash = '';
     const key = `${kind} ${url.href}`;
     if (seen.has(key)) return;
     seen.add(key);
-    refs.push({ url: url.href, kind, via, written });
+    if (refs.length >= MAX_REFS_PER_PAGE) {
+      if (url.origin === pageUrl.origin) omitted++;
+      else omittedCrossOrigin++;
+      return;
+    }
+    // Copied out of the page: a slice would keep the whole page's string alive as long as the ref.
+    refs.push({ url: url.href, kind, via, written: copied(written.slice(0, 500)) });
   };
-  for (const element of elements) {
+  for (const [index, element] of elements.entries()) {
+    if (index === baseAt) current = baseUrl;
     if (element.tagName === 'script') {
       const kind = scriptKind(attr(element, 'type'));
       if (kind) add(attr(element, 'src'), kind, kind === 'module' ? 'script type=module src' : 'script src');
@@ -46,7 +64,26 @@ export function collectAssetRefs(page: string, pageUrl: URL): PageRefs {
       if (rel.has('preload') && as === 'style') add(href, 'stylesheet', 'link rel=preload as=style');
     }
   }
-  return { refs, base, quirks: document.mode === html.DOCUMENT_MODE.QUIRKS };
+  return {
+    refs,
+    base: base === undefined ? undefined : copied(base.slice(0, 500)),
+    quirks: document.mode === html.DOCUMENT_MODE.QUIRKS,
+    ...(omitted ? { omitted } : {}),
+    ...(omittedCrossOrigin ? { omittedCrossOrigin } : {}),
+    ...(parsed.length < page.length ? { readChars: parsed.length } : {}),
+  };
+}
+
+/** The page up to its `limit`-th tag (a `<` that starts a tag, comment or doctype). */
+function headOfTags(page: string, limit: number): string {
+  const tag = /<[A-Za-z!/?]/g;
+  for (let count = 0; tag.exec(page);) if (++count > limit) return page.slice(0, tag.lastIndex - 2);
+  return page;
+}
+
+/** A string of its own, not a view into the one it was cut from. */
+function copied(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
 }
 
 /** `type` decides whether a script is fetched at all (an importmap or a data block is not). */

@@ -68,7 +68,9 @@ function blockedDiagnoses(check: AssetCheck, blocked: AssetResult[]): Diagnosis[
 
 function evidenceLine(a: AssetResult): string {
   const o = a.observation;
-  const start = o.error || o.bodyBytes === 0 ? '' : `, starts "${o.body.trim().replace(/\s+/g, ' ').slice(0, 40)}"`;
+  const text = o.body.trim().replace(/\s+/g, ' ');
+  // The cut is marked: redaction removes a secret's prefix before a `…`, and only there.
+  const start = o.error || o.bodyBytes === 0 ? '' : `, starts "${text.length > 40 ? `${text.slice(0, 40)}…` : text}"`;
   const path = assetPath(a.url);
   const written = a.written.trim() !== path && a.written.trim() !== a.url ? ` (written "${a.written.trim()}")` : '';
   const tries = a.attempts > 1 ? ` (${a.attempts} tries)` : '';

@@ -1,5 +1,6 @@
 import { describeObservation } from '../http/describe.js';
 import type { AssetCheck, AssetResult, PageAssets } from './types.js';
+import { MAX_REFS_PER_PAGE } from './limits.js';
 
 /** Short words about a run's assets, shared by the renderers: per page, and the warnings. */
 
@@ -13,8 +14,13 @@ export function pageAssetsLine(page: PageAssets): string {
         ? `${page.failed.length} of ${n} asset${n === 1 ? '' : 's'} failing`
         : `${n} asset${n === 1 ? '' : 's'} OK`,
     );
-  if (page.notChecked.length) parts.push(`${page.notChecked.length} not checked`);
-  if (page.crossOrigin.length) parts.push(`${page.crossOrigin.length} cross-origin not fetched`);
+  const omitted = (page.omitted ?? 0) + (page.omittedCrossOrigin ?? 0);
+  const notChecked = (page.totals?.notChecked ?? page.notChecked.length) + (page.omitted ?? 0);
+  const crossOrigin = (page.totals?.crossOrigin ?? page.crossOrigin.length) + (page.omittedCrossOrigin ?? 0);
+  if (notChecked) parts.push(`${notChecked} not checked`);
+  if (crossOrigin) parts.push(`${crossOrigin} cross-origin not fetched`);
+  if (omitted) parts.push(`${omitted} of them past the first ${MAX_REFS_PER_PAGE} references, counted only`);
+  if (page.readChars !== undefined) parts.push(`only the first ${page.readChars} characters read`);
   return parts.length ? parts.join(', ') : 'no scripts or stylesheets';
 }
 

@@ -22,6 +22,12 @@ export interface PageRefs {
   base?: string;
   /** Quirks mode (no doctype): browsers then accept stylesheets of any content type. */
   quirks: boolean;
+  /** Same-origin references past the per-page cap, counted and not kept (assets not checked). */
+  omitted?: number;
+  /** References to other origins past the per-page cap, counted and not kept. */
+  omittedCrossOrigin?: number;
+  /** Set when the page had more tags than are parsed: only its first `readChars` characters were read. */
+  readChars?: number;
 }
 
 export type AssetProblem =
@@ -59,6 +65,14 @@ export interface PageAssets {
   notChecked: string[];
   /** Other origins (CDNs): never fetched. */
   crossOrigin: string[];
+  /** How many URLs each list had before the report kept only its first ones (set only when cut). */
+  totals?: { notChecked?: number; crossOrigin?: number };
+  /** Same-origin references past the per-page cap (not kept, not fetched; counted in `notChecked` totals). */
+  omitted?: number;
+  /** Other-origin references past the per-page cap (counted in the run's `crossOrigin`). */
+  omittedCrossOrigin?: number;
+  /** Only the first `readChars` characters of the page were parsed (it has more tags than are read). */
+  readChars?: number;
 }
 
 export interface AssetResult {

@@ -12,6 +12,7 @@ import { VERSION } from '../report/report.js';
 import type { ProxySettings } from '../http/proxy.js';
 import { machineProxy, runToReport } from '../run.js';
 import { withPointers } from '../repo/attach.js';
+import { redactorFor, redactReport } from '../report/redact.js';
 import { headerValues } from '../config/values.js';
 import { renderTerminal } from '../report/terminal.js';
 import { failsJob } from '../config/reporting.js';
@@ -124,16 +125,18 @@ export async function main(argv: string[]): Promise<number> {
   const startedAt = new Date();
   const clock = systemClock();
   const quiet = !!flags.json;
-  const log: Logger = {
-    info: (m) => quiet || process.stderr.write(`${forLog(m)}\n`),
-    warning: (m) => process.stderr.write(`warning: ${forLog(m)}\n`),
-    debug: () => {},
-  };
   const proxy = machineProxy(process.env);
   const secrets = [
     ...headerValues([...(flags.header ?? []), ...(flags['baseline-header'] ?? [])].join('\n')),
     ...proxy.secrets,
   ];
+  // Every line the CLI writes is redacted at the sink, as the action's are (the list grows with the config file).
+  const redact = redactorFor(secrets);
+  const log: Logger = {
+    info: (m) => quiet || process.stderr.write(`${redact(forLog(m))}\n`),
+    warning: (m) => process.stderr.write(`warning: ${redact(forLog(m))}\n`),
+    debug: () => {},
+  };
   const routes = [...(flags.routes ? [flags.routes] : []), ...(flags.route ?? [])].join('\n') || undefined;
   const values: Record<string, string | undefined> = {
     url: flags.url,
@@ -196,16 +199,17 @@ export async function main(argv: string[]): Promise<number> {
         seed: flags.seed ?? process.env['GITHUB_SHA'],
       }),
   });
-  const report = withPointers(finished, process.cwd());
+  // The repository pointer quotes a line of the checkout: added before the redaction; every sink redacts again.
+  const report = redactReport(withPointers(finished, process.cwd()), secrets);
   if (config.reportPath) {
     const path = resolvePath(config.reportPath);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, renderJson(report));
+    writeFileSync(path, redact(renderJson(report)));
   }
   const color = !flags['no-color'] && !process.env['NO_COLOR'] && process.stdout.isTTY === true;
   // A blank line between the progress (stderr) and the report, where both land on one terminal.
   if (printed && !flags.json) process.stderr.write('\n');
-  process.stdout.write(flags.json ? renderJson(report) : renderTerminal(report, { color }));
+  process.stdout.write(redact(flags.json ? renderJson(report) : renderTerminal(report, { color })));
   return failsJob(report.verdict, config.failOn) ? 1 : 0;
 }
 

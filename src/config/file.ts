@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { compileBodyPattern, METHODS, parseRouteLine, parseStatusList, readRouteLine } from './route-line.js';
 import type { ConfigIssue, RouteSpec } from './types.js';
 import { parseHeaderLine } from './values.js';
@@ -291,11 +291,11 @@ function readHeaders(
   const lines: string[] = [];
   if (isMap(node)) {
     for (const pair of node.items) {
-      const value = isScalar(pair.value) ? String(pair.value.value) : '';
-      lines.push(`${isScalar(pair.key) ? String(pair.key.value) : ''}: ${value}`);
+      const value = isScalar(pair.value) ? asWritten(pair.value) : '';
+      lines.push(`${isScalar(pair.key) ? asWritten(pair.key) : ''}: ${value}`);
     }
   } else if (isSeq(node)) {
-    for (const item of node.items) lines.push(isScalar(item) ? String(item.value) : '');
+    for (const item of node.items) lines.push(isScalar(item) ? asWritten(item) : '');
   } else if (isScalar(node)) {
     lines.push(
       ...String(node.value)
@@ -316,4 +316,13 @@ function readHeaders(
     else issues.push({ input, message: `${where}: ${parsed.message}` });
   }
   return headers;
+}
+
+/**
+ * A header name or value as the file writes it: YAML would read `0123` as the number 123, `0x1F` as 31
+ * and `1e3` as 1000, and a header is text. A plain scalar keeps its source; a quoted one its value.
+ */
+function asWritten(node: Scalar): string {
+  if (node.type === 'PLAIN' && typeof node.source === 'string') return node.source;
+  return node.value === null || node.value === undefined ? '' : String(node.value);
 }

@@ -26,3 +26,36 @@ export type DeploymentOutcome =
 export function deploymentName(deployment: DeploymentInfo): string {
   return `${deployment.environment || 'deployment'}${deployment.id ? ` #${deployment.id}` : ''}`;
 }
+
+/**
+ * A URL from a deployment (`environment_url`, `target_url`, `log_url`) without the credentials a provider
+ * may have written into it (`https://user:pass@preview…`): the `url` input refuses them, and a report,
+ * an output or a comment must never show them. What was removed goes to `secrets`, to be masked and
+ * redacted wherever the deployment echoes it.
+ */
+export function withoutCredentials(text: string | undefined, secrets: string[]): string | undefined {
+  if (!text) return text;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    // Not a URL we can parse: drop anything that looks like userinfo all the same.
+    return text.replace(/\/\/[^/@\s]*@/g, () => '//');
+  }
+  if (!url.username && !url.password) return text;
+  const user = safeDecode(url.username);
+  const password = safeDecode(url.password);
+  secrets.push(...[user, url.username, password, url.password].filter(Boolean));
+  if (user && password) secrets.push(`${user}:${password}`, `${url.username}:${url.password}`);
+  url.username = '';
+  url.password = '';
+  return url.href;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

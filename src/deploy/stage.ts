@@ -19,6 +19,8 @@ export async function deployStage(options: {
   clock: Clock;
   log: Logger;
   signal: AbortSignal;
+  /** Credentials removed from the deployment's URLs: masked and redacted by the caller. */
+  onSecrets?: (values: string[]) => void;
 }): Promise<DeploymentOutcome> {
   const { config, event, clock, log } = options;
   const missing = [];
@@ -50,6 +52,7 @@ export async function deployStage(options: {
     deadlineMs: config.timeoutMs,
     budgetMs: config.timeoutMs,
     signal: options.signal,
+    onSecrets: options.onSecrets,
   });
   if (outcome.kind !== 'ready') return outcome;
   const url = config.url ?? (outcome.deployment.url ? safeUrl(outcome.deployment.url) : undefined);

@@ -3,7 +3,7 @@ import { formatDuration } from '../config/duration.js';
 import type { Logger } from '../log.js';
 import { environmentMatcher, type GitHubEvent } from '../github/event.js';
 import { statusOf, type Octokit } from '../github/octokit.js';
-import { deploymentName, type DeploymentInfo } from './deployment.js';
+import { deploymentName, withoutCredentials, type DeploymentInfo } from './deployment.js';
 
 /**
  * Waits for the GitHub deployment of the commit under test to succeed, and takes its URL. Providers that
@@ -27,6 +27,8 @@ export interface DeploymentWaitOptions {
   deadlineMs: number;
   budgetMs: number;
   signal?: AbortSignal;
+  /** Credentials found in a deployment's URLs (removed from them), to mask and redact. */
+  onSecrets?: (values: string[]) => void;
 }
 
 /**
@@ -83,7 +85,14 @@ async function lookOnce(
   if (carried && matches(carried.environment) && carried.state && carried.state !== 'inactive') {
     // deployment_status: the payload already says how it ended.
     if (carried.state === 'success' || FAILED.has(carried.state)) {
-      return { deployment: { source: 'deployment', ...carried, state: carried.state }, terminal: true };
+      const deployment = {
+        source: 'deployment' as const,
+        ...carried,
+        state: carried.state,
+        url: clean(options, carried.url),
+        logUrl: clean(options, carried.logUrl),
+      };
+      return { deployment, terminal: true };
     }
   }
   const deployments = (await read('GET /repos/{owner}/{repo}/deployments', {
@@ -118,8 +127,11 @@ async function lookOnce(
       environment: candidate.environment,
       sha: event.sha,
       state: status?.state ?? 'pending',
-      url: status?.environment_url || (status?.state === 'success' ? status?.target_url : undefined) || undefined,
-      logUrl: status?.log_url || status?.target_url || undefined,
+      url: clean(
+        options,
+        status?.environment_url || (status?.state === 'success' ? status?.target_url : undefined) || undefined,
+      ),
+      logUrl: clean(options, status?.log_url || status?.target_url || undefined),
       description: status?.description || undefined,
     };
     return { deployment, terminal: deployment.state === 'success' || FAILED.has(deployment.state) };
@@ -149,11 +161,19 @@ async function lookAtCommitStatuses(
     environment: status.context,
     sha: event.sha,
     state: status.state,
-    url: status.state === 'success' ? status.target_url : undefined,
-    logUrl: status.target_url,
+    url: status.state === 'success' ? clean(options, status.target_url) : undefined,
+    logUrl: clean(options, status.target_url),
     description: status.description || undefined,
   };
   return { deployment, terminal: status.state === 'success' || FAILED.has(status.state) };
+}
+
+/** A URL as read from GitHub, its credentials removed at the source (and handed over for redaction). */
+function clean(options: DeploymentWaitOptions, url: string | undefined): string | undefined {
+  const secrets: string[] = [];
+  const cleaned = withoutCredentials(url, secrets);
+  if (secrets.length) options.onSecrets?.(secrets);
+  return cleaned;
 }
 
 type Reader = (route: string, params: Record<string, unknown>) => Promise<unknown>;

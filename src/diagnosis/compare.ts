@@ -81,9 +81,25 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
     ...input.routes.filter((r) => r.passed).map((r) => r.observation),
     ...(readiness.lastHealthy ? [readiness.lastHealthy] : []),
   ]);
+  // A route the gate never asked, because the origin's limiter was still waiting out its 429s, was held
+  // back by the rate limit: it joins the rate-limited routes (inconclusive), never "no answer in time".
+  const limitedBy = failed.find((r) => r.observation.status === 429);
+  let heldBack = 0;
   for (const result of failed) {
+    if (limitedBy && result.attempts === 0 && result.observation.error?.code === 'GATE_NOT_CHECKED') {
+      const c = classifyFailure(limitedBy.observation, limitedBy.problem, limitedBy.route.path, { healthAnswered });
+      add({ ...c, evidence: [] }, result.route.label);
+      heldBack++;
+      continue;
+    }
     const c = classifyFailure(result.observation, result.problem, result.route.path, { healthAnswered });
     add(timeoutByEvidence(c, usualMs), result.route.label);
+  }
+  if (heldBack) {
+    const limited = [...groups.values()].find((g) => g.routes.includes(limitedBy!.route.label));
+    limited?.classification.evidence.push(
+      `${heldBack} route${heldBack === 1 ? ' was' : 's were'} not checked: the deployment kept answering 429, and the gate waited for it rather than press on`,
+    );
   }
 
   const diagnoses: Diagnosis[] = [];

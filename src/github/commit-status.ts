@@ -36,6 +36,8 @@ export async function setCommitStatus(options: {
   report: Report;
   environment?: string;
   log: Logger;
+  /** Removes secrets from the description at the sink (it quotes the summary). */
+  redact?: (text: string) => string;
 }): Promise<string> {
   const { octokit, event, report, log } = options;
   if (!/^[0-9a-f]{40}$/i.test(event.sha)) {
@@ -50,7 +52,7 @@ export async function setCommitStatus(options: {
       sha: event.sha,
       state: STATE[report.verdict],
       context,
-      description: statusDescription(report),
+      description: (options.redact ?? ((text: string) => text))(statusDescription(report)),
       ...(event.runUrl ? { target_url: event.runUrl } : {}),
     });
     return `commit status ${context} = ${STATE[report.verdict]} on ${event.sha.slice(0, 7)}`;

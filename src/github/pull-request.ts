@@ -25,6 +25,8 @@ export async function commentOnPullRequest(options: {
   signal?: AbortSignal;
   /** Defaults to REPORTING_BUDGET_MS. */
   budgetMs?: number;
+  /** Removes secrets from the comment's body at the sink. */
+  redact?: (text: string) => string;
 }): Promise<string> {
   const { event, log, config } = options;
   const budgetMs = options.budgetMs ?? REPORTING_BUDGET_MS;
@@ -64,12 +66,20 @@ export async function commentOnPullRequest(options: {
           key: config.environment || 'default',
           log,
           mode: config.commentMode,
+          redact: options.redact,
         }),
       );
     }
     if (status) {
       outcomes.push(
-        await setCommitStatus({ octokit, event, report: options.report, environment: config.environment, log }),
+        await setCommitStatus({
+          octokit,
+          event,
+          report: options.report,
+          environment: config.environment,
+          log,
+          redact: options.redact,
+        }),
       );
     }
     return outcomes.join('; ');

@@ -17,6 +17,8 @@ export interface CommentOptions {
   report: Report;
   key: string;
   log: Logger;
+  /** Removes secrets from the body about to be posted. */
+  redact?: (text: string) => string;
   /** When to write (see config/reporting.ts); undefined: always. */
   mode?: CommentMode;
 }
@@ -52,12 +54,16 @@ export async function publishComment(options: CommentOptions): Promise<string> {
     if (!existing && options.mode === 'on-failure' && options.report.verdict === 'pass') {
       return `no comment on #${number}: the run passed (comment-mode on-failure)`;
     }
-    const body = renderComment(options.report, {
-      key: options.key,
-      sha: event.sha,
-      runUrl: event.runUrl,
-      previousBody: existing?.body ?? undefined,
-    });
+    // Redacted at the sink too, like every other output: the comment is what a stranger may read.
+    const redact = options.redact ?? ((text: string) => text);
+    const body = redact(
+      renderComment(options.report, {
+        key: options.key,
+        sha: event.sha,
+        runUrl: event.runUrl,
+        previousBody: existing?.body ?? undefined,
+      }),
+    );
     if (existing) {
       if (existing.body === body) return `comment on #${number} already up to date`;
       await octokit.rest.issues.updateComment({ ...repo, comment_id: existing.id, body });

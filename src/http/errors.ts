@@ -135,7 +135,7 @@ export function proxyAnswer(
   // (A 407 never gets here: undici turns it into an error, read by proxyFailureOf.)
   const squid = headers['x-squid-error'];
   const proxyStatus = headers['proxy-status'];
-  const said = squid ?? (proxyStatus && /;\s*error=/i.test(proxyStatus) ? proxyStatus : undefined);
+  const said = squid ?? (proxyStatus && ownProxyStatus(proxy, proxyStatus) ? proxyStatus : undefined);
   if (!said) return undefined;
   return {
     kind: 'proxy',
@@ -144,6 +144,31 @@ export function proxyAnswer(
     message: `the proxy ${proxy} answered ${status} itself for ${target.host} (${said.slice(0, 80)})`,
     proxy,
   };
+}
+
+/**
+ * Whether a `Proxy-Status` error is the runner's proxy's own. The header is a list with one member per
+ * intermediary, the one nearest the client last (RFC 9209 §2), and a deployment's own edge (a CDN, an
+ * ingress) sends it too, through the runner's proxy unchanged. So only a last member that carries an
+ * error and names the configured proxy (its host, or host:port) is the runner's proxy failing.
+ */
+function ownProxyStatus(proxy: string, header: string): boolean {
+  const last =
+    header
+      .split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)
+      .at(-1)
+      ?.trim() ?? '';
+  if (!/;\s*error=/i.test(last)) return false;
+  const name = /^"((?:[^"\\]|\\.)*)"|^([^;\s]+)/.exec(last);
+  const said = (name?.[1] ?? name?.[2] ?? '').toLowerCase();
+  let url: URL;
+  try {
+    url = new URL(proxy);
+  } catch {
+    return false;
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return said === host || said === url.host.toLowerCase() || said === `${host}:${url.port || defaultPort(url)}`;
 }
 
 function defaultPort(url: URL): string {

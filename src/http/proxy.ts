@@ -74,6 +74,8 @@ export function proxySecrets(settings: ProxySettings): string[] {
     if (!value) continue;
     const url = new URL(value);
     if (url.password) secrets.push(decodeURIComponent(url.password), url.password);
+    // A token given as the username alone (`http://TOKEN@proxy:3128`) is the credential.
+    if (url.username && !url.password) secrets.push(decodeURIComponent(url.username), url.username);
     if (url.username && url.password)
       secrets.push(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`);
   }

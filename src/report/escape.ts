@@ -4,6 +4,8 @@
  * markdown.ts does the same for the summary and the comment.
  */
 
+const ZWSP = '\u200b';
+
 // C0/C1 controls except tab and newline, plus bidi overrides and isolates (Trojan Source).
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
@@ -12,9 +14,38 @@ export function stripControl(text: string): string {
   return text.replace(CONTROL, '');
 }
 
-/** One log line: no control characters, no newlines (so nothing can start a `::command::` line). */
+/**
+ * One log line: no control characters, no newlines (so nothing can start a `::command::` line), and no
+ * workflow command anywhere in it: the runner still executes the legacy `##[command]` form wherever it
+ * appears in a line (`##[stop-commands]` would silence the gate's own `::error`), so `##[` and `::` are
+ * broken with an invisible zero-width space. Nothing this inserts can form either sequence again.
+ */
 export function forLog(text: string): string {
-  return stripControl(text).replace(/[\r\n\t]+/g, ' ');
+  return stripControl(text)
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/#(?=#\[)/g, `#${ZWSP}`)
+    .replace(/:(?=:)/g, `:${ZWSP}`);
+}
+
+/**
+ * An output a workflow may print (`summary`): one log line as `forLog` makes it, and inert where the
+ * runner pastes `${{ steps.gate.outputs.summary }}` into a script as text before bash runs: the quote,
+ * dollar, backtick and backslash characters that end or act inside '…' and "…" become look-alikes that
+ * read the same (’ “ ” ＄ ˋ ∖). The README's recipes pass outputs through `env:` anyway.
+ */
+export function forWorkflowOutput(text: string): string {
+  return forLog(text)
+    .replace(/(^|[\s([])"/g, '$1“')
+    .replaceAll('"', '”')
+    .replaceAll("'", '’')
+    .replaceAll('$', '＄')
+    .replaceAll('`', 'ˋ')
+    .replaceAll('\\', '∖');
+}
+
+/** A URL for an output: the same address, with the characters a shell acts on percent-encoded. */
+export function urlForWorkflowOutput(url: string): string {
+  return forLog(url).replace(/[$`'"\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /** Plain text without the Markdown backticks of our own messages (annotations, terminal). */

@@ -25,7 +25,7 @@ export function codeSpan(text: string): string {
 
 /**
  * Untrusted text in running prose: one line, inert, and still readable raw. Only what GFM would act on
- * is escaped: `*`, `~`, `[`, a `_` that could start or end emphasis (not the one in ALLOWED_HOSTS),
+ * is escaped: `*`, `~`, `[`, `$` (GitHub's math), a `_` that could start or end emphasis (not the one in ALLOWED_HOSTS),
  * `<` that could open a tag or autolink, `&` that could start an entity, backticks, backslashes before
  * punctuation, and block syntax at the start. @mentions, #123 references and autolinks (https://, www.)
  * are broken with an invisible zero-width space: GitHub links those after rendering, so a backslash
@@ -38,7 +38,8 @@ export function prose(text: string): string {
     const c = line[i]!;
     const before = line[i - 1] ?? ' ';
     const after = line[i + 1] ?? ' ';
-    if (c === '*' || c === '~' || c === '[' || c === '`') out += `\\${c}`;
+    // `$`: GitHub renders `$…$` and `$$…$$` as LaTeX math, and a backslash keeps a dollar sign literal.
+    if (c === '*' || c === '~' || c === '[' || c === '`' || c === '$') out += `\\${c}`;
     else if (c === '\\') out += /[!-/:-@[-`{-~]/.test(after) ? '\\\\' : '\\';
     else if (c === '_') out += isWordChar(before) && isWordChar(after) ? '_' : '\\_';
     else if (c === '<') out += /[A-Za-z/!?]/.test(after) ? '\\<' : '<';

@@ -27,9 +27,31 @@ export function secretForms(values: readonly string[]): string[] {
     // `Bearer xyz` / `Basic xyz`: the credential alone is the secret too.
     const token = /^\w+\s+(\S{4,})$/.exec(value)?.[1];
     if (token) forms.add(token);
+    // Echoed inside a JSON string or an HTML page: escaped the ways servers escape (`\"`, `\/`, `&quot;` …).
+    for (const escaped of escapedForms(value)) forms.add(escaped);
   }
   // Longest first, so a value is not half-replaced by one of its own parts.
   return [...forms].sort((a, b) => b.length - a.length);
+}
+
+function escapedForms(value: string): string[] {
+  const json = JSON.stringify(value).slice(1, -1);
+  const html = (quote: string, apostrophe: string) =>
+    value
+      .replaceAll('&', '&amp;')
+      .replaceAll('<', '&lt;')
+      .replaceAll('>', '&gt;')
+      .replaceAll('"', quote)
+      .replaceAll("'", apostrophe);
+  return [
+    json,
+    json.replaceAll('/', '\\/'),
+    html('&quot;', '&#39;'),
+    html('&#34;', '&#39;'),
+    html('&quot;', '&#x27;'),
+    html('&#34;', '&#x27;'),
+    html('"', "'"),
+  ].filter((form) => form !== value);
 }
 
 function replaceForms(text: string, forms: readonly string[]): string {
@@ -88,8 +110,9 @@ export function redactReport(report: Report, secrets: readonly string[]): Report
 }
 
 function walk(value: unknown, forms: readonly string[], key: string): unknown {
-  // Kept bodies are cut at a length limit before this runs: their end is a cut edge.
-  if (typeof value === 'string') return redactText(value, forms, key === 'body');
+  // Kept bodies and a sample's signature (a body's first 200 characters) are cut at a length limit
+  // before this runs: their end is a cut edge.
+  if (typeof value === 'string') return redactText(value, forms, key === 'body' || key === 'signature');
   if (Array.isArray(value)) return value.map((item) => walk(item, forms, ''));
   if (value && typeof value === 'object') {
     return Object.fromEntries(

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkAssets, MAX_ASSETS_PER_RUN } from '../../src/assets/check.js';
 import type { PageInput } from '../../src/assets/types.js';
-import { collectAssetRefs } from '../../src/assets/collect.js';
+import { collectAssetRefs, MAX_REFS_PER_PAGE } from '../../src/assets/collect.js';
 import { diagnoseAssets } from '../../src/assets/diagnose.js';
 import { assetWarnings } from '../../src/assets/summary.js';
 import type { Diagnosis } from '../../src/diagnosis/compare.js';
@@ -88,7 +88,11 @@ describe('checking the assets of pages', () => {
     expect(check.notChecked).toBe(300 + 1 - MAX_ASSETS_PER_RUN);
     // Pages take turns: the small page's only asset is checked although the big one could fill the cap.
     expect(check.pages[1]!.checked).toEqual([`${server.url}/b-only.js`]);
-    expect(check.pages[0]!.notChecked.length).toBe(300 - (MAX_ASSETS_PER_RUN - 1));
+    // The report lists a page's first unchecked URLs and counts the rest.
+    expect(check.pages[0]!.notChecked.length).toBe(20);
+    expect(check.pages[0]!.totals?.notChecked).toBe(MAX_REFS_PER_PAGE - (MAX_ASSETS_PER_RUN - 1));
+    expect(check.pages[0]!.omitted).toBe(300 - MAX_REFS_PER_PAGE);
+    expect(check.pages[0]!.found).toBe(300);
   });
 
   it('keeps at most `concurrency` assets in flight', async () => {
