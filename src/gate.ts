@@ -38,6 +38,8 @@ export interface GateDeps {
   /** How the deploy stage ended (wait-for-deployment); its URL is the one checked. */
   deployment?: DeploymentOutcome;
   startedAt?: Date;
+  /** Shared by several targets checked at once (targets/), so one origin sees one polite client. */
+  limiter?: PoliteLimiter;
 }
 
 /** Where a run sends its requests: the ready deployment's URL, or the `url` input. */
@@ -99,7 +101,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
   }
   const baseUrl = targetOf(config, deployment)!;
   const healthUrl = healthUrlOf(baseUrl, config.healthPath);
-  const limiter = new PoliteLimiter(config.concurrency, clock);
+  const limiter = deps.limiter ?? new PoliteLimiter(config.concurrency, clock);
   log.info(
     `waiting for ${healthUrl.href} to be ready (${config.successThreshold} healthy answers in a row, budget ${formatDuration(config.timeoutMs)})`,
   );
@@ -247,6 +249,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
     warnings,
     deployment: deployment?.deployment,
     ...(watch ? { watch } : {}),
+    ...(notFoundProbe ? { notFoundProbe } : {}),
   };
 }
 

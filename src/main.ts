@@ -18,6 +18,9 @@ import { renderJson } from './report/json.js';
 import type { Report } from './report/report.js';
 import { writeNewReport } from './report/report-file.js';
 import { renderSummary } from './report/summary.js';
+import { eachTarget } from './targets/combine.js';
+import { renderTargetsAnnotations, renderTargetsSummary, targetsOutput } from './targets/render.js';
+import { runTargets, usesTargets } from './targets/run.js';
 
 /** The action: inputs → gate → outputs, summary, annotations. The only file that touches @actions/core. */
 
@@ -85,9 +88,36 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
       start: async (signal) => {
         const gateConfig = (config = await resolveConfig({ values, workspace, defaultReportPath: '' }));
         // Headers from the config file are secrets as much as the input's.
-        addSecrets([...gateConfig.headers, ...gateConfig.routes.flatMap((r) => r.headers)].map(([, v]) => v));
+        addSecrets(
+          [
+            ...gateConfig.headers,
+            ...gateConfig.routes.flatMap((r) => r.headers),
+            ...(gateConfig.targets ?? []).flatMap((t) => [
+              ...(t.headers ?? []),
+              ...(t.routes ?? []).flatMap((r) => r.headers),
+            ]),
+          ].map(([, v]) => v),
+        );
+        // A merge requests nothing: it reads the shards' reports (inside the workspace) and sums them up.
+        if (gateConfig.mergeReports) {
+          const { readShardFiles } = await import('./targets/report-files.js');
+          const { mergeShards } = await import('./targets/merge.js');
+          const files = readShardFiles([gateConfig.mergeReports], workspace, true);
+          return mergeShards(files, runOrigin(), startedAt, clock.now());
+        }
         // A malformed HTTP(S)_PROXY is a config error too, before any request.
         const httpProxy = proxy.proxy();
+        if (usesTargets(gateConfig)) {
+          return runTargets(gateConfig, {
+            clock,
+            log: logger,
+            signal,
+            startedAt,
+            proxy: httpProxy,
+            github: () => ({ event: gitHubEvent(), token }),
+            ...(gateConfig.shard ? { origin: runOrigin() } : {}),
+          });
+        }
         // The deploy stage and its GitHub client are loaded only by runs that wait for a deployment.
         const deployment = gateConfig.waitForDeployment
           ? await (
@@ -97,10 +127,14 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
         return runGateWithHttp(gateConfig, { clock, log: logger, signal, startedAt, deployment, proxy: httpProxy });
       },
     });
-    const report = withPointers(finished, workspace);
+    const report = eachTarget(finished, (r) => withPointers(r, workspace));
     // The verdict is written before any GitHub API call, and nothing the API does changes it.
     await publishOnce(report);
-    if (config?.comment) {
+    if (config?.comment && config.shard) {
+      logger.info(
+        `comment: left to the job that merges the shards (this is shard ${config.shard.index}/${config.shard.count})`,
+      );
+    } else if (config?.comment) {
       const { commentOnPullRequest } = await import('./github/pull-request.js');
       const outcome = await commentOnPullRequest({
         report,
@@ -121,6 +155,11 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
   }
 }
 
+/** The commit and workflow run a shard's report is from, and a merge's reports must be from. */
+function runOrigin(): { sha?: string; runId?: string } {
+  return { sha: gitHubEvent().sha || undefined, runId: process.env['GITHUB_RUN_ID'] || undefined };
+}
+
 /** Outputs, report file, summary and annotations: every path, before any GitHub API call. */
 async function publish(report: Report, reportFolder: string, redact: (text: string) => string): Promise<void> {
   const output = (name: string, value: string) => core.setOutput(name, redact(value));
@@ -129,6 +168,7 @@ async function publish(report: Report, reportFolder: string, redact: (text: stri
   output('summary', report.summary);
   output('url', report.url ?? '');
   output('ready-after', report.readyAfterMs === undefined ? '' : (report.readyAfterMs / 1000).toFixed(1));
+  output('targets', report.targets ? targetsOutput(report) : '');
   try {
     output('report', writeNewReport(reportFolder, DEFAULT_REPORT_FILE, redact(renderJson(report))));
   } catch (error) {
@@ -136,11 +176,11 @@ async function publish(report: Report, reportFolder: string, redact: (text: stri
     core.warning(redact(`could not write the JSON report in ${forLog(reportFolder)}: ${forLog(String(error))}`));
   }
   try {
-    await core.summary.addRaw(redact(renderSummary(report))).write();
+    await core.summary.addRaw(redact(report.targets ? renderTargetsSummary(report) : renderSummary(report))).write();
   } catch (error) {
     core.warning(redact(`could not write the job summary: ${forLog(String(error))}`));
   }
-  for (const annotation of renderAnnotations(report)) {
+  for (const annotation of report.targets ? renderTargetsAnnotations(report) : renderAnnotations(report)) {
     const properties = {
       title: redact(annotation.title),
       ...(annotation.file ? { file: annotation.file, startLine: annotation.line } : {}),

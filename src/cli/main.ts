@@ -14,12 +14,17 @@ import { machineProxy, runToReport } from '../run.js';
 import { withPointers } from '../repo/attach.js';
 import { headerValues } from '../config/values.js';
 import { renderTerminal } from '../report/terminal.js';
+import type { Report } from '../report/report.js';
+import { eachTarget } from '../targets/combine.js';
+import { renderTargetsTerminal } from '../targets/render.js';
+import { runTargets, usesTargets } from '../targets/run.js';
 
 /** `npx post-deploy-gate …`: the same gate from a terminal, with a terminal report. */
 
 const HELP = `post-deploy-gate ${VERSION}: check a fresh deploy the way users see it.
 
 Usage: post-deploy-gate --url https://shop.example.com [options]
+       post-deploy-gate merge [--report FILE] [--json] REPORT.json...   (the shards' JSON reports)
 
   --url URL                 base URL of the deployment
   --health-path PATH        health endpoint path or absolute URL (default /health)
@@ -38,6 +43,8 @@ Usage: post-deploy-gate --url https://shop.example.com [options]
   --check-assets BOOL       also load the scripts and stylesheets HTML routes reference (default true)
   --no-check-assets         the same as --check-assets false
   --resolve HOST=ADDRESS    connect to ADDRESS for HOST (like curl --resolve), repeatable
+  --shard K/N               check only this shard's share of the routes and targets; merge the
+                            shards' --report files with \`post-deploy-gate merge\`
   --json                    print the JSON report instead of the terminal report
   --no-color                no colours even on a terminal
   -h, --help, --version
@@ -45,6 +52,7 @@ Usage: post-deploy-gate --url https://shop.example.com [options]
 Exit status: 0 pass; 1 fail, inconclusive or error; 2 bad usage.`;
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'merge') return merge(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
@@ -69,6 +77,7 @@ export async function main(argv: string[]): Promise<number> {
         'check-assets': { type: 'string' },
         'no-check-assets': { type: 'boolean' },
         resolve: { type: 'string', multiple: true },
+        shard: { type: 'string' },
         json: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -114,6 +123,7 @@ export async function main(argv: string[]): Promise<number> {
     'success-threshold': flags['success-threshold'],
     retries: flags.retries,
     'check-assets': flags['no-check-assets'] ? 'false' : flags['check-assets'],
+    shard: flags.shard,
   };
   // Bad flags, a bad config file or a bad proxy variable are usage errors: say which, exit 2, request nothing.
   let prepared: { config: GateConfig; resolve: Map<string, string>; proxy: ProxySettings };
@@ -127,33 +137,93 @@ export async function main(argv: string[]): Promise<number> {
   }
   const { config } = prepared;
   // Headers from the config file are secrets as much as the flags'.
-  secrets.push(...[...config.headers, ...config.routes.flatMap((r) => r.headers)].map(([, value]) => value));
+  secrets.push(
+    ...[
+      ...config.headers,
+      ...config.routes.flatMap((r) => r.headers),
+      ...(config.targets ?? []).flatMap((t) => [...(t.headers ?? []), ...(t.routes ?? []).flatMap((r) => r.headers)]),
+    ].map(([, value]) => value),
+  );
   let printed = false;
   const finished = await runToReport({
     clock,
     startedAt,
     secrets,
-    start: (signal) =>
-      runGateWithHttp(config, {
+    start: (signal) => {
+      const deps = {
         clock,
-        log: { ...log, info: (m) => ((printed = !quiet), log.info(m)) },
+        log: { ...log, info: (m: string) => ((printed = !quiet), log.info(m)) },
         signal,
         resolve: prepared.resolve,
         startedAt,
         proxy: prepared.proxy,
-      }),
+      };
+      // The CLI waits for no GitHub deployment: a target names its url.
+      return usesTargets(config)
+        ? runTargets(config, { ...deps, ...(config.shard ? { origin: envOrigin() } : {}) })
+        : runGateWithHttp(config, deps);
+    },
   });
-  const report = withPointers(finished, process.cwd());
-  if (config.reportPath) {
-    const path = resolvePath(config.reportPath);
+  const report = eachTarget(finished, (r) => withPointers(r, process.cwd()));
+  return finish(report, config.reportPath, flags, printed);
+}
+
+/** The report file, then the report on stdout; the exit status. */
+function finish(
+  report: Report,
+  reportPath: string | undefined,
+  flags: { json?: boolean; 'no-color'?: boolean },
+  printed: boolean,
+): number {
+  if (reportPath) {
+    const path = resolvePath(reportPath);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, renderJson(report));
   }
   const color = !flags['no-color'] && !process.env['NO_COLOR'] && process.stdout.isTTY === true;
   // A blank line between the progress (stderr) and the report, where both land on one terminal.
   if (printed && !flags.json) process.stderr.write('\n');
-  process.stdout.write(flags.json ? renderJson(report) : renderTerminal(report, { color }));
+  const text = report.targets ? renderTargetsTerminal(report, { color }) : renderTerminal(report, { color });
+  process.stdout.write(flags.json ? renderJson(report) : text);
   return report.verdict === 'pass' ? 0 : 1;
+}
+
+/** Where a shard's report says it came from, on a CI runner (empty on a laptop). */
+function envOrigin(): { sha?: string; runId?: string } {
+  return { sha: process.env['GITHUB_SHA'] || undefined, runId: process.env['GITHUB_RUN_ID'] || undefined };
+}
+
+/** `post-deploy-gate merge reports/*.json`: the shards' reports → one report, verdict and exit status. */
+async function merge(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: { report: { type: 'string' }, json: { type: 'boolean' }, 'no-color': { type: 'boolean' } },
+    });
+  } catch (error) {
+    process.stderr.write(
+      `post-deploy-gate merge: ${forLog((error as Error).message)}\nRun with --help for the options.\n`,
+    );
+    return 2;
+  }
+  const startedAt = new Date();
+  const clock = systemClock();
+  const { readShardFiles } = await import('../targets/report-files.js');
+  const { mergeShards } = await import('../targets/merge.js');
+  let report: Report;
+  try {
+    // The shell has expanded the glob already; a quoted one is expanded here. Any path the user names.
+    const files = readShardFiles(parsed.positionals, process.cwd(), false);
+    report = await mergeShards(files, { runId: process.env['GITHUB_RUN_ID'] || undefined }, startedAt, clock.now());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const issue of error.issues) process.stderr.write(`post-deploy-gate merge: ${forLog(issue.message)}\n`);
+    return 2;
+  }
+  return finish(report, parsed.values.report, parsed.values, false);
 }
 
 /** Config inputs under their CLI flag names. */

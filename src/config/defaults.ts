@@ -23,6 +23,14 @@ export const TUNING_DEFAULTS = {
 /** Largest config file read (checked before parsing), and most routes in one run (file or input). */
 export const MAX_CONFIG_BYTES = 128 * 1024;
 export const MAX_ROUTES = 1000;
+/**
+ * Most route lines a list may hold when it is split over shards (`shard`): each shard still checks at most
+ * MAX_ROUTES, so a list over MAX_ROUTES needs enough shards (checked in resolve.ts).
+ */
+export const MAX_SHARDED_ROUTES = 10_000;
+/** Most targets one run checks (`targets`), and most shards a matrix may split a run into. */
+export const MAX_TARGETS = 20;
+export const MAX_SHARDS = 64;
 
 export const DEFAULT_REPORT_FILE = 'post-deploy-gate-report.json';
 
@@ -42,6 +50,9 @@ export const ACTION_INPUTS = [
   'config',
   'watch',
   'check-assets',
+  'targets',
+  'shard',
+  'merge-reports',
 ] as const;
 
 /** Every setting the parser reads (inputs, CLI flags, config file keys), in the order messages list them. */

@@ -1,4 +1,4 @@
-import { INPUT_DEFAULTS, MAX_ROUTES, TUNING_DEFAULTS } from './defaults.js';
+import { INPUT_DEFAULTS, MAX_ROUTES, MAX_SHARDED_ROUTES, TUNING_DEFAULTS } from './defaults.js';
 import type { ConfigFile } from './file.js';
 import { readRouteLine } from './route-line.js';
 import { ConfigError, type ConfigIssue, type GateConfig, type RouteSpec } from './types.js';
@@ -10,6 +10,7 @@ import {
   parseCount,
   parseHeaderLine,
   parseHealthPath,
+  parseShard,
 } from './values.js';
 import type { Parsed } from './route-line.js';
 
@@ -75,7 +76,18 @@ export async function resolveConfig(source: SettingsSource): Promise<GateConfig>
 
   const waitForDeployment = read('wait-for-deployment', parseBoolean, false);
   const url = read('url', parseBaseUrl);
-  if (!pick('url') && !waitForDeployment) {
+  // Only the workflow says which shard a job is and which reports to merge (file.ts refuses both keys).
+  const shardText = given('shard');
+  const shard = shardText === undefined ? undefined : parsedOr(parseShard(shardText), 'shard', issues);
+  const mergeReports = given('merge-reports')?.trim();
+  const targetText = given('targets');
+  // A target list (the input's YAML, or the file's) loads its reader only when there is one.
+  const targets =
+    targetText !== undefined || file?.targets
+      ? (await import('../targets/config.js')).readTargets(targetText, file, issues)
+      : undefined;
+  // Every target names its own url or environment; a merge reads reports and requests nothing.
+  if (!pick('url') && !waitForDeployment && !targets && !mergeReports) {
     issues.push({
       input: 'url',
       message:
@@ -100,9 +112,36 @@ export async function resolveConfig(source: SettingsSource): Promise<GateConfig>
     watchMs: read('watch', (t) => parseBoundedDuration(t, 0, 3_600_000, '0 (off) to 1h'), 0),
     // Only the CLI's --report flag: never the config file (see file.ts).
     reportPath: given('report')?.trim() || source.defaultReportPath,
+    ...(targets ? { targets } : {}),
+    ...(shard ? { shard } : {}),
+    ...(mergeReports ? { mergeReports } : {}),
   };
+  checkRouteCount(config, file, issues);
   if (issues.length > 0) throw new ConfigError(issues);
   return config;
+}
+
+function parsedOr<T>(parsed: Parsed<T>, input: string, issues: ConfigIssue[]): T | undefined {
+  if (parsed.ok) return parsed.value;
+  issues.push({ input, message: parsed.message });
+  return undefined;
+}
+
+/** One run (or one shard of a split run) checks at most MAX_ROUTES routes per target. */
+function checkRouteCount(config: GateConfig, file: ConfigFile | undefined, issues: ConfigIssue[]): void {
+  const shards = config.shard?.count ?? 1;
+  const lists = [{ name: 'routes', routes: config.routes }, ...(config.targets ?? [])];
+  for (const { name, routes } of lists) {
+    if (!routes || routes.length <= MAX_ROUTES * shards) continue;
+    const fromFile = name === 'routes' && file?.routes === routes;
+    const what = fromFile || name !== 'routes' ? 'routes' : 'route lines';
+    const input = name === 'routes' ? 'routes' : `targets (${name})`;
+    const more = ` (split them over an Actions matrix with shard: K/N, at most ${MAX_ROUTES} per shard)`;
+    issues.push({
+      input,
+      message: `${routes.length} ${what}; a run checks at most ${MAX_ROUTES}${shards > 1 ? ` per shard, and ${shards} shards check ${MAX_ROUTES * shards}` : more}`,
+    });
+  }
 }
 
 function readRoutes(inputText: string | undefined, file: ConfigFile | undefined, issues: ConfigIssue[]): RouteSpec[] {
@@ -111,8 +150,11 @@ function readRoutes(inputText: string | undefined, file: ConfigFile | undefined,
   if (!useInput && file?.routes) return file.routes;
   const routes: RouteSpec[] = [];
   const routeLines = lines(inputText ?? INPUT_DEFAULTS.routes!);
-  if (routeLines.length > MAX_ROUTES) {
-    issues.push({ input: 'routes', message: `${routeLines.length} route lines; a run checks at most ${MAX_ROUTES}` });
+  if (routeLines.length > MAX_SHARDED_ROUTES) {
+    issues.push({
+      input: 'routes',
+      message: `${routeLines.length} route lines; a list holds at most ${MAX_SHARDED_ROUTES} (and a run or shard checks at most ${MAX_ROUTES})`,
+    });
     return routes;
   }
   routeLines.forEach((line, index) => {

@@ -37,7 +37,7 @@ const FIRST_POLL_MS = 1_000;
 const POLL_CAP_MS = 10_000;
 /** Newest deployments looked at per poll (superseded ones are `inactive`). */
 const CANDIDATES = 3;
-const FAILED = new Set(['failure', 'error']);
+export const FAILED = new Set(['failure', 'error']);
 
 interface Found {
   deployment: DeploymentInfo;
@@ -156,10 +156,10 @@ async function lookAtCommitStatuses(
   return { deployment, terminal: status.state === 'success' || FAILED.has(status.state) };
 }
 
-type Reader = (route: string, params: Record<string, unknown>) => Promise<unknown>;
+export type Reader = (route: string, params: Record<string, unknown>) => Promise<unknown>;
 
 /** GETs with If-None-Match: an unchanged answer comes back as 304 and is served from the cache. */
-function conditionalReader(octokit: Octokit): Reader {
+export function conditionalReader(octokit: Octokit): Reader {
   const cache = new Map<string, { etag: string; data: unknown }>();
   return async (route, params) => {
     const key = `${route} ${JSON.stringify(params)}`;

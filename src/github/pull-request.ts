@@ -24,6 +24,8 @@ export async function commentOnPullRequest(options: {
   signal?: AbortSignal;
   /** Defaults to REPORTING_BUDGET_MS. */
   budgetMs?: number;
+  /** A run with targets: the pause before reading its update back (see publishComment). */
+  settleMs?: () => number;
 }): Promise<string> {
   const { event, log } = options;
   const budgetMs = options.budgetMs ?? REPORTING_BUDGET_MS;
@@ -48,12 +50,22 @@ export async function commentOnPullRequest(options: {
     signal: budget,
     timeLeft: () => budgetMs - (Date.now() - started),
   });
+  const sections = options.report.targets ? await import('../targets/comment-sections.js') : undefined;
+  const context = { sha: event.sha, runUrl: event.runUrl };
   const work = publishComment({
     octokit,
     event,
     report: options.report,
-    key: options.config.environment || 'default',
+    // A run with targets shares one comment with every other run that has targets on the PR.
+    key: sections ? sections.TARGETS_KEY : options.config.environment || 'default',
     log,
+    ...(sections
+      ? {
+          render: (previous) => sections.renderTargetsComment(options.report, context, previous),
+          holds: (body) => sections.holdsSections(body, options.report, context),
+          settleMs: options.settleMs,
+        }
+      : {}),
   });
   // A hard budget: whatever the plugins' retries and waits do, reporting ends when the budget does (the
   // work gets a moment to report its own failure first).
