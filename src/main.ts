@@ -21,6 +21,8 @@ import { renderSummary } from './report/summary.js';
 import { eachTarget } from './targets/combine.js';
 import { renderTargetsAnnotations, renderTargetsSummary, targetsOutput } from './targets/render.js';
 import { runTargets, usesTargets } from './targets/run.js';
+import { failsJob } from './config/reporting.js';
+import { writeInWorkspace } from './config/workspace-path.js';
 
 /** The action: inputs → gate → outputs, summary, annotations. The only file that touches @actions/core. */
 
@@ -37,6 +39,12 @@ function gitHubEvent(): GitHubEvent {
     // No readable payload (a local run): the event is what the environment says.
   }
   return (event = readEvent(process.env, payload));
+}
+
+/** The event, with the commit the workflow named (`sha`) in place of the event's own. */
+function eventFor(config: GateConfig | undefined): GitHubEvent {
+  const base = gitHubEvent();
+  return config?.sha ? { ...base, sha: config.sha } : base;
 }
 
 /** `cancelled`: the runner's SIGINT/SIGTERM, as heard by the entry from its first line on. */
@@ -63,10 +71,11 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
   const reportFolder = process.env['RUNNER_TEMP'] || tmpdir();
   const workspace = process.env['GITHUB_WORKSPACE'] || process.cwd();
   let published = false;
+  let config = undefined as GateConfig | undefined;
   const publishOnce = async (report: Report) => {
     if (published) return;
     published = true;
-    await publish(redactReport(report, secrets), reportFolder, redact);
+    await publish(redactReport(report, secrets), { reportFolder, workspace, config }, redact);
   };
   // Whatever throws, or a step that never settles (the loop empties under an await), still ends with outputs.
   const fallback = (error: unknown) => publishOnce(faultReport(error, startedAt, clock.now()));
@@ -79,7 +88,6 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   if (cancelled?.aborted) reporting.abort();
   try {
-    let config = undefined as GateConfig | undefined;
     const finished = await runToReport({
       clock,
       startedAt,
@@ -114,7 +122,7 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
             signal,
             startedAt,
             proxy: httpProxy,
-            github: () => ({ event: gitHubEvent(), token }),
+            github: () => ({ event: eventFor(gateConfig), token }),
             ...(gateConfig.shard ? { origin: runOrigin() } : {}),
           });
         }
@@ -122,24 +130,34 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
         const deployment = gateConfig.waitForDeployment
           ? await (
               await import('./deploy/stage.js')
-            ).deployStage({ config: gateConfig, event: gitHubEvent(), token, clock, log: logger, signal })
+            ).deployStage({ config: gateConfig, event: eventFor(gateConfig), token, clock, log: logger, signal })
           : undefined;
-        return runGateWithHttp(gateConfig, { clock, log: logger, signal, startedAt, deployment, proxy: httpProxy });
+        // The discovered sample is ordered by the commit checked (the PR head), so a rerun checks the same routes.
+        const seed = gateConfig.discover.mode !== 'off' ? gitHubEvent().sha : undefined;
+        return runGateWithHttp(gateConfig, {
+          clock,
+          log: logger,
+          signal,
+          startedAt,
+          deployment,
+          proxy: httpProxy,
+          seed,
+        });
       },
     });
     const report = eachTarget(finished, (r) => withPointers(r, workspace));
     // The verdict is written before any GitHub API call, and nothing the API does changes it.
     await publishOnce(report);
-    if (config?.comment && config.shard) {
+    if (config?.shard) {
       logger.info(
         `comment: left to the job that merges the shards (this is shard ${config.shard.index}/${config.shard.count})`,
       );
-    } else if (config?.comment) {
+    } else if (config && ((config.comment && config.commentMode !== 'off') || config.commitStatus)) {
       const { commentOnPullRequest } = await import('./github/pull-request.js');
       const outcome = await commentOnPullRequest({
         report,
         config,
-        event: gitHubEvent(),
+        event: eventFor(config),
         token,
         log: logger,
         signal: reporting.signal,
@@ -161,7 +179,12 @@ function runOrigin(): { sha?: string; runId?: string } {
 }
 
 /** Outputs, report file, summary and annotations: every path, before any GitHub API call. */
-async function publish(report: Report, reportFolder: string, redact: (text: string) => string): Promise<void> {
+async function publish(
+  report: Report,
+  where: { reportFolder: string; workspace: string; config?: GateConfig },
+  redact: (text: string) => string,
+): Promise<void> {
+  const { reportFolder, config } = where;
   const output = (name: string, value: string) => core.setOutput(name, redact(value));
   output('verdict', report.verdict);
   output('cause', report.cause ?? '');
@@ -169,11 +192,23 @@ async function publish(report: Report, reportFolder: string, redact: (text: stri
   output('url', report.url ?? '');
   output('ready-after', report.readyAfterMs === undefined ? '' : (report.readyAfterMs / 1000).toFixed(1));
   output('targets', report.targets ? targetsOutput(report) : '');
+  const json = redact(renderJson(report));
   try {
-    output('report', writeNewReport(reportFolder, DEFAULT_REPORT_FILE, redact(renderJson(report))));
+    output('report', writeNewReport(reportFolder, DEFAULT_REPORT_FILE, json));
   } catch (error) {
     output('report', '');
     core.warning(redact(`could not write the JSON report in ${forLog(reportFolder)}: ${forLog(String(error))}`));
+  }
+  if (config?.workspaceReportPath) {
+    // A copy inside the workspace, for actions/upload-artifact: the workflow chose the path, never the PR.
+    try {
+      const path = writeInWorkspace(where.workspace, config.workspaceReportPath, json);
+      core.info(redact(forLog(`report copied to ${path}`)));
+    } catch (error) {
+      core.warning(
+        redact(`could not write report-path: ${forLog(error instanceof Error ? error.message : String(error))}`),
+      );
+    }
   }
   try {
     await core.summary.addRaw(redact(report.targets ? renderTargetsSummary(report) : renderSummary(report))).write();
@@ -193,5 +228,7 @@ async function publish(report: Report, reportFolder: string, redact: (text: stri
   const line = `${report.verdict}${report.cause ? ` (${report.cause})` : ''}: ${report.summary}`;
   core.info(redact(forLog(line)));
   // Not core.setFailed: its extra annotation would repeat the error above and use one of the ten slots.
-  if (report.verdict !== 'pass') process.exitCode = 1;
+  // `fail-on` decides which verdicts fail the job; a verdict that does not is said once, in the log.
+  if (failsJob(report.verdict, config?.failOn)) process.exitCode = 1;
+  else if (report.verdict !== 'pass') core.info(`the job passes: fail-on does not include ${report.verdict}`);
 }

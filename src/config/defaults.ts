@@ -11,6 +11,13 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   comment: 'true',
   watch: '0',
   'check-assets': 'true',
+  'fail-on': 'fail,inconclusive,error',
+  'comment-mode': 'always',
+  'commit-status': 'false',
+  discover: 'off',
+  'discover-limit': '50',
+  'discover-depth': '2',
+  'discover-robots': 'respect',
 };
 
 /** Settings that only the config file and the CLI set (not action inputs), with their defaults. */
@@ -50,7 +57,33 @@ export const ACTION_INPUTS = [
   'config',
   'watch',
   'check-assets',
+  'discover',
+  'discover-limit',
+  'discover-depth',
+  'discover-robots',
+  'fail-on',
+  'comment-mode',
+  'sha',
+  'commit-status',
+  'allow-redirect-hosts',
+  'report-path',
   'targets',
+  'shard',
+  'merge-reports',
+] as const;
+
+/**
+ * Inputs that say what the workflow does with the verdict, or where files go: the workflow's decisions,
+ * never the config file's (it comes with the pull request, which must not turn its own gate off or
+ * choose where anything is written).
+ */
+export const WORKFLOW_ONLY = [
+  'fail-on',
+  'comment-mode',
+  'sha',
+  'commit-status',
+  'report-path',
+  // Which shard a job is belongs to the matrix; a glob from the pull request could pick which files are read.
   'shard',
   'merge-reports',
 ] as const;
