@@ -7,6 +7,7 @@ import type { AssetCheck, PageInput } from './assets/types.js';
 import { mayBePage } from './assets/judge.js';
 import { assetWarnings } from './assets/summary.js';
 import type { DeploymentOutcome } from './deploy/deployment.js';
+import { alsoDeployedWarning } from './deploy/also-deployed.js';
 import { diagnoseDeployment } from './diagnosis/deployment.js';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from './http/client.js';
 import type { ResolveOverrides } from './http/connections.js';
@@ -247,6 +248,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
   const findings = { readiness, routes, diagnoses, assets, watch };
   const { verdict, cause } = cancelled ? { verdict: 'error' as const, cause: undefined } : verdictOf(findings);
   const warnings = [...routes.filter((r) => r.flaky).map(settledWarning), ...assetWarnings(assets)];
+  if (deployment?.deployment?.alsoDeployed) warnings.push(alsoDeployedWarning(deployment.deployment));
   if (config.discover.mode !== 'off' && !discovery && !cancelled)
     warnings.push(`discover (${config.discover.mode}) did not run: the deploy never got ready`);
   return {

@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import { environmentMatcher, type GitHubEvent } from '../github/event.js';
 import { statusOf, type Octokit } from '../github/octokit.js';
 import { deploymentName, type DeploymentInfo } from './deployment.js';
+import { alsoDeployedWarning } from './also-deployed.js';
 
 /**
  * Waits for the GitHub deployment of the commit under test to succeed, and takes its URL. Providers that
@@ -59,6 +60,7 @@ export async function waitForDeployment(options: DeploymentWaitOptions): Promise
       if (found.terminal) {
         const ok = found.deployment.state === 'success';
         log.info(`deployment ${deploymentName(found.deployment)}: ${found.deployment.state}`);
+        if (found.deployment.alsoDeployed) log.warning(alsoDeployedWarning(found.deployment));
         return { kind: ok ? 'ready' : 'failed', deployment: found.deployment };
       }
     }
@@ -95,9 +97,8 @@ async function lookOnce(
     environment: string;
     original_environment?: string;
   }>;
-  const candidates = deployments
-    .filter((d) => matches(d.environment) || matches(d.original_environment ?? ''))
-    .slice(0, CANDIDATES);
+  const matching = deployments.filter((d) => matches(d.environment) || matches(d.original_environment ?? ''));
+  const candidates = matching.slice(0, CANDIDATES);
   for (const candidate of candidates) {
     const statuses = (await read('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
       ...repo,
@@ -122,6 +123,11 @@ async function lookOnce(
       logUrl: status?.log_url || status?.target_url || undefined,
       description: status?.description || undefined,
     };
+    // Without an environment, a monorepo's commit may have several deploys: the others are named.
+    const others = options.environment
+      ? []
+      : [...new Set(matching.map((d) => d.environment))].filter((e) => e !== candidate.environment);
+    if (others.length) deployment.alsoDeployed = others;
     return { deployment, terminal: deployment.state === 'success' || FAILED.has(deployment.state) };
   }
   if (candidates.length > 0) return undefined;
