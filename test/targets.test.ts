@@ -14,6 +14,8 @@ import { mergeShards } from '../src/targets/merge.js';
 import { renderTargetsSummary, targetsOutput } from '../src/targets/render.js';
 import { readShardFiles } from '../src/targets/report-files.js';
 import { runTargets } from '../src/targets/run.js';
+import { deployStage } from '../src/deploy/stage.js';
+import { runGateWithHttp } from '../src/gate.js';
 import { routesOfShard, shardOf } from '../src/targets/shard.js';
 import { seededRandom, virtualClock } from './support/clock.js';
 import { quiet, replay } from './support/gate.js';
@@ -129,6 +131,29 @@ describe('several successful deployments of one commit behind one environment gl
     const statusReads = api.requests.filter((r) => /\/statuses/.test(r.path));
     // Two environments, one loop: each poll lists the deployments once and reads each one's status once.
     expect(statusReads.length).toBe(lists.length * 2);
+  });
+});
+
+describe('a deployment wait without environment on a commit with several deploys', () => {
+  it('checks the newest, and names the others in the log and the report', async () => {
+    api = await startFakeGitHub();
+    const docs = await healthy();
+    const web = await healthy();
+    api.deployments.push(
+      { id: 2, sha: HEAD, environment: 'Preview – docs', statuses: [{ state: 'success', environment_url: docs.url }] },
+      { id: 1, sha: HEAD, environment: 'Preview – web', statuses: [{ state: 'success', environment_url: web.url }] },
+    );
+    const config = await resolve({ 'wait-for-deployment': 'true' });
+    const warnings: string[] = [];
+    const log = { ...quiet, warning: (m: string) => warnings.push(m) };
+    const clock = virtualClock();
+    const signal = new AbortController().signal;
+    const deployment = await deployStage({ config, event: eventOf(api), token: 'test-token', clock, log, signal });
+    const report = await runGateWithHttp(config, { clock, log, signal, deployment, startedAt: new Date() });
+    expect(report.verdict).toBe('pass');
+    const named = /also has deployments in "Preview – web", not checked: only Preview – docs #2 was/;
+    expect(warnings).toEqual([expect.stringMatching(named)]);
+    expect(report.warnings).toEqual([expect.stringMatching(named)]);
   });
 });
 
