@@ -235,11 +235,11 @@ describe('shards', () => {
 });
 
 describe('merge-reports', () => {
-  async function shardReports(count: number, server: TestServer, extra: Record<string, string> = {}) {
-    const routes = Array.from({ length: 40 }, (_, i) => (i % 7 === 3 ? `/broken/${i}` : `/p/${i}`)).join('\n');
+  async function shardReports(count: number, server: TestServer, length = 40) {
+    const routes = Array.from({ length }, (_, i) => (i % 7 === 3 ? `/broken/${i}` : `/p/${i}`)).join('\n');
     const reports: Report[] = [];
     for (let index = 1; index <= count; index++) {
-      const config = await resolve({ url: server.url, routes, shard: `${index}/${count}`, ...extra });
+      const config = await resolve({ url: server.url, routes, shard: `${index}/${count}`, concurrency: '16' });
       const report = await runTargets(config, {
         clock: virtualClock(),
         log: quiet,
@@ -260,20 +260,24 @@ describe('merge-reports', () => {
     return s;
   };
 
-  it('4 shards give the verdict, cause and counts of one run of all routes', async () => {
+  it('4 shards of 1,200 routes give the verdict, cause and counts of one run of all routes', async () => {
     const server = await site();
-    const { reports, routes } = await shardReports(4, server);
+    const { reports, routes } = await shardReports(4, server, 1200);
     const merged = await mergeShards(
       reports.map((report, i) => ({ name: `r${i}.json`, report })),
       { sha: HEAD, runId: '42' },
       new Date(),
       1,
     );
-    const whole = await run(await resolve({ url: server.url, routes }));
+    // One run of all 1,200 (over the 1,000 a run takes from the inputs: the same settings, unsplit).
+    const split = await resolve({ url: server.url, routes, shard: '1/4', concurrency: '16' });
+    const whole = await run({ ...split, shard: undefined });
+    expect(whole.routes).toHaveLength(1200);
     expect(merged.routes.map((r) => r.route.label)).toEqual(whole.routes.map((r) => r.route.label));
     expect([merged.verdict, merged.cause, merged.summary]).toEqual([whole.verdict, whole.cause, whole.summary]);
     expect(merged.diagnoses.map((d) => [d.cause, d.routes])).toEqual(whole.diagnoses.map((d) => [d.cause, d.routes]));
-    expect(merged.summary).toMatch(/6 of 40 routes/);
+    expect(merged.summary).toMatch(/171 of 1200 routes/);
+    expect(reports.map((r) => r.routes.length).every((n) => n > 200 && n < 400)).toBe(true);
   });
 
   it('refuses another commit, another run, another schema, a missing or a doubled shard', async () => {

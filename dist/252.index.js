@@ -1,0 +1,1 @@
+export const id=252;export const ids=[252];export const modules={2252:(o,c,e)=>{e.r(c),e.d(c,{wallProblem:()=>t});var n=e(6247),s=e(9867),r=e(5762);function t(o){const c=(0,r.gc)(o,s.KE)?.row;return c&&n.FK[c.cause].inconclusive?{kind:"blocked",cause:c.cause}:void 0}}};
