@@ -123,6 +123,7 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
             startedAt,
             proxy: httpProxy,
             github: () => ({ event: eventFor(gateConfig), token }),
+            seed: eventFor(gateConfig).sha,
             ...(gateConfig.shard ? { origin: runOrigin() } : {}),
           });
         }

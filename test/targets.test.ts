@@ -195,6 +195,29 @@ describe('targets: config', () => {
     ]);
   });
 
+  it('a target may set its own discover mode; a bad one and discover with shard are refused', async () => {
+    const config = await resolve({
+      targets:
+        '- name: web\n  url: https://web.example.com\n  discover: sitemap\n- name: api\n  url: https://api.example.com',
+    });
+    const { targetConfig } = await import('../src/targets/run.js');
+    expect(targetConfig(config, config.targets![0], []).discover.mode).toBe('sitemap');
+    expect(targetConfig(config, config.targets![1], []).discover.mode).toBe('off');
+    const messages = async (values: Record<string, string>) =>
+      ((await resolve(values).catch((e: unknown) => e)) as ConfigError).issues.map((i) => `${i.input}: ${i.message}`);
+    expect(await messages({ targets: '- name: web\n  url: https://web.example.com\n  discover: everything' })).toEqual([
+      expect.stringMatching(
+        /^targets: targets input line 3: target web: discover "everything" is not accepted; use off/,
+      ),
+    ]);
+    expect(await messages({ url: 'https://x.example.com', discover: 'sitemap', shard: '1/2' })).toEqual([
+      expect.stringMatching(/^discover: cannot be used with shard/),
+    ]);
+    expect(
+      await messages({ targets: '- name: web\n  url: https://web.example.com\n  discover: links', shard: '1/2' }),
+    ).toEqual([expect.stringMatching(/^targets \(web\): cannot be used with shard/)]);
+  });
+
   it('shard takes K/N only', async () => {
     expect((await resolve({ url: 'https://x.example.com', shard: '2/4' })).shard).toEqual({ index: 2, count: 4 });
     for (const shard of ['0/4', '5/4', '2', 'a/b', '1/65']) {

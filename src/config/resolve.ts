@@ -133,6 +133,7 @@ export async function resolveConfig(source: SettingsSource): Promise<GateConfig>
     ...(mergeReports ? { mergeReports } : {}),
   };
   checkRouteCount(config, file, issues);
+  checkShardedDiscovery(config, issues);
   if (issues.length > 0) throw new ConfigError(issues);
   return config;
 }
@@ -156,6 +157,24 @@ function checkRouteCount(config: GateConfig, file: ConfigFile | undefined, issue
     issues.push({
       input,
       message: `${routes.length} ${what}; a run checks at most ${MAX_ROUTES}${shards > 1 ? ` per shard, and ${shards} shards check ${MAX_ROUTES * shards}` : more}`,
+    });
+  }
+}
+
+/** Every shard would discover and check the same sample: a split run checks only listed routes. */
+function checkShardedDiscovery(config: GateConfig, issues: ConfigIssue[]): void {
+  if (!config.shard) return;
+  const discovering = [
+    ...(config.discover.mode !== 'off' ? ['discover'] : []),
+    ...(config.targets ?? [])
+      .filter((t) => (t.settings['discover'] ?? 'off').trim().toLowerCase() !== 'off')
+      .map((t) => `targets (${t.name})`),
+  ];
+  for (const input of discovering) {
+    issues.push({
+      input,
+      message:
+        'cannot be used with shard: every shard would discover and check the same routes; list the routes (or do not shard)',
     });
   }
 }

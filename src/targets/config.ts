@@ -3,6 +3,8 @@ import { MAX_TARGETS } from '../config/defaults.js';
 import { readHeaders, readRouteList, type ConfigFile, type LineOf } from '../config/file.js';
 import type { ConfigIssue, TargetSpec } from '../config/types.js';
 import { parseBaseUrl, parseHealthPath } from '../config/values.js';
+import { parseDiscoverMode } from '../config/discover.js';
+import type { Parsed } from '../config/route-line.js';
 
 /**
  * `targets:` — several deploys of one commit (a monorepo's projects or services), each a mapping:
@@ -26,7 +28,10 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
  * run-wide value (targets/resolve.ts). Settings added by other issues (baseline-url, latency-budget,
  * discover) join this list when they land: nothing else here needs to change.
  */
-export const TARGET_PASS_THROUGH: readonly string[] = [];
+export const TARGET_PASS_THROUGH: readonly string[] = ['discover'];
+
+/** How each pass-through value is checked when the list is read (before any request). */
+const PASS_THROUGH_PARSERS: Record<string, (text: string) => Parsed<unknown>> = { discover: parseDiscoverMode };
 
 const TARGET_KEYS = [
   'name',
@@ -179,7 +184,10 @@ function readTarget(map: YAMLMap, here: (line: number) => string, at: LineOf, is
   if (headers) target.headers = readHeaders(headers.node, here(headers.line), 'targets', issues);
   for (const key of TARGET_PASS_THROUGH) {
     const value = scalar(key);
-    if (value !== undefined) target.settings[key] = value;
+    if (value === undefined) continue;
+    const parsed = PASS_THROUGH_PARSERS[key]?.(value);
+    if (parsed && !parsed.ok) issues.push({ input: 'targets', message: `${where(key)} ${parsed.message}` });
+    else target.settings[key] = value;
   }
   return issues.length > before ? undefined : target;
 }

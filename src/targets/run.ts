@@ -9,6 +9,7 @@ import type { Logger } from '../log.js';
 import type { Report, ReportOrigin, TargetSection } from '../report/report.js';
 import { combineTargets } from './combine.js';
 import { routesOfShard } from './shard.js';
+import { parseDiscoverMode } from '../config/discover.js';
 
 /**
  * Several deploys in one run. A wrapper around the one-target gate: every target becomes an ordinary
@@ -29,6 +30,8 @@ export interface TargetsDeps extends Omit<HttpExtras, 'clock'> {
   /** GitHub, only for runs that wait for a deployment. */
   github?: () => { event: GitHubEvent; token: string };
   origin?: ReportOrigin;
+  /** Orders the discovered sample (the commit's sha, so reruns check the same routes). */
+  seed?: string;
 }
 
 /** Whether a run goes through here: it has targets, or its environment glob may match several deploys. */
@@ -57,8 +60,16 @@ export function targetConfig(config: GateConfig, spec: TargetSpec | undefined, r
     headers: [...config.headers.filter(([name]) => !names.has(name.toLowerCase())), ...(spec.headers ?? [])],
     environment: spec.environment,
     waitForDeployment: spec.environment !== undefined,
-    // TARGET_PASS_THROUGH settings (spec.settings) are applied here, by their own parsers, when they land.
+    discover: discoverOf(config, spec),
   };
+}
+
+/** The run's discover settings, with the target's own mode (read and checked in targets/config.ts). */
+function discoverOf(config: GateConfig, spec: TargetSpec): GateConfig['discover'] {
+  const mode = spec.settings['discover'];
+  if (mode === undefined) return config.discover;
+  const parsed = parseDiscoverMode(mode);
+  return parsed.ok ? { ...config.discover, mode: parsed.value } : config.discover;
 }
 
 interface Planned {
@@ -199,6 +210,7 @@ async function checkOne(
         deployment,
         startedAt,
         limiter: deps.limiter,
+        seed: deps.seed,
       });
     } finally {
       await client.close().catch(() => undefined);
