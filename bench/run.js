@@ -4,6 +4,7 @@
 //   --check FILE                 fail when a figure regressed far past the baseline in FILE
 //   --write FILE                 save the figures as a baseline
 //   --runs N                     runs per figure;  --only lag,routes   only these figures
+//   --only targets               three deploys in one run against the slowest alone (goal ≤ 1.2×)
 // Each figure prints one JSON line (median, min, max over its runs); a table follows.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -542,6 +543,39 @@ async function discover() {
   report('memory: peak RSS, discover over 10,000 sitemap entries', 'MB', peaks);
 }
 
+/**
+ * Three deploys checked in one run (`targets`) against the slowest of them checked alone: the targets
+ * share the clock and run side by side, so the run should cost about the slowest one (goal: at most 1.2×).
+ * Each deploy gets ready after its own delay and serves 100 routes.
+ */
+async function targets() {
+  const delays = [500, 1000, 2000];
+  const deploys = await Promise.all(delays.map((readyAfterMs) => deploy({ readyAfterMs })));
+  const routes = Array.from({ length: 100 }, (_, i) => `/p/${i}`).join('\n');
+  const restart = () => deploys.forEach((d, i) => (d.readyAt = performance.now() + delays[i]));
+  const singles = deploys.map(() => []);
+  const together = [];
+  for (let run = 0; run < RUNS; run++) {
+    for (const [i, d] of deploys.entries()) {
+      restart();
+      const one = await runAction(d.url, { routes, 'check-assets': 'false' });
+      if (!one.outputs.includes('pass')) throw new Error(`targets: deploy ${i + 1} alone did not pass`);
+      singles[i].push(one.wallMs);
+    }
+    restart();
+    const list = deploys.map((d, i) => `- name: app${i + 1}\n  url: ${d.url}`).join('\n');
+    const all = await runAction('', { targets: list, routes, 'check-assets': 'false' });
+    if (!/verdict<<[^\n]*\npass/.test(all.outputs)) throw new Error('targets: the three-target run did not pass');
+    together.push(all.wallMs);
+  }
+  deploys.forEach((d) => d.server.close());
+  const slowest = Math.max(...singles.map((xs) => stats(xs).median));
+  report('targets: three deploys (ready after 0.5/1/2 s, 100 routes each) in one run', 'ms', together, {
+    slowestSingleMs: slowest,
+    ratioToSlowestSingle: Math.round((stats(together).median / slowest) * 100) / 100,
+  });
+}
+
 const steps = {
   lag: readinessLag,
   requests: requestsOverFiveMinutes,
@@ -556,6 +590,7 @@ const steps = {
   memory: bigBody,
   discover,
   bundle,
+  targets,
 };
 for (const [name, step] of Object.entries(steps)) {
   if (quick && name === 'memory') continue;

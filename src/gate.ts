@@ -7,6 +7,7 @@ import type { AssetCheck, PageInput } from './assets/types.js';
 import { mayBePage } from './assets/judge.js';
 import { assetWarnings } from './assets/summary.js';
 import type { DeploymentOutcome } from './deploy/deployment.js';
+import { alsoDeployedWarning } from './deploy/also-deployed.js';
 import { diagnoseDeployment } from './diagnosis/deployment.js';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from './http/client.js';
 import type { ResolveOverrides } from './http/connections.js';
@@ -50,6 +51,8 @@ export interface GateDeps {
   baselineClient?: HttpClient;
   /** Orders the discovered sample (the commit's sha, so reruns check the same routes). */
   seed?: string;
+  /** Shared by several targets checked at once (targets/), so one origin sees one polite client. */
+  limiter?: PoliteLimiter;
 }
 
 /** Where a run sends its requests: the ready deployment's URL, or the `url` input. */
@@ -124,7 +127,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
   }
   const baseUrl = targetOf(config, deployment)!;
   const healthUrl = healthUrlOf(baseUrl, config.healthPath);
-  const limiter = new PoliteLimiter(config.concurrency, clock);
+  const limiter = deps.limiter ?? new PoliteLimiter(config.concurrency, clock);
   log.info(
     `waiting for ${healthUrl.href} to be ready (${config.successThreshold} healthy answers in a row, budget ${formatDuration(config.timeoutMs)})`,
   );
@@ -321,6 +324,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
   const findings = { readiness, routes: counted, diagnoses, assets, watch };
   const { verdict, cause } = cancelled ? { verdict: 'error' as const, cause: undefined } : verdictOf(findings);
   const warnings = [...routes.filter((r) => r.flaky).map(settledWarning), ...assetWarnings(assets)];
+  if (deployment?.deployment?.alsoDeployed) warnings.push(alsoDeployedWarning(deployment.deployment));
   if (config.discover.mode !== 'off' && !discovery && !cancelled)
     warnings.push(`discover (${config.discover.mode}) did not run: the deploy never got ready`);
   return {
@@ -353,6 +357,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
     deployment: deployment?.deployment,
     ...(watch ? { watch } : {}),
     ...(baseline ? { baseline } : {}),
+    ...(notFoundProbe ? { notFoundProbe } : {}),
   };
 }
 

@@ -18,6 +18,9 @@ import { renderJson } from './report/json.js';
 import type { Report } from './report/report.js';
 import { writeNewReport } from './report/report-file.js';
 import { renderSummary } from './report/summary.js';
+import { eachTarget } from './targets/combine.js';
+import { renderTargetsAnnotations, renderTargetsSummary, targetsOutput } from './targets/render.js';
+import { runTargets, usesTargets } from './targets/run.js';
 import { failsJob } from './config/reporting.js';
 import { writeInWorkspace } from './config/workspace-path.js';
 
@@ -104,10 +107,33 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
             ...gateConfig.headers,
             ...gateConfig.routes.flatMap((r) => r.headers),
             ...(Array.isArray(baselineHeaders) ? baselineHeaders : []),
+            ...(gateConfig.targets ?? []).flatMap((t) => [
+              ...(t.headers ?? []),
+              ...(t.routes ?? []).flatMap((r) => r.headers),
+            ]),
           ].map(([, v]) => v),
         );
+        // A merge requests nothing: it reads the shards' reports (inside the workspace) and sums them up.
+        if (gateConfig.mergeReports) {
+          const { readShardFiles } = await import('./targets/report-files.js');
+          const { mergeShards } = await import('./targets/merge.js');
+          const files = readShardFiles([gateConfig.mergeReports], workspace, true);
+          return mergeShards(files, runOrigin(), startedAt, clock.now());
+        }
         // A malformed HTTP(S)_PROXY is a config error too, before any request.
         const httpProxy = proxy.proxy();
+        if (usesTargets(gateConfig)) {
+          return runTargets(gateConfig, {
+            clock,
+            log: logger,
+            signal,
+            startedAt,
+            proxy: httpProxy,
+            github: () => ({ event: eventFor(gateConfig), token }),
+            seed: eventFor(gateConfig).sha,
+            ...(gateConfig.shard ? { origin: runOrigin() } : {}),
+          });
+        }
         // The deploy stage and its GitHub client are loaded only by runs that wait for a deployment.
         const deployment = gateConfig.waitForDeployment
           ? await (
@@ -136,10 +162,17 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
       },
     });
     // The repository pointer quotes a line of the workspace: added before the redaction, not after it.
-    const report = redactReport(withPointers(finished, workspace), secrets);
+    const report = redactReport(
+      eachTarget(finished, (r) => withPointers(r, workspace)),
+      secrets,
+    );
     // The verdict is written before any GitHub API call, and nothing the API does changes it.
     await publishOnce(report);
-    if (config && ((config.comment && config.commentMode !== 'off') || config.commitStatus)) {
+    if (config?.shard) {
+      logger.info(
+        `comment: left to the job that merges the shards (this is shard ${config.shard.index}/${config.shard.count})`,
+      );
+    } else if (config && ((config.comment && config.commentMode !== 'off') || config.commitStatus)) {
       const { commentOnPullRequest } = await import('./github/pull-request.js');
       const outcome = await commentOnPullRequest({
         report,
@@ -161,6 +194,11 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
   }
 }
 
+/** The commit and workflow run a shard's report is from, and a merge's reports must be from. */
+function runOrigin(): { sha?: string; runId?: string } {
+  return { sha: gitHubEvent().sha || undefined, runId: process.env['GITHUB_RUN_ID'] || undefined };
+}
+
 /** Outputs, report file, summary and annotations: every path, before any GitHub API call. */
 async function publish(
   report: Report,
@@ -175,6 +213,7 @@ async function publish(
   output('summary', forWorkflowOutput(report.summary));
   output('url', urlForWorkflowOutput(report.url ?? ''));
   output('ready-after', report.readyAfterMs === undefined ? '' : (report.readyAfterMs / 1000).toFixed(1));
+  output('targets', report.targets ? targetsOutput(report) : '');
   const json = redact(renderJson(report));
   try {
     output('report', writeNewReport(reportFolder, DEFAULT_REPORT_FILE, json));
@@ -194,11 +233,11 @@ async function publish(
     }
   }
   try {
-    await core.summary.addRaw(redact(renderSummary(report))).write();
+    await core.summary.addRaw(redact(report.targets ? renderTargetsSummary(report) : renderSummary(report))).write();
   } catch (error) {
     core.warning(redact(`could not write the job summary: ${forLog(String(error))}`));
   }
-  for (const annotation of renderAnnotations(report)) {
+  for (const annotation of report.targets ? renderTargetsAnnotations(report) : renderAnnotations(report)) {
     const properties = {
       title: redact(annotation.title),
       ...(annotation.file ? { file: annotation.file, startLine: annotation.line } : {}),

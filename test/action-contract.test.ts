@@ -22,7 +22,15 @@ describe('the public contract', () => {
   });
 
   it('declares the contract outputs and runs on node24', () => {
-    expect(Object.keys(action.outputs)).toEqual(['verdict', 'cause', 'summary', 'url', 'report', 'ready-after']);
+    expect(Object.keys(action.outputs)).toEqual([
+      'verdict',
+      'cause',
+      'summary',
+      'url',
+      'report',
+      'ready-after',
+      'targets',
+    ]);
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
   });
 

@@ -15,7 +15,11 @@ import { withPointers } from '../repo/attach.js';
 import { redactorFor, redactReport } from '../report/redact.js';
 import { headerValues } from '../config/values.js';
 import { renderTerminal } from '../report/terminal.js';
-import { failsJob } from '../config/reporting.js';
+import type { Report } from '../report/report.js';
+import { eachTarget } from '../targets/combine.js';
+import { renderTargetsTerminal } from '../targets/render.js';
+import { runTargets, usesTargets } from '../targets/run.js';
+import { failsJob, parseFailOn } from '../config/reporting.js';
 import { didYouMean } from '../config/suggest.js';
 
 /** `npx post-deploy-gate …`: the same gate from a terminal, with a terminal report. */
@@ -23,6 +27,7 @@ import { didYouMean } from '../config/suggest.js';
 const HELP = `post-deploy-gate ${VERSION}: check a fresh deploy the way users see it.
 
 Usage: post-deploy-gate --url https://shop.example.com [options]
+       post-deploy-gate merge [--report FILE] [--fail-on LIST] [--json] REPORT.json...   (the shards' JSON reports)
 
   --url URL                 base URL of the deployment
   --health-path PATH        health endpoint path or absolute URL (default /health)
@@ -55,6 +60,8 @@ Usage: post-deploy-gate --url https://shop.example.com [options]
   --baseline-headers BOOL   true: send the --header values (and per-route headers) to the baseline too (default false)
   --baseline-header "N: v"  a header for the baseline only, repeatable (values are never printed)
   --resolve HOST=ADDRESS    connect to ADDRESS for HOST (like curl --resolve), repeatable
+  --shard K/N               check only this shard's share of the routes and targets; merge the
+                            shards' --report files with \`post-deploy-gate merge\`
   --json                    print the JSON report instead of the terminal report
   --no-color                no colours even on a terminal
   -h, --help, --version
@@ -90,6 +97,7 @@ const OPTIONS = {
   'fail-on-baseline-breakage': { type: 'string' },
   'baseline-headers': { type: 'string' },
   'baseline-header': { type: 'string', multiple: true },
+  shard: { type: 'string' },
   resolve: { type: 'string', multiple: true },
   json: { type: 'boolean' },
   'no-color': { type: 'boolean' },
@@ -99,6 +107,7 @@ const OPTIONS = {
 const FLAGS = Object.keys(OPTIONS);
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'merge') return merge(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
@@ -153,6 +162,7 @@ export async function main(argv: string[]): Promise<number> {
     'success-threshold': flags['success-threshold'],
     retries: flags.retries,
     'check-assets': flags['no-check-assets'] ? 'false' : flags['check-assets'],
+    shard: flags.shard,
     'fail-on': flags['fail-on'],
     'allow-redirect-hosts': flags['allow-redirect-host']?.join(','),
     discover: flags.discover,
@@ -181,36 +191,62 @@ export async function main(argv: string[]): Promise<number> {
   // Headers from the config file are secrets as much as the flags'.
   const baselineHeaders = Array.isArray(config.baseline?.headers) ? config.baseline.headers : [];
   secrets.push(
-    ...[...config.headers, ...config.routes.flatMap((r) => r.headers), ...baselineHeaders].map(([, value]) => value),
+    ...[
+      ...config.headers,
+      ...config.routes.flatMap((r) => r.headers),
+      ...baselineHeaders,
+      ...(config.targets ?? []).flatMap((t) => [...(t.headers ?? []), ...(t.routes ?? []).flatMap((r) => r.headers)]),
+    ].map(([, value]) => value),
   );
   let printed = false;
   const finished = await runToReport({
     clock,
     startedAt,
     secrets,
-    start: (signal) =>
-      runGateWithHttp(config, {
+    start: (signal) => {
+      const deps = {
         clock,
-        log: { ...log, info: (m) => ((printed = !quiet), log.info(m)) },
+        log: { ...log, info: (m: string) => ((printed = !quiet), log.info(m)) },
         signal,
         resolve: prepared.resolve,
         startedAt,
         proxy: prepared.proxy,
         seed: flags.seed ?? process.env['GITHUB_SHA'],
-      }),
+      };
+      // The CLI waits for no GitHub deployment: a target names its url.
+      return usesTargets(config)
+        ? runTargets(config, { ...deps, ...(config.shard ? { origin: envOrigin() } : {}) })
+        : runGateWithHttp(config, deps);
+    },
   });
   // The repository pointer quotes a line of the checkout: added before the redaction; every sink redacts again.
-  const report = redactReport(withPointers(finished, process.cwd()), secrets);
-  if (config.reportPath) {
-    const path = resolvePath(config.reportPath);
+  const report = redactReport(
+    eachTarget(finished, (r) => withPointers(r, process.cwd())),
+    secrets,
+  );
+  return finish(report, config.reportPath, flags, printed, config.failOn, redact);
+}
+
+/** The report file, then the report on stdout; the exit status. */
+function finish(
+  report: Report,
+  reportPath: string | undefined,
+  flags: { json?: boolean; 'no-color'?: boolean },
+  printed: boolean,
+  failOn: GateConfig['failOn'],
+  redact: (text: string) => string,
+): number {
+  if (reportPath) {
+    const path = resolvePath(reportPath);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, redact(renderJson(report)));
   }
   const color = !flags['no-color'] && !process.env['NO_COLOR'] && process.stdout.isTTY === true;
   // A blank line between the progress (stderr) and the report, where both land on one terminal.
   if (printed && !flags.json) process.stderr.write('\n');
-  process.stdout.write(redact(flags.json ? renderJson(report) : renderTerminal(report, { color })));
-  return failsJob(report.verdict, config.failOn) ? 1 : 0;
+  const text = report.targets ? renderTargetsTerminal(report, { color }) : renderTerminal(report, { color });
+  process.stdout.write(redact(flags.json ? renderJson(report) : text));
+  return failsJob(report.verdict, failOn) ? 1 : 0;
 }
 
 /** parseArgs's "Unknown option '--rout'", with the flag it most likely meant. */
@@ -222,6 +258,55 @@ function unknownFlagHint(message: string): string {
         FLAGS.map((f) => `--${f}`),
       )}`
     : message;
+}
+
+/** Where a shard's report says it came from, on a CI runner (empty on a laptop). */
+function envOrigin(): { sha?: string; runId?: string } {
+  return { sha: process.env['GITHUB_SHA'] || undefined, runId: process.env['GITHUB_RUN_ID'] || undefined };
+}
+
+/** `post-deploy-gate merge reports/*.json`: the shards' reports → one report, verdict and exit status. */
+async function merge(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        report: { type: 'string' },
+        'fail-on': { type: 'string' },
+        json: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(
+      `post-deploy-gate merge: ${forLog((error as Error).message)}\nRun with --help for the options.\n`,
+    );
+    return 2;
+  }
+  const failOn = parsed.values['fail-on'] === undefined ? undefined : parseFailOn(parsed.values['fail-on']);
+  if (failOn && !failOn.ok) {
+    process.stderr.write(`post-deploy-gate merge: --fail-on: ${forLog(failOn.message)}\n`);
+    return 2;
+  }
+  const startedAt = new Date();
+  const clock = systemClock();
+  const { readShardFiles } = await import('../targets/report-files.js');
+  const { mergeShards } = await import('../targets/merge.js');
+  let report: Report;
+  try {
+    // The shell has expanded the glob already; a quoted one is expanded here. Any path the user names.
+    const files = readShardFiles(parsed.positionals, process.cwd(), false);
+    report = await mergeShards(files, { runId: process.env['GITHUB_RUN_ID'] || undefined }, startedAt, clock.now());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const issue of error.issues) process.stderr.write(`post-deploy-gate merge: ${forLog(issue.message)}\n`);
+    return 2;
+  }
+  // The shards' reports were redacted when they were written; a merge knows no secrets of its own.
+  return finish(report, parsed.values.report, parsed.values, false, failOn?.value, (text) => text);
 }
 
 /** Config inputs under their CLI flag names. */

@@ -33,6 +33,14 @@ export const TUNING_DEFAULTS = {
 /** Largest config file read (checked before parsing), and most routes in one run (file or input). */
 export const MAX_CONFIG_BYTES = 128 * 1024;
 export const MAX_ROUTES = 1000;
+/**
+ * Most route lines a list may hold when it is split over shards (`shard`): each shard still checks at most
+ * MAX_ROUTES, so a list over MAX_ROUTES needs enough shards (checked in resolve.ts).
+ */
+export const MAX_SHARDED_ROUTES = 10_000;
+/** Most targets one run checks (`targets`), and most shards a matrix may split a run into. */
+export const MAX_TARGETS = 20;
+export const MAX_SHARDS = 64;
 
 export const DEFAULT_REPORT_FILE = 'post-deploy-gate-report.json';
 
@@ -66,6 +74,9 @@ export const ACTION_INPUTS = [
   'commit-status',
   'allow-redirect-hosts',
   'report-path',
+  'targets',
+  'shard',
+  'merge-reports',
 ] as const;
 
 /**
@@ -73,7 +84,16 @@ export const ACTION_INPUTS = [
  * never the config file's (it comes with the pull request, which must not turn its own gate off or
  * choose where anything is written).
  */
-export const WORKFLOW_ONLY = ['fail-on', 'comment-mode', 'sha', 'commit-status', 'report-path'] as const;
+export const WORKFLOW_ONLY = [
+  'fail-on',
+  'comment-mode',
+  'sha',
+  'commit-status',
+  'report-path',
+  // Which shard a job is belongs to the matrix; a glob from the pull request could pick which files are read.
+  'shard',
+  'merge-reports',
+] as const;
 
 /** Every setting the parser reads (inputs, CLI flags, config file keys), in the order messages list them. */
 export const SETTING_NAMES = [

@@ -4,7 +4,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Sca
 import { compileBodyPattern, METHODS, parseRouteLine, parseStatusList, readRouteLine } from './route-line.js';
 import type { ConfigIssue, RouteSpec } from './types.js';
 import { parseHeaderLine } from './values.js';
-import { MAX_CONFIG_BYTES, MAX_ROUTES, SETTING_NAMES, WORKFLOW_ONLY } from './defaults.js';
+import { MAX_CONFIG_BYTES, MAX_ROUTES, MAX_SHARDED_ROUTES, SETTING_NAMES, WORKFLOW_ONLY } from './defaults.js';
 import { didYouMean } from './suggest.js';
 
 /** The YAML config file: the same settings as the inputs, plus per-route options. */
@@ -20,6 +20,8 @@ export interface ConfigFile {
   settings: Map<string, FileSetting>;
   routes?: RouteSpec[];
   headers?: Array<readonly [string, string]>;
+  /** The `targets:` list, read by targets/config.ts (only runs that have one load it). */
+  targets?: { node: Node | null; line: number; here: (line: number) => string; at: LineOf };
 }
 
 const ROUTE_KEYS = ['path', 'method', 'status', 'contains', 'matches', 'headers'] as const;
@@ -157,6 +159,8 @@ export function parseConfigText(text: string, name: string, issues: ConfigIssue[
       file.routes = readRouteList(pair.value as Node, here, at, issues);
     } else if (key === 'headers') {
       file.headers = readHeaders(pair.value as Node, here(line), 'headers', issues);
+    } else if (key === 'targets') {
+      file.targets = { node: pair.value as Node | null, line, here, at };
     } else {
       const value = isScalar(pair.value) ? pair.value.value : (pair.value as Node | null)?.toJSON();
       if (value !== null && typeof value === 'object') {
@@ -169,24 +173,26 @@ export function parseConfigText(text: string, name: string, issues: ConfigIssue[
   return file;
 }
 
-type LineOf = (node: unknown) => number;
+export type LineOf = (node: unknown) => number;
 
-/** The file's `routes:` list: route lines and route mappings. */
-function readRouteList(
+/** The file's `routes:` list (or a target's): route lines and route mappings. */
+export function readRouteList(
   node: Node | null,
   here: (line: number) => string,
   at: LineOf,
   issues: ConfigIssue[],
+  input = 'routes',
 ): RouteSpec[] {
   if (!isSeq(node)) {
-    issues.push({ input: 'routes', message: `${here(at(node))}: routes must be a list` });
+    issues.push({ input, message: `${here(at(node))}: routes must be a list` });
     return [];
   }
-  if (node.items.length > MAX_ROUTES) {
-    // Counted before any route is read: each one costs a parse, and a pattern a compile.
+  if (node.items.length > MAX_SHARDED_ROUTES) {
+    // Counted before any route is read: each one costs a parse, and a pattern a compile. The list may be
+    // longer than one run checks when it is split over shards (resolve.ts checks that part).
     issues.push({
-      input: 'routes',
-      message: `${here(at(node))}: ${node.items.length} routes; a run checks at most ${MAX_ROUTES}`,
+      input,
+      message: `${here(at(node))}: ${node.items.length} routes; a list holds at most ${MAX_SHARDED_ROUTES} (and a run or shard checks at most ${MAX_ROUTES})`,
     });
     return [];
   }
@@ -282,7 +288,7 @@ function readRouteObject(
   return { method, path: path.trim(), expect: status?.ok ? status.value : undefined, body, headers, label };
 }
 
-function readHeaders(
+export function readHeaders(
   node: Node | null,
   where: string,
   input: string,

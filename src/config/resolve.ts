@@ -1,4 +1,4 @@
-import { INPUT_DEFAULTS, MAX_ROUTES, TUNING_DEFAULTS } from './defaults.js';
+import { INPUT_DEFAULTS, MAX_ROUTES, MAX_SHARDED_ROUTES, TUNING_DEFAULTS } from './defaults.js';
 import type { ConfigFile } from './file.js';
 import { readRouteLine } from './route-line.js';
 import { ConfigError, type BaselineSettings, type ConfigIssue, type GateConfig, type RouteSpec } from './types.js';
@@ -12,6 +12,7 @@ import {
   parseBaselineHeaders,
   parseHealthPath,
   parseLatencyBudget,
+  parseShard,
 } from './values.js';
 import { MAX_DISCOVER_LIMIT, parseDiscoverMode, parseRobotsPolicy } from './discover.js';
 import type { Parsed } from './route-line.js';
@@ -80,7 +81,18 @@ export async function resolveConfig(source: SettingsSource): Promise<GateConfig>
 
   const waitForDeployment = read('wait-for-deployment', parseBoolean, false);
   const url = read('url', parseBaseUrl);
-  if (!pick('url') && !waitForDeployment) {
+  // Only the workflow says which shard a job is and which reports to merge (file.ts refuses both keys).
+  const shardText = given('shard');
+  const shard = shardText === undefined ? undefined : parsedOr(parseShard(shardText), 'shard', issues);
+  const mergeReports = given('merge-reports')?.trim();
+  const targetText = given('targets');
+  // A target list (the input's YAML, or the file's) loads its reader only when there is one.
+  const targets =
+    targetText !== undefined || file?.targets
+      ? (await import('../targets/config.js')).readTargets(targetText, file, issues)
+      : undefined;
+  // Every target names its own url or environment; a merge reads reports and requests nothing.
+  if (!pick('url') && !waitForDeployment && !targets && !mergeReports) {
     issues.push({
       input: 'url',
       message:
@@ -119,7 +131,12 @@ export async function resolveConfig(source: SettingsSource): Promise<GateConfig>
     allowRedirectHosts: read('allow-redirect-hosts', parseHostList),
     // The action input only (the config file cannot name it): a path inside the workspace.
     workspaceReportPath: given('report-path') === undefined ? undefined : read('report-path', parseWorkspacePath),
+    ...(targets ? { targets } : {}),
+    ...(shard ? { shard } : {}),
+    ...(mergeReports ? { mergeReports } : {}),
   };
+  checkRouteCount(config, file, issues);
+  checkShardedDiscovery(config, issues);
   if (issues.length > 0) throw new ConfigError(issues);
   return config;
 }
@@ -145,14 +162,58 @@ function readBaseline(
   return { url: baselineUrl, headers, latencyBudget, failOnBreakage };
 }
 
+function parsedOr<T>(parsed: Parsed<T>, input: string, issues: ConfigIssue[]): T | undefined {
+  if (parsed.ok) return parsed.value;
+  issues.push({ input, message: parsed.message });
+  return undefined;
+}
+
+/** One run (or one shard of a split run) checks at most MAX_ROUTES routes per target. */
+function checkRouteCount(config: GateConfig, file: ConfigFile | undefined, issues: ConfigIssue[]): void {
+  const shards = config.shard?.count ?? 1;
+  const lists = [{ name: 'routes', routes: config.routes }, ...(config.targets ?? [])];
+  for (const { name, routes } of lists) {
+    if (!routes || routes.length <= MAX_ROUTES * shards) continue;
+    const fromFile = name === 'routes' && file?.routes === routes;
+    const what = fromFile || name !== 'routes' ? 'routes' : 'route lines';
+    const input = name === 'routes' ? 'routes' : `targets (${name})`;
+    const more = ` (split them over an Actions matrix with shard: K/N, at most ${MAX_ROUTES} per shard)`;
+    issues.push({
+      input,
+      message: `${routes.length} ${what}; a run checks at most ${MAX_ROUTES}${shards > 1 ? ` per shard, and ${shards} shards check ${MAX_ROUTES * shards}` : more}`,
+    });
+  }
+}
+
+/** Every shard would discover and check the same sample: a split run checks only listed routes. */
+function checkShardedDiscovery(config: GateConfig, issues: ConfigIssue[]): void {
+  if (!config.shard) return;
+  const discovering = [
+    ...(config.discover.mode !== 'off' ? ['discover'] : []),
+    ...(config.targets ?? [])
+      .filter((t) => (t.settings['discover'] ?? 'off').trim().toLowerCase() !== 'off')
+      .map((t) => `targets (${t.name})`),
+  ];
+  for (const input of discovering) {
+    issues.push({
+      input,
+      message:
+        'cannot be used with shard: every shard would discover and check the same routes; list the routes (or do not shard)',
+    });
+  }
+}
+
 function readRoutes(inputText: string | undefined, file: ConfigFile | undefined, issues: ConfigIssue[]): RouteSpec[] {
   // The input wins when it says something other than its default; else the file's list; else `/`.
   const useInput = inputText !== undefined && (inputText.trim() !== INPUT_DEFAULTS.routes || !file?.routes);
   if (!useInput && file?.routes) return file.routes;
   const routes: RouteSpec[] = [];
   const routeLines = lines(inputText ?? INPUT_DEFAULTS.routes!);
-  if (routeLines.length > MAX_ROUTES) {
-    issues.push({ input: 'routes', message: `${routeLines.length} route lines; a run checks at most ${MAX_ROUTES}` });
+  if (routeLines.length > MAX_SHARDED_ROUTES) {
+    issues.push({
+      input: 'routes',
+      message: `${routeLines.length} route lines; a list holds at most ${MAX_SHARDED_ROUTES} (and a run or shard checks at most ${MAX_ROUTES})`,
+    });
     return routes;
   }
   routeLines.forEach((line, index) => {

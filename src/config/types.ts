@@ -59,6 +59,12 @@ export interface GateConfig {
   reportPath: string;
   /** A deploy to compare with (`baseline-url`), usually production; absent: the deploy is judged on its own. */
   baseline?: BaselineSettings;
+  /** Several deploys checked in one run, each through the same gate (targets/). */
+  targets?: TargetSpec[];
+  /** This job checks shard `index` of `count` (1-based) of the routes and targets. */
+  shard?: { index: number; count: number };
+  /** A glob of shard reports (inside the workspace) to merge instead of checking anything. */
+  mergeReports?: string;
   /** Verdicts that fail the job (exit 1); empty: report only. Undefined: every verdict but pass. */
   failOn?: readonly FailingVerdict[];
   /** When to write the PR comment (with `comment` on). Undefined: always. */
@@ -93,6 +99,26 @@ export interface BaselineSettings {
   latencyBudget: LatencyBudget;
   /** A route broken on both sides fails the run too (otherwise it is reported and passes). */
   failOnBreakage: boolean;
+}
+
+/** One deploy of several (`targets:`): what it overrides of the run's settings. */
+export interface TargetSpec {
+  /** Names its section, its markers and its output: letters, digits, `.`, `_`, `-`. */
+  name: string;
+  url?: URL;
+  /** A deployment environment (name or glob) to wait for; implies waiting for the deployment. */
+  environment?: string;
+  healthPath?: string;
+  routes?: RouteSpec[];
+  /** Sent with every request of this target (added to, and replacing same-named, run-wide headers). */
+  headers?: ReadonlyArray<readonly [string, string]>;
+  expectVersion?: string;
+  /**
+   * Values of run-wide settings given per target, by setting name (see TARGET_PASS_THROUGH in
+   * targets/config.ts): the hook for settings such as baseline-url and discover, read by the same parsers
+   * as the run-wide values when the target's GateConfig is made.
+   */
+  settings: Record<string, string>;
 }
 
 /** One problem with the configuration; `input` is the name the user wrote (input, flag or file key). */

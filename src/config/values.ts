@@ -2,6 +2,7 @@ import { isBlockedAddress } from '../http/addresses.js';
 import { formatDuration, parseDuration, DURATION_HELP } from './duration.js';
 import type { LatencyBudget } from './types.js';
 import type { Parsed } from './route-line.js';
+import { MAX_SHARDS } from './defaults.js';
 
 /** Parsers for single setting values. Each returns the value or a message naming what is accepted. */
 
@@ -104,6 +105,20 @@ export function parseHeaderLine(line: string): Parsed<readonly [string, string]>
     };
   }
   return { ok: true, value: [name, value] };
+}
+
+/** `K/N`: this job checks the K-th of N shares of the routes and targets (an Actions matrix). */
+export function parseShard(text: string): Parsed<{ index: number; count: number }> {
+  const match = /^\s*(\d{1,3})\s*\/\s*(\d{1,3})\s*$/.exec(text);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
+    return {
+      ok: false,
+      message: `"${text}" is not accepted; use K/N with 1 ≤ K ≤ N ≤ ${MAX_SHARDS}, e.g. \${{ matrix.shard }}/4 with shard: [1, 2, 3, 4]`,
+    };
+  }
+  return { ok: true, value: { index, count } };
 }
 
 /** Lines of a multi-line input: trimmed, blanks and `#` comments dropped. */

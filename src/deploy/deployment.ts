@@ -13,6 +13,11 @@ export interface DeploymentInfo {
   logUrl?: string;
   description?: string;
   waitedMs?: number;
+  /**
+   * Other environments with a deployment of the same commit that this run did not check (no
+   * `environment` given, so the newest deployment was taken): named in the report, never passed over.
+   */
+  alsoDeployed?: string[];
 }
 
 export type DeploymentOutcome =

@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import type { GateConfig } from '../config/types.js';
 import { ConfigError } from '../config/types.js';
 import type { GitHubEvent } from '../github/event.js';
-import { createOctokit } from '../github/octokit.js';
+import { createOctokit, type Octokit } from '../github/octokit.js';
 import type { Logger } from '../log.js';
 import type { DeploymentOutcome } from './deployment.js';
 import { waitForDeployment } from './wait.js';
@@ -23,26 +23,7 @@ export async function deployStage(options: {
   onSecrets?: (values: string[]) => void;
 }): Promise<DeploymentOutcome> {
   const { config, event, clock, log } = options;
-  const missing = [];
-  if (!options.token)
-    missing.push({
-      input: 'github-token',
-      message: 'is needed to wait for the deployment; leave it at its default (${{ github.token }})',
-    });
-  if (!event.owner || !event.sha) {
-    missing.push({
-      input: 'wait-for-deployment',
-      message: 'needs a GitHub Actions run (GITHUB_REPOSITORY and the commit); in other places give url',
-    });
-  }
-  if (missing.length) throw new ConfigError(missing);
-  const octokit = createOctokit({
-    token: options.token,
-    apiUrl: event.apiUrl,
-    log,
-    signal: options.signal,
-    timeLeft: () => config.timeoutMs - clock.now(),
-  });
+  const octokit = deploymentClient(options);
   const outcome = await waitForDeployment({
     octokit,
     event,
@@ -67,7 +48,40 @@ export async function deployStage(options: {
   return { ...outcome, url };
 }
 
-function safeUrl(text: string): URL | undefined {
+/** The GitHub client of the deployment wait, after checking the run can use one (a token, a repository). */
+export function deploymentClient(options: {
+  config: GateConfig;
+  event: GitHubEvent;
+  token: string;
+  clock: Clock;
+  log: Logger;
+  signal: AbortSignal;
+}): Octokit {
+  const { config, event, clock, log } = options;
+  const missing = [];
+  if (!options.token)
+    missing.push({
+      input: 'github-token',
+      message: 'is needed to wait for the deployment; leave it at its default (${{ github.token }})',
+    });
+  if (!event.owner || !event.sha) {
+    missing.push({
+      input: 'wait-for-deployment',
+      message: 'needs a GitHub Actions run (GITHUB_REPOSITORY and the commit); in other places give url',
+    });
+  }
+  if (missing.length) throw new ConfigError(missing);
+  return createOctokit({
+    token: options.token,
+    apiUrl: event.apiUrl,
+    log,
+    signal: options.signal,
+    timeLeft: () => config.timeoutMs - clock.now(),
+  });
+}
+
+/** A deployment's own URL, when it is an http(s) one. */
+export function safeUrl(text: string): URL | undefined {
   try {
     const url = new URL(text);
     return url.protocol === 'https:' || url.protocol === 'http:' ? url : undefined;

@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import { environmentMatcher, type GitHubEvent } from '../github/event.js';
 import { statusOf, type Octokit } from '../github/octokit.js';
 import { deploymentName, withoutCredentials, type DeploymentInfo } from './deployment.js';
+import { alsoDeployedWarning } from './also-deployed.js';
 
 /**
  * Waits for the GitHub deployment of the commit under test to succeed, and takes its URL. Providers that
@@ -39,7 +40,7 @@ const FIRST_POLL_MS = 1_000;
 const POLL_CAP_MS = 10_000;
 /** Newest deployments looked at per poll (superseded ones are `inactive`). */
 const CANDIDATES = 3;
-const FAILED = new Set(['failure', 'error']);
+export const FAILED = new Set(['failure', 'error']);
 
 interface Found {
   deployment: DeploymentInfo;
@@ -61,6 +62,7 @@ export async function waitForDeployment(options: DeploymentWaitOptions): Promise
       if (found.terminal) {
         const ok = found.deployment.state === 'success';
         log.info(`deployment ${deploymentName(found.deployment)}: ${found.deployment.state}`);
+        if (found.deployment.alsoDeployed) log.warning(alsoDeployedWarning(found.deployment));
         return { kind: ok ? 'ready' : 'failed', deployment: found.deployment };
       }
     }
@@ -104,9 +106,8 @@ async function lookOnce(
     environment: string;
     original_environment?: string;
   }>;
-  const candidates = deployments
-    .filter((d) => matches(d.environment) || matches(d.original_environment ?? ''))
-    .slice(0, CANDIDATES);
+  const matching = deployments.filter((d) => matches(d.environment) || matches(d.original_environment ?? ''));
+  const candidates = matching.slice(0, CANDIDATES);
   for (const candidate of candidates) {
     const statuses = (await read('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
       ...repo,
@@ -134,6 +135,11 @@ async function lookOnce(
       logUrl: clean(options, status?.log_url || status?.target_url || undefined),
       description: status?.description || undefined,
     };
+    // Without an environment, a monorepo's commit may have several deploys: the others are named.
+    const others = options.environment
+      ? []
+      : [...new Set(matching.map((d) => d.environment))].filter((e) => e !== candidate.environment);
+    if (others.length) deployment.alsoDeployed = others;
     return { deployment, terminal: deployment.state === 'success' || FAILED.has(deployment.state) };
   }
   if (candidates.length > 0) return undefined;
@@ -176,10 +182,10 @@ function clean(options: DeploymentWaitOptions, url: string | undefined): string 
   return cleaned;
 }
 
-type Reader = (route: string, params: Record<string, unknown>) => Promise<unknown>;
+export type Reader = (route: string, params: Record<string, unknown>) => Promise<unknown>;
 
 /** GETs with If-None-Match: an unchanged answer comes back as 304 and is served from the cache. */
-function conditionalReader(octokit: Octokit): Reader {
+export function conditionalReader(octokit: Octokit): Reader {
   const cache = new Map<string, { etag: string; data: unknown }>();
   return async (route, params) => {
     const key = `${route} ${JSON.stringify(params)}`;

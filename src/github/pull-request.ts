@@ -27,6 +27,8 @@ export async function commentOnPullRequest(options: {
   budgetMs?: number;
   /** Removes secrets from the comment's body at the sink. */
   redact?: (text: string) => string;
+  /** A run with targets: the pause before reading its update back (see publishComment). */
+  settleMs?: () => number;
 }): Promise<string> {
   const { event, log, config } = options;
   const budgetMs = options.budgetMs ?? REPORTING_BUDGET_MS;
@@ -55,6 +57,8 @@ export async function commentOnPullRequest(options: {
     signal: budget,
     timeLeft: () => budgetMs - (Date.now() - started),
   });
+  const sections = options.report.targets ? await import('../targets/comment-sections.js') : undefined;
+  const context = { sha: event.sha, runUrl: event.runUrl };
   const work = (async () => {
     const outcomes: string[] = [];
     if (comment) {
@@ -63,10 +67,19 @@ export async function commentOnPullRequest(options: {
           octokit,
           event,
           report: options.report,
-          key: config.environment || 'default',
+          // A run with targets shares one comment with every other run that has targets on the PR.
+          key: sections ? sections.TARGETS_KEY : config.environment || 'default',
           log,
           mode: config.commentMode,
           redact: options.redact,
+          ...(sections
+            ? {
+                render: (previous: string | undefined) =>
+                  sections.renderTargetsComment(options.report, context, previous),
+                holds: (body: string | undefined) => sections.holdsSections(body, options.report, context),
+                settleMs: options.settleMs,
+              }
+            : {}),
         }),
       );
     }

@@ -19,9 +19,21 @@ export interface CommentOptions {
   log: Logger;
   /** Removes secrets from the body about to be posted. */
   redact?: (text: string) => string;
+  /**
+   * The body, from the earlier comment's (a run with targets rewrites only its own sections of it);
+   * renderComment when absent.
+   */
+  render?: (previousBody: string | undefined) => string;
+  /** Whether a body read back still holds this run's part; when not, another run wrote in between. */
+  holds?: (body: string | undefined) => boolean;
+  /** Pause before reading the comment back (tests make it short); 300–900 ms by default. */
+  settleMs?: () => number;
   /** When to write (see config/reporting.ts); undefined: always. */
   mode?: CommentMode;
 }
+
+/** Times a run re-reads the comment and writes its part again after another run overwrote it. */
+const MAX_REWRITES = 3;
 
 /** Pages read at most while looking for the gate's own comment, and their size. */
 export const MAX_COMMENT_PAGES = 50;
@@ -56,14 +68,22 @@ export async function publishComment(options: CommentOptions): Promise<string> {
     }
     // Redacted at the sink too, like every other output: the comment is what a stranger may read.
     const redact = options.redact ?? ((text: string) => text);
-    const body = redact(
-      renderComment(options.report, {
-        key: options.key,
-        sha: event.sha,
-        runUrl: event.runUrl,
-        previousBody: existing?.body ?? undefined,
-      }),
-    );
+    const render = (previous: string | undefined) =>
+      redact(
+        options.render
+          ? options.render(previous)
+          : renderComment(options.report, {
+              key: options.key,
+              sha: event.sha,
+              runUrl: event.runUrl,
+              previousBody: previous,
+            }),
+      );
+    const body = render(existing?.body ?? undefined);
+    if (options.holds && existing) {
+      // Read-modify-write: GitHub has no conditional update of a comment, so check and write again.
+      return updateChecked(octokit, repo, number, existing, render, find, options);
+    }
     if (existing) {
       if (existing.body === body) return `comment on #${number} already up to date`;
       await octokit.rest.issues.updateComment({ ...repo, comment_id: existing.id, body });
@@ -88,6 +108,40 @@ export async function publishComment(options: CommentOptions): Promise<string> {
     log.warning(`no PR comment: ${explain(error)}`);
     return 'comment failed';
   }
+}
+
+/**
+ * Updates the comment from the body just read, then reads it back after a pause: when another run wrote
+ * in between from an older body (its write dropped this run's part), this run writes again from the
+ * newest body, which keeps the other's part. Each run checks only its own part, so two runs settle.
+ */
+async function updateChecked(
+  octokit: Octokit,
+  repo: { owner: string; repo: string },
+  number: number,
+  first: IssueComment,
+  render: (previous: string | undefined) => string,
+  find: () => Promise<IssueComment | undefined>,
+  options: CommentOptions,
+): Promise<string> {
+  let current: IssueComment = first;
+  for (let attempt = 0; attempt <= MAX_REWRITES; attempt++) {
+    const body = render(current.body ?? undefined);
+    if (current.body !== body) await octokit.rest.issues.updateComment({ ...repo, comment_id: current.id, body });
+    await new Promise((resolve) => setTimeout(resolve, options.settleMs?.() ?? 300 + Math.random() * 600));
+    const again = await find();
+    if (!again) return `the comment on #${number} disappeared after the update`;
+    if (options.holds!(again.body ?? undefined))
+      return attempt === 0
+        ? `updated the comment on #${number}`
+        : `updated the comment on #${number} (again, after another run's update)`;
+    options.log.info(`another run updated the comment on #${number} at the same time; writing this run's part again`);
+    current = again;
+  }
+  options.log.warning(
+    `the comment on #${number} kept being overwritten by another run; this run's part may be missing`,
+  );
+  return 'comment contested';
 }
 
 /**
