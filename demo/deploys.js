@@ -57,7 +57,7 @@ export const DEPLOYS = [
   {
     name: 'sevalla-edge-503',
     story: 'the platform edge answers 503 X-Sevalla-Status: application-crashed while /health/ is 200',
-    expect: { verdict: 'fail', cause: 'no-healthy-backend', where: 'shop/settings.py' },
+    expect: { verdict: 'fail', cause: 'no-healthy-backend', where: 'deploy/app.yaml' },
     args: ['--route', '/', '--route', '/products/'],
     handle(req, res) {
       if (req.url === '/health/') return health(res);

@@ -20,6 +20,10 @@ import { PoliteLimiter } from './limiter.js';
 import { DEFAULT_SETTLE_RULE } from './stability.js';
 import { watchDeploy, type WatchResult } from './watch.js';
 import type { ReadinessResult } from './readiness.js';
+import type { Discovery } from './discover/types.js';
+
+/** The sample's order when the run knows no commit (a local CLI run): fixed, so it still repeats. */
+const DEFAULT_SEED = 'post-deploy-gate';
 
 /**
  * The whole check, from a validated config to a Report, and the one place a Report is built: a checked
@@ -38,6 +42,8 @@ export interface GateDeps {
   /** How the deploy stage ended (wait-for-deployment); its URL is the one checked. */
   deployment?: DeploymentOutcome;
   startedAt?: Date;
+  /** Orders the discovered sample (the commit's sha, so reruns check the same routes). */
+  seed?: string;
 }
 
 /** Where a run sends its requests: the ready deployment's URL, or the `url` input. */
@@ -64,6 +70,7 @@ export function clientFor(config: GateConfig, target: URL | undefined, extras: H
     ca: extras.ca,
     proxy: extras.proxy,
     connectionsPerOrigin: config.concurrency,
+    redirectHosts: config.allowRedirectHosts,
   });
 }
 
@@ -122,10 +129,29 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
   });
   let routes: RouteResult[] = [];
   let assets: AssetCheck | undefined;
+  let discovery: Discovery | undefined;
+  let checked = config.routes;
+  if (config.discover.mode !== 'off' && readiness.ready && !deps.signal?.aborted) {
+    // Loaded only by runs that discover: the XML parser and robots.txt rules are not needed otherwise.
+    const discover = await import('./discover/index.js');
+    discovery = await discover.discoverRoutes({
+      client,
+      limiter,
+      clock,
+      log,
+      base: baseUrl,
+      listed: config.routes,
+      settings: config.discover,
+      seed: deps.seed || DEFAULT_SEED,
+      concurrency: config.concurrency,
+      signal: deps.signal,
+    });
+    checked = [...config.routes, ...discover.discoveredRouteSpecs(discovery)];
+  }
   if (readiness.ended !== 'cancelled') {
     const budgetMs = smokeBudgetMs(config.requestTimeoutMs, config.routeRetries);
     log.info(
-      `checking ${config.routes.length} route(s), ${config.concurrency} at a time (stage budget ${formatDuration(budgetMs)})`,
+      `checking ${checked.length} route(s), ${config.concurrency} at a time (stage budget ${formatDuration(budgetMs)})`,
     );
     const stage = AbortSignal.timeout(budgetMs);
     const pages = new Map<RouteSpec, PageInput>();
@@ -137,7 +163,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
       clock,
       log,
       baseUrl,
-      routes: config.routes,
+      routes: checked,
       concurrency: config.concurrency,
       // Not ready: the deploy had its whole budget already; look once, for evidence.
       retries: readiness.ready ? config.routeRetries : 0,
@@ -159,7 +185,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
         client,
         clock,
         log,
-        pages: config.routes.flatMap((route) => pages.get(route) ?? []),
+        pages: checked.flatMap((route) => pages.get(route) ?? []),
         concurrency: config.concurrency,
         retries: config.routeRetries,
         signal: deps.signal ? AbortSignal.any([deps.signal, assetStage]) : assetStage,
@@ -219,6 +245,8 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
   const findings = { readiness, routes, diagnoses, assets, watch };
   const { verdict, cause } = cancelled ? { verdict: 'error' as const, cause: undefined } : verdictOf(findings);
   const warnings = [...routes.filter((r) => r.flaky).map(settledWarning), ...assetWarnings(assets)];
+  if (config.discover.mode !== 'off' && !discovery && !cancelled)
+    warnings.push(`discover (${config.discover.mode}) did not run: the deploy never got ready`);
   return {
     ...reportBase(startedAt, clock.now()),
     verdict,
@@ -244,6 +272,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
     routes,
     diagnoses: cancelled ? [] : diagnoses,
     assets,
+    ...(discovery ? { discovery } : {}),
     warnings,
     deployment: deployment?.deployment,
     ...(watch ? { watch } : {}),

@@ -18,6 +18,8 @@ import { renderJson } from './report/json.js';
 import type { Report } from './report/report.js';
 import { writeNewReport } from './report/report-file.js';
 import { renderSummary } from './report/summary.js';
+import { failsJob } from './config/reporting.js';
+import { writeInWorkspace } from './config/workspace-path.js';
 
 /** The action: inputs → gate → outputs, summary, annotations. The only file that touches @actions/core. */
 
@@ -34,6 +36,12 @@ function gitHubEvent(): GitHubEvent {
     // No readable payload (a local run): the event is what the environment says.
   }
   return (event = readEvent(process.env, payload));
+}
+
+/** The event, with the commit the workflow named (`sha`) in place of the event's own. */
+function eventFor(config: GateConfig | undefined): GitHubEvent {
+  const base = gitHubEvent();
+  return config?.sha ? { ...base, sha: config.sha } : base;
 }
 
 /** `cancelled`: the runner's SIGINT/SIGTERM, as heard by the entry from its first line on. */
@@ -60,10 +68,11 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
   const reportFolder = process.env['RUNNER_TEMP'] || tmpdir();
   const workspace = process.env['GITHUB_WORKSPACE'] || process.cwd();
   let published = false;
+  let config = undefined as GateConfig | undefined;
   const publishOnce = async (report: Report) => {
     if (published) return;
     published = true;
-    await publish(redactReport(report, secrets), reportFolder, redact);
+    await publish(redactReport(report, secrets), { reportFolder, workspace, config }, redact);
   };
   // Whatever throws, or a step that never settles (the loop empties under an await), still ends with outputs.
   const fallback = (error: unknown) => publishOnce(faultReport(error, startedAt, clock.now()));
@@ -76,7 +85,6 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   if (cancelled?.aborted) reporting.abort();
   try {
-    let config = undefined as GateConfig | undefined;
     const finished = await runToReport({
       clock,
       startedAt,
@@ -92,20 +100,30 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
         const deployment = gateConfig.waitForDeployment
           ? await (
               await import('./deploy/stage.js')
-            ).deployStage({ config: gateConfig, event: gitHubEvent(), token, clock, log: logger, signal })
+            ).deployStage({ config: gateConfig, event: eventFor(gateConfig), token, clock, log: logger, signal })
           : undefined;
-        return runGateWithHttp(gateConfig, { clock, log: logger, signal, startedAt, deployment, proxy: httpProxy });
+        // The discovered sample is ordered by the commit checked (the PR head), so a rerun checks the same routes.
+        const seed = gateConfig.discover.mode !== 'off' ? gitHubEvent().sha : undefined;
+        return runGateWithHttp(gateConfig, {
+          clock,
+          log: logger,
+          signal,
+          startedAt,
+          deployment,
+          proxy: httpProxy,
+          seed,
+        });
       },
     });
     const report = withPointers(finished, workspace);
     // The verdict is written before any GitHub API call, and nothing the API does changes it.
     await publishOnce(report);
-    if (config?.comment) {
+    if (config && ((config.comment && config.commentMode !== 'off') || config.commitStatus)) {
       const { commentOnPullRequest } = await import('./github/pull-request.js');
       const outcome = await commentOnPullRequest({
         report,
         config,
-        event: gitHubEvent(),
+        event: eventFor(config),
         token,
         log: logger,
         signal: reporting.signal,
@@ -122,18 +140,35 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
 }
 
 /** Outputs, report file, summary and annotations: every path, before any GitHub API call. */
-async function publish(report: Report, reportFolder: string, redact: (text: string) => string): Promise<void> {
+async function publish(
+  report: Report,
+  where: { reportFolder: string; workspace: string; config?: GateConfig },
+  redact: (text: string) => string,
+): Promise<void> {
+  const { reportFolder, config } = where;
   const output = (name: string, value: string) => core.setOutput(name, redact(value));
   output('verdict', report.verdict);
   output('cause', report.cause ?? '');
   output('summary', report.summary);
   output('url', report.url ?? '');
   output('ready-after', report.readyAfterMs === undefined ? '' : (report.readyAfterMs / 1000).toFixed(1));
+  const json = redact(renderJson(report));
   try {
-    output('report', writeNewReport(reportFolder, DEFAULT_REPORT_FILE, redact(renderJson(report))));
+    output('report', writeNewReport(reportFolder, DEFAULT_REPORT_FILE, json));
   } catch (error) {
     output('report', '');
     core.warning(redact(`could not write the JSON report in ${forLog(reportFolder)}: ${forLog(String(error))}`));
+  }
+  if (config?.workspaceReportPath) {
+    // A copy inside the workspace, for actions/upload-artifact: the workflow chose the path, never the PR.
+    try {
+      const path = writeInWorkspace(where.workspace, config.workspaceReportPath, json);
+      core.info(redact(forLog(`report copied to ${path}`)));
+    } catch (error) {
+      core.warning(
+        redact(`could not write report-path: ${forLog(error instanceof Error ? error.message : String(error))}`),
+      );
+    }
   }
   try {
     await core.summary.addRaw(redact(renderSummary(report))).write();
@@ -153,5 +188,7 @@ async function publish(report: Report, reportFolder: string, redact: (text: stri
   const line = `${report.verdict}${report.cause ? ` (${report.cause})` : ''}: ${report.summary}`;
   core.info(redact(forLog(line)));
   // Not core.setFailed: its extra annotation would repeat the error above and use one of the ten slots.
-  if (report.verdict !== 'pass') process.exitCode = 1;
+  // `fail-on` decides which verdicts fail the job; a verdict that does not is said once, in the log.
+  if (failsJob(report.verdict, config?.failOn)) process.exitCode = 1;
+  else if (report.verdict !== 'pass') core.info(`the job passes: fail-on does not include ${report.verdict}`);
 }

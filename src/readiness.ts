@@ -62,7 +62,8 @@ export interface GaveUp {
   /** Same answer this many times, over this long. */
   attempts: number;
   overMs: number;
-  why: 'patience' | 'deployment-succeeded';
+  /** `no-version`: health is healthy but shows no version at all, so `expect-version` can never appear. */
+  why: 'patience' | 'deployment-succeeded' | 'no-version';
 }
 
 export const DEFAULT_PATIENCE_MS = 60_000;
@@ -94,6 +95,8 @@ export interface ReadinessResult {
   lastHealthy?: Observation;
   /** Health answered healthy at least once, but never with the expected version. */
   versionMissing: boolean;
+  /** Health answered healthy without anything that looks like a version (`{"ok":true}`). */
+  versionless?: boolean;
 }
 
 class Unchanging extends Error {
@@ -118,6 +121,19 @@ export function isHealthy(observation: Observation): boolean {
   return (status >= 200 && status < 300) || (status >= 300 && status < 400 && !observation.headers['location']);
 }
 
+/**
+ * Whether an answer shows any version at all: a commit-like hex id, a dotted version number, a version-ish
+ * JSON key, or a version-ish header. When it shows none, `expect-version` cannot appear by waiting for
+ * the same endpoint; when it shows another one, the previous release may still be rolling out.
+ */
+const VERSION_IN_BODY =
+  /\b[0-9a-f]{7,40}\b|\bv?\d+\.\d+(\.\d+)?\b|["']?(version|commit|sha|revision|rev|build|release|git[_-]?(sha|commit|hash)|hash|tag|image)["']?\s*[:=]/i;
+const VERSION_HEADER = /version|commit|revision|sha|build|release|deploy|image/i;
+export function showsSomeVersion(observation: Observation): boolean {
+  if (VERSION_IN_BODY.test(observation.body)) return true;
+  return Object.keys(observation.headers).some((name) => VERSION_HEADER.test(name));
+}
+
 export function versionShown(observation: Observation, version: string): boolean {
   return observation.body.includes(version) || Object.values(observation.headers).some((v) => v.includes(version));
 }
@@ -138,6 +154,7 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<Readine
   let sawVersion = false;
   let healthyOld = 0;
   let healthyNew = 0;
+  let versionlessInARow = 0;
   let streak: { key: string; sinceMs: number; count: number } | undefined;
   const patienceMs = options.patienceMs ?? DEFAULT_PATIENCE_MS;
   const progress = () => `${formatDuration(clock.now())} / ${formatDuration(options.budgetMs)}`;
@@ -190,6 +207,20 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<Readine
       return;
     }
     failures = counts ? 0 : failures + 1;
+    // Healthy, but nothing in it looks like a version: no rollout will make "abc123" appear in {"ok":true}.
+    // As many such answers in a row as a pass would need, and the wait ends at once, saying so.
+    versionlessInARow = healthy && versionFound === false && !showsSomeVersion(observation) ? versionlessInARow + 1 : 0;
+    if (versionlessInARow >= options.successThreshold) {
+      result.versionless = true;
+      throw new AbortError(
+        new Unchanging({
+          key: 'health-shows-no-version',
+          attempts: versionlessInARow,
+          overMs: entry.atMs - result.attempts[result.attempts.length - versionlessInARow]!.atMs,
+          why: 'no-version',
+        }),
+      );
+    }
     const key = healthy ? undefined : await options.unbootable?.(observation);
     streak =
       key === undefined
@@ -252,6 +283,10 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<Readine
   result.versionMissing = !!options.expectVersion && sawHealthyWithoutVersion && !sawVersion && !result.ready;
   if (result.ready) {
     log.info(`ready after ${formatDuration(result.readyAtMs!)} (${result.attempts.length} health requests)`);
+  } else if (result.versionless) {
+    log.warning(
+      `stopped waiting: health is healthy but shows no version at all, so "${options.expectVersion}" cannot appear in it`,
+    );
   } else if (result.gaveUp) {
     const g = result.gaveUp;
     log.warning(

@@ -102,7 +102,7 @@ export async function sampleRoute(
         method: route.method,
         url,
         headers: route.headers,
-        followRedirects: !expectsRedirect(route.expect),
+        followRedirects: route.followRedirects ?? !expectsRedirect(route.expect),
         maxBodyBytes: route.method === 'HEAD' ? 0 : ROUTE_BODY_LIMIT,
         signal: options.signal,
       }),

@@ -111,15 +111,17 @@ describe('evidence', () => {
 });
 
 describe('GFM structure and raw text', () => {
-  it('renders the summary: heading with verdict and cause, one table, the chart, folds, no live links', () => {
+  it('renders the summary: heading with verdict and cause, failing rows first, passing folded, the chart, folds, no live links', () => {
     const summary = renderSummary(mixed());
     const tree = gfmTree(summary);
     const heading = tree.children[0]!;
     expect(heading.type).toBe('heading');
     expect(textOf(heading)).toBe('❌ post-deploy-gate: fail · host-rejected');
     const tables = nodesOf(tree, 'table');
-    expect(tables[0]!.children).toHaveLength(7); // header, health, five routes
-    for (const row of tables[0]!.children) expect(row.children).toHaveLength(5);
+    // Health and the three routes that did not pass come first; the two passing routes are folded below.
+    expect(tables[0]!.children).toHaveLength(5); // header, health, three routes that did not pass
+    expect(tables[1]!.children).toHaveLength(3); // header, two passing routes
+    for (const row of [...tables[0]!.children, ...tables[1]!.children]) expect(row.children).toHaveLength(5);
     expect(nodesOf(tree, 'code').filter((c) => c.lang === 'mermaid')).toHaveLength(1);
     expect(nodesOf(tree, 'link')).toHaveLength(0);
     const screen = firstScreen(summary);

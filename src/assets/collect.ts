@@ -1,4 +1,5 @@
-import { html, parse, type DefaultTreeAdapterMap } from 'parse5';
+import { html, parse } from 'parse5';
+import { attr, htmlElements } from '../html/elements.js';
 import { JAVASCRIPT_TYPES } from './judge.js';
 import type { AssetKind, AssetRef, PageRefs } from './types.js';
 
@@ -9,9 +10,6 @@ import type { AssetKind, AssetRef, PageRefs } from './types.js';
  * `<noscript>` (scripting on) or an inline script's text is not taken for a reference, as it is not by
  * the browser.
  */
-
-type Node = DefaultTreeAdapterMap['node'];
-type Element = DefaultTreeAdapterMap['element'];
 
 export function collectAssetRefs(page: string, pageUrl: URL): PageRefs {
   const document = parse(page);
@@ -57,23 +55,6 @@ function scriptKind(type: string | undefined): AssetKind | undefined {
   if (value === '' || JAVASCRIPT_TYPES.has(value)) return 'script';
   if (value === 'module') return 'module';
   return undefined;
-}
-
-/** Elements in the HTML namespace, in document order (an SVG `<script>` is another element). */
-function htmlElements(root: Node): Element[] {
-  const found: Element[] = [];
-  const stack: Node[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if ('tagName' in node && node.namespaceURI === html.NS.HTML) found.push(node);
-    // A <template>'s content is a separate fragment (not in childNodes): never rendered on load.
-    if ('childNodes' in node) for (let i = node.childNodes.length - 1; i >= 0; i--) stack.push(node.childNodes[i]!);
-  }
-  return found;
-}
-
-function attr(element: Element, name: string): string | undefined {
-  return element.attrs.find((a) => a.name === name)?.value;
 }
 
 function tokens(value: string | undefined): Set<string> {

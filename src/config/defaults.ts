@@ -11,6 +11,13 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   comment: 'true',
   watch: '0',
   'check-assets': 'true',
+  'fail-on': 'fail,inconclusive,error',
+  'comment-mode': 'always',
+  'commit-status': 'false',
+  discover: 'off',
+  'discover-limit': '50',
+  'discover-depth': '2',
+  'discover-robots': 'respect',
 };
 
 /** Settings that only the config file and the CLI set (not action inputs), with their defaults. */
@@ -42,7 +49,24 @@ export const ACTION_INPUTS = [
   'config',
   'watch',
   'check-assets',
+  'discover',
+  'discover-limit',
+  'discover-depth',
+  'discover-robots',
+  'fail-on',
+  'comment-mode',
+  'sha',
+  'commit-status',
+  'allow-redirect-hosts',
+  'report-path',
 ] as const;
+
+/**
+ * Inputs that say what the workflow does with the verdict, or where files go: the workflow's decisions,
+ * never the config file's (it comes with the pull request, which must not turn its own gate off or
+ * choose where anything is written).
+ */
+export const WORKFLOW_ONLY = ['fail-on', 'comment-mode', 'sha', 'commit-status', 'report-path'] as const;
 
 /** Every setting the parser reads (inputs, CLI flags, config file keys), in the order messages list them. */
 export const SETTING_NAMES = [

@@ -4,7 +4,8 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAM
 import { compileBodyPattern, METHODS, parseRouteLine, parseStatusList, readRouteLine } from './route-line.js';
 import type { ConfigIssue, RouteSpec } from './types.js';
 import { parseHeaderLine } from './values.js';
-import { MAX_CONFIG_BYTES, MAX_ROUTES, SETTING_NAMES } from './defaults.js';
+import { MAX_CONFIG_BYTES, MAX_ROUTES, SETTING_NAMES, WORKFLOW_ONLY } from './defaults.js';
+import { didYouMean } from './suggest.js';
 
 /** The YAML config file: the same settings as the inputs, plus per-route options. */
 
@@ -22,7 +23,9 @@ export interface ConfigFile {
 }
 
 const ROUTE_KEYS = ['path', 'method', 'status', 'contains', 'matches', 'headers'] as const;
-const FILE_KEYS: readonly string[] = SETTING_NAMES.filter((k) => k !== 'config' && k !== 'report');
+const FILE_KEYS: readonly string[] = SETTING_NAMES.filter(
+  (k) => k !== 'config' && k !== 'report' && !(WORKFLOW_ONLY as readonly string[]).includes(k),
+);
 
 /** Resolves `name` inside `workspace`, refusing anything that leads outside it (also through links). */
 export function resolveInWorkspace(
@@ -135,10 +138,18 @@ export function parseConfigText(text: string, name: string, issues: ConfigIssue[
       });
       continue;
     }
+    if ((WORKFLOW_ONLY as readonly string[]).includes(key)) {
+      // What fails the job, the comment, the commit status and files written are the workflow's to decide.
+      issues.push({
+        input: 'config',
+        message: `${here(line)}: "${key}" cannot be set in the config file (it comes with the pull request); set the action input \`${key}\` in the workflow`,
+      });
+      continue;
+    }
     if (!FILE_KEYS.includes(key)) {
       issues.push({
         input: 'config',
-        message: `${here(line)}: unknown key "${key}"; accepted keys: ${FILE_KEYS.join(', ')}`,
+        message: `${here(line)}: unknown key "${key}"${didYouMean(key, FILE_KEYS)}; accepted keys: ${FILE_KEYS.join(', ')}`,
       });
       continue;
     }
@@ -212,7 +223,7 @@ function readRouteObject(
     if (!(ROUTE_KEYS as readonly string[]).includes(key)) {
       issues.push({
         input: 'routes',
-        message: `${here(line)}: unknown route key "${key}"; accepted keys: ${ROUTE_KEYS.join(', ')}`,
+        message: `${here(line)}: unknown route key "${key}"${didYouMean(key, ROUTE_KEYS)}; accepted keys: ${ROUTE_KEYS.join(', ')}`,
       });
     } else {
       get.set(key, { node: pair.value as Node, line });

@@ -11,7 +11,10 @@ import {
   parseHeaderLine,
   parseHealthPath,
 } from './values.js';
+import { MAX_DISCOVER_LIMIT, parseDiscoverMode, parseRobotsPolicy } from './discover.js';
 import type { Parsed } from './route-line.js';
+import { parseCommentMode, parseFailOn, parseHostList, parseSha } from './reporting.js';
+import { parseWorkspacePath } from './workspace-path.js';
 
 export interface SettingsSource {
   /** Values by setting name (action inputs or CLI flags); empty means "not given". */
@@ -98,8 +101,21 @@ export async function resolveConfig(source: SettingsSource): Promise<GateConfig>
     concurrency: read('concurrency', (t) => parseCount(t, 1, 64), TUNING_DEFAULTS.concurrency),
     routeRetries: read('retries', (t) => parseCount(t, 0, 5), TUNING_DEFAULTS.retries),
     watchMs: read('watch', (t) => parseBoundedDuration(t, 0, 3_600_000, '0 (off) to 1h'), 0),
+    discover: {
+      mode: read('discover', parseDiscoverMode, 'off'),
+      limit: read('discover-limit', (t) => parseCount(t, 1, MAX_DISCOVER_LIMIT), 50),
+      depth: read('discover-depth', (t) => parseCount(t, 1, 5), 2),
+      robots: read('discover-robots', parseRobotsPolicy, 'respect'),
+    },
     // Only the CLI's --report flag: never the config file (see file.ts).
     reportPath: given('report')?.trim() || source.defaultReportPath,
+    failOn: read('fail-on', parseFailOn),
+    commentMode: read('comment-mode', parseCommentMode),
+    sha: given('sha') === undefined ? undefined : read('sha', parseSha),
+    commitStatus: read('commit-status', parseBoolean, false),
+    allowRedirectHosts: read('allow-redirect-hosts', parseHostList),
+    // The action input only (the config file cannot name it): a path inside the workspace.
+    workspaceReportPath: given('report-path') === undefined ? undefined : read('report-path', parseWorkspacePath),
   };
   if (issues.length > 0) throw new ConfigError(issues);
   return config;

@@ -1,4 +1,11 @@
+import type { DiscoverSettings } from '../discover/types.js';
+
 /** The settings of one gate run, parsed and validated once, before any request is made. */
+
+/** Verdicts `fail-on` can name (see reporting.ts). */
+export type FailingVerdict = 'fail' | 'inconclusive' | 'error';
+/** When the PR comment is written (see reporting.ts). */
+export type CommentMode = 'always' | 'on-failure' | 'update-only' | 'off';
 
 /** Accepted statuses as inclusive ranges, plus the text the user wrote (for messages). */
 export interface StatusExpectation {
@@ -19,6 +26,10 @@ export interface RouteSpec {
   headers: ReadonlyArray<readonly [string, string]>;
   /** How the user wrote it, for tables and messages. */
   label: string;
+  /** Follow same-origin redirects even though `expect` accepts a 3xx (discovered routes). */
+  followRedirects?: boolean;
+  /** Not listed: found by `discover` in a sitemap or a page's links. */
+  discovered?: 'sitemap' | 'links';
 }
 
 export interface GateConfig {
@@ -46,6 +57,20 @@ export interface GateConfig {
   checkAssets: boolean;
   /** Where the JSON report goes. */
   reportPath: string;
+  /** Verdicts that fail the job (exit 1); empty: report only. Undefined: every verdict but pass. */
+  failOn?: readonly FailingVerdict[];
+  /** When to write the PR comment (with `comment` on). Undefined: always. */
+  commentMode?: CommentMode;
+  /** The commit the run is about, when the workflow deploys another one than the event's. */
+  sha?: string;
+  /** Also set a commit status (context `post-deploy-gate`) with the verdict and a link to the run. */
+  commitStatus?: boolean;
+  /** Hosts (beyond the checked origin) that redirects may lead to and be followed. */
+  allowRedirectHosts?: readonly string[];
+  /** The action's `report-path`: a workspace-relative path for a copy of the JSON report. */
+  workspaceReportPath?: string;
+  /** Route discovery (`discover`, off by default). */
+  discover: DiscoverSettings;
 }
 
 /** One problem with the configuration; `input` is the name the user wrote (input, flag or file key). */

@@ -11,6 +11,7 @@ import {
   type Layer,
 } from './catalogue/index.js';
 import { firstLine, matchFingerprint } from './catalogue/match.js';
+import { isSignInTarget } from './sign-in.js';
 
 /** One failed observation → the most likely cause, with the evidence lines that support it. */
 
@@ -33,7 +34,6 @@ export interface Classification {
 
 const STATIC_PATH =
   /^\/(static|assets|_next\/static|build|dist|public)\/|\.(css|js|mjs|map|png|jpe?g|gif|svg|webp|ico|woff2?|ttf)(\?|$)/i;
-const LOGIN_PATH = /login|signin|sign-in|sso|oauth|auth/i;
 
 export function classifyFailure(
   observation: Observation,
@@ -135,10 +135,20 @@ function classifyByStatus(observation: Observation, make: Make): Classification 
         [`header location: ${location}`],
       );
     }
-    if (LOGIN_PATH.test(location) || isOtherHost(observation, location)) {
-      return make('auth-required', 'edge', 'medium', 'the route redirects to a sign-in page or another host', [
+    const target = targetOf(observation, location);
+    if (target && isSignInTarget(target)) {
+      return make('auth-required', 'edge', 'medium', `the route redirects to a sign-in page (${target.host})`, [
         `header location: ${location}`,
       ]);
+    }
+    if (target && target.host !== new URL(observation.finalUrl).host) {
+      return make(
+        'cross-host-redirect',
+        'edge',
+        'high',
+        `the route redirects to another host, ${target.host} (not a sign-in page); the gate follows redirects to other hosts only when \`allow-redirect-hosts\` lists them`,
+        [`header location: ${location}`],
+      );
     }
     return make('wrong-content', 'app', 'medium', `the route answered with a redirect (${status})`, [
       `header location: ${location}`,
@@ -186,11 +196,11 @@ function isDowngrade(observation: Observation, location: string): boolean {
   }
 }
 
-function isOtherHost(observation: Observation, location: string): boolean {
+function targetOf(observation: Observation, location: string): URL | undefined {
   try {
-    return new URL(location, observation.finalUrl).host !== new URL(observation.finalUrl).host;
+    return location ? new URL(location, observation.finalUrl) : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 

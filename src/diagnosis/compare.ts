@@ -105,7 +105,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
 
   const runStack = stackOfAnswers([...input.routes.map((r) => r.observation), readiness.lastHealthy, readiness.last]);
   for (const { classification, routes } of groups.values()) {
-    const crossed = acrossRoutes(classification, routes, passed);
+    const crossed = acrossRoutes(classification, routes, passed, input.healthLabel);
     diagnoses.push(toDiagnosis(crossed, routes, input, notes, runStack));
   }
   diagnoses.push(...(input.assets ?? []).map((d) => withStack(d, runStack, input.baseUrl)));
@@ -117,7 +117,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
   );
   const gaveUp = readiness.gaveUp;
   const withHealth = diagnoses.find((d) => d.routes.includes(input.healthLabel)) ?? diagnoses[0];
-  if (gaveUp && withHealth) {
+  if (gaveUp && withHealth && gaveUp.why !== 'no-version') {
     const when =
       gaveUp.why === 'deployment-succeeded'
         ? 'the GitHub deployment had already reported success'
@@ -308,6 +308,7 @@ function staleVersion(input: DiagnosisInput): Diagnosis {
   const last = input.readiness.lastHealthy!;
   const healthy = input.readiness.attempts.filter((a) => a.healthy).length;
   const mixed = input.readiness.versionMixed;
+  if (input.readiness.versionless) return versionless(input, last, healthy);
   const headline = mixed
     ? `${mixed.old} of ${mixed.total} healthy answers came from the previous release (without "${input.expectVersion}"), the others from the new one: the rollout has not finished, or one instance is still on the old release, so about ${Math.round((100 * mixed.old) / mixed.total)}% of users get the old version.`
     : `The health endpoint answered ${plural(healthy, 'time')} but never with "${input.expectVersion}": the previous release is still serving.`;
@@ -322,6 +323,26 @@ function staleVersion(input: DiagnosisInput): Diagnosis {
       ...versionHeaders(last),
     ],
     fix: CAUSE_INFO['stale-version'].fix,
+    routes: [input.healthLabel],
+  };
+}
+
+/**
+ * Health is healthy and shows no version at all: the wait cannot make `expect-version` appear, and calling
+ * it "the previous release" would be a confident guess. Said at once, with what to change.
+ */
+function versionless(input: DiagnosisInput, last: Observation, healthy: number): Diagnosis {
+  return {
+    cause: 'stale-version',
+    layer: 'deploy',
+    confidence: 'high',
+    headline: `Health shows no version: it answered healthy ${plural(healthy, 'time')} with nothing that looks like a version, so "${input.expectVersion}" cannot appear in it and the gate stopped waiting at once.`,
+    evidence: [
+      `${last.method} ${pathOf(last.url)} → ${describeObservation(last)}`,
+      `body starts: ${firstLine(last.body) || '(empty)'}`,
+      'no commit id, version number, version field or version header in the answer',
+    ],
+    fix: 'Make the health endpoint show the deployed version (e.g. `{"ok":true,"version":"<the commit SHA>"}` from an env var set at build time, or an `X-App-Version` header), or remove `expect-version`. If the previous release simply has no version field, this is it still serving.',
     routes: [input.healthLabel],
   };
 }

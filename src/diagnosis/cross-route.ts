@@ -78,11 +78,17 @@ export function acrossRoutes(
   c: Classification,
   routes: readonly string[],
   passed: readonly PassedAnswer[],
+  healthLabel: string,
 ): Classification {
   if (c.cause !== 'host-rejected' || !c.fingerprint || !HOST_ROWS.has(c.fingerprint.id)) return c;
   const host = new URL(c.sample.url).host;
+  // Health is left out: a probe path that skips the Host check is the usual setup, not evidence against it.
   const onHost = passed.filter(
-    (p) => !routes.includes(p.label) && p.observation.status !== undefined && new URL(p.observation.url).host === host,
+    (p) =>
+      p.label !== healthLabel &&
+      !routes.includes(p.label) &&
+      p.observation.status !== undefined &&
+      new URL(p.observation.url).host === host,
   );
   if (onHost.length === 0) return c;
   const names = onHost.slice(0, NAMED).map((p) => p.label);
@@ -91,7 +97,7 @@ export function acrossRoutes(
   return {
     ...c,
     confidence: 'low',
-    meaning: `${c.meaning}; but ${onHost.length} other ${onHost.length === 1 ? 'answer' : 'answers'} on the same Host pass, which a Host check would have refused too`,
+    meaning: `${c.meaning}; but ${onHost.length} other ${onHost.length === 1 ? 'route on the same Host passes' : 'routes on the same Host pass'}, which a Host check would have refused too`,
     evidence: [
       ...c.evidence,
       `against it: ${names.join(', ')}${more} pass on the same Host (${host}); a Host rejection fails every route on its Host`,

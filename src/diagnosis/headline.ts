@@ -127,6 +127,7 @@ const COUNTED: Record<CauseId, (n: number) => string> = {
   'tls-error': () => 'with a rejected certificate',
   'connection-refused': () => 'with nothing listening',
   timeout: () => 'with no answer in time',
+  'cross-host-redirect': () => 'redirected to another host',
   'auth-required': () => 'blocked by a protection wall',
   'rate-limited': () => 'rate limited',
   'proxy-error': () => "not reached through the runner's proxy",

@@ -20,6 +20,14 @@ export interface GitHubEvent {
   /** The commit whose deployment we check: the PR head, not the merge commit. */
   sha: string;
   pullRequest?: number;
+  /**
+   * Where the head commit lives, to find the pull request by `owner:branch` when GitHub cannot link the
+   * commit to it (a commit in a fork: `workflow_run.pull_requests` is empty and "pull requests for a
+   * commit" answers nothing).
+   */
+  head?: { owner: string; branch: string };
+  /** On `workflow_run`: the event that ran the triggering workflow (`pull_request`, `push` …). */
+  triggeredBy?: string;
   /** Pull requests from forks and Dependabot run with a read-only token: no write calls. */
   readOnly?: 'fork' | 'dependabot';
   /** On `deployment_status`: the deployment and its new status, from the payload. */
@@ -58,7 +66,7 @@ export function readEvent(env: Readonly<Record<string, string | undefined>>, pay
     if (name === 'pull_request') event.readOnly = readOnlyReason(pr, env['GITHUB_ACTOR']);
   }
   if (name === 'push') event.sha = str(payload['after']) ?? event.sha;
-  if (name === 'workflow_run') event.sha = str(obj(payload['workflow_run'])['head_sha']) ?? event.sha;
+  if (name === 'workflow_run') readWorkflowRun(event, obj(payload['workflow_run']));
   if (name === 'deployment_status' || name === 'deployment') {
     const deployment = obj(payload['deployment']);
     const status = obj(payload['deployment_status']);
@@ -75,6 +83,21 @@ export function readEvent(env: Readonly<Record<string, string | undefined>>, pay
     }
   }
   return event;
+}
+
+/**
+ * `workflow_run` carries the triggering run's pull requests, but only those whose head is in this
+ * repository: for a fork the list is empty, so the head's owner and branch are kept to look it up.
+ */
+function readWorkflowRun(event: GitHubEvent, run: Json): void {
+  event.sha = str(run['head_sha']) ?? event.sha;
+  event.triggeredBy = str(run['event']);
+  const pulls = Array.isArray(run['pull_requests']) ? run['pull_requests'].map(obj) : [];
+  const own = pulls.find((pr) => str(obj(pr['head'])['sha']) === event.sha) ?? pulls[0];
+  if (own && typeof own['number'] === 'number') event.pullRequest = own['number'];
+  const owner = str(obj(obj(run['head_repository'])['owner'])['login']);
+  const branch = str(run['head_branch']);
+  if (owner && branch) event.head = { owner, branch };
 }
 
 function readOnlyReason(pr: Json, actor: string | undefined): GitHubEvent['readOnly'] {

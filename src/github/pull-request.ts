@@ -4,6 +4,7 @@ import type { Report } from '../report/report.js';
 import type { GitHubEvent } from './event.js';
 import { createOctokit } from './octokit.js';
 import { publishComment } from './sticky-comment.js';
+import { setCommitStatus } from './commit-status.js';
 
 /**
  * The pull-request comment, after the verdict is written (loaded only when `comment` is on): no write
@@ -25,12 +26,16 @@ export async function commentOnPullRequest(options: {
   /** Defaults to REPORTING_BUDGET_MS. */
   budgetMs?: number;
 }): Promise<string> {
-  const { event, log } = options;
+  const { event, log, config } = options;
   const budgetMs = options.budgetMs ?? REPORTING_BUDGET_MS;
+  const comment = config.comment && config.commentMode !== 'off';
+  const status = config.commitStatus === true;
+  if (!comment && !status) return 'no comment (comment is off)';
   if (event.readOnly) {
     const who = event.readOnly === 'fork' ? 'a fork' : 'Dependabot';
+    const what = [comment ? 'PR comment' : '', status ? 'commit status' : ''].filter(Boolean).join(' and no ');
     log.warning(
-      `no PR comment: pull requests from ${who} run with a read-only token, so the gate makes no write call. ` +
+      `no ${what}: pull requests from ${who} run with a read-only token, so the gate makes no write call. ` +
         'The verdict, outputs and job summary are complete. For a comment, run the gate again from a ' +
         '`workflow_run` workflow (it has a writable token) with wait-for-deployment, or comment from there.',
     );
@@ -48,13 +53,27 @@ export async function commentOnPullRequest(options: {
     signal: budget,
     timeLeft: () => budgetMs - (Date.now() - started),
   });
-  const work = publishComment({
-    octokit,
-    event,
-    report: options.report,
-    key: options.config.environment || 'default',
-    log,
-  });
+  const work = (async () => {
+    const outcomes: string[] = [];
+    if (comment) {
+      outcomes.push(
+        await publishComment({
+          octokit,
+          event,
+          report: options.report,
+          key: config.environment || 'default',
+          log,
+          mode: config.commentMode,
+        }),
+      );
+    }
+    if (status) {
+      outcomes.push(
+        await setCommitStatus({ octokit, event, report: options.report, environment: config.environment, log }),
+      );
+    }
+    return outcomes.join('; ');
+  })();
   // A hard budget: whatever the plugins' retries and waits do, reporting ends when the budget does (the
   // work gets a moment to report its own failure first).
   const outcome = await Promise.race([work, abandonedAfter(budget, log, budgetMs)]);

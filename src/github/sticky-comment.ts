@@ -3,6 +3,8 @@ import { commentMarker, renderComment } from '../report/comment.js';
 import type { Report } from '../report/report.js';
 import type { GitHubEvent } from './event.js';
 import { statusOf, type Octokit } from './octokit.js';
+import type { CommentMode } from '../config/types.js';
+import { pullRequestFor } from './find-pull-request.js';
 
 /**
  * One comment per pull request and key (environment), found again by its hidden marker and its author,
@@ -15,6 +17,8 @@ export interface CommentOptions {
   report: Report;
   key: string;
   log: Logger;
+  /** When to write (see config/reporting.ts); undefined: always. */
+  mode?: CommentMode;
 }
 
 /** Pages read at most while looking for the gate's own comment, and their size. */
@@ -33,11 +37,21 @@ export async function publishComment(options: CommentOptions): Promise<string> {
   const repo = { owner: event.owner, repo: event.repo };
   try {
     const number = event.pullRequest ?? (await pullRequestFor(octokit, event));
-    if (number === undefined) return `no open pull request for ${event.sha.slice(0, 7)}: no comment`;
+    if (number === undefined) {
+      const message = `no open pull request for ${event.sha.slice(0, 7)}${event.head ? ` (looked by commit and by ${event.head.owner}:${event.head.branch})` : ''}: no comment`;
+      // A pull request's workflow_run is meant to find one: not finding it is worth a warning.
+      if (event.triggeredBy?.startsWith('pull_request')) log.warning(message);
+      return message;
+    }
     const marker = commentMarker(options.key);
     const me = await identity(octokit);
     const find = () => findOwnComment(octokit, { ...repo, issue_number: number }, marker, me, log);
     const existing = await find();
+    if (!existing && options.mode === 'update-only')
+      return `no earlier comment on #${number} to update (comment-mode update-only)`;
+    if (!existing && options.mode === 'on-failure' && options.report.verdict === 'pass') {
+      return `no comment on #${number}: the run passed (comment-mode on-failure)`;
+    }
     const body = renderComment(options.report, {
       key: options.key,
       sha: event.sha,
@@ -120,16 +134,6 @@ async function streamHolds(stream: ReadableStream<Uint8Array> | null, needle: Bu
     tail = Buffer.from(seam.length >= needle.length ? bytes.subarray(-(needle.length - 1)) : seam);
   }
   return false;
-}
-
-async function pullRequestFor(octokit: Octokit, event: GitHubEvent): Promise<number | undefined> {
-  const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
-    owner: event.owner,
-    repo: event.repo,
-    commit_sha: event.sha,
-  });
-  const open = data.filter((pr) => pr.state === 'open');
-  return (open.find((pr) => pr.head.sha === event.sha) ?? open[0])?.number;
 }
 
 /**

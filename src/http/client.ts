@@ -1,3 +1,4 @@
+import { hostAllowed } from '../config/reporting.js';
 import { request, type Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../clock.js';
@@ -39,6 +40,8 @@ export interface HttpClientOptions {
   proxy?: ProxySettings;
   /** Largest number of connections per origin (the smoke stage's concurrency). */
   connectionsPerOrigin?: number;
+  /** Other hosts redirects may be followed to (`allow-redirect-hosts`); the headers never go there. */
+  redirectHosts?: readonly string[];
 }
 
 export interface ProbeRequest {
@@ -61,6 +64,11 @@ export interface ProbeRequest {
   timeoutMs?: number;
   /** Set on the one transparent retry after a kept-alive socket turned out to be closed. */
   staleRetry?: boolean;
+  /**
+   * Hand back the body's bytes (`bytes`) instead of decoding it as text: a gzip sitemap is binary. The
+   * bytes stay in the caller's hands; they never reach a report.
+   */
+  keepBytes?: boolean;
 }
 
 export interface HttpClient {
@@ -180,7 +188,7 @@ async function probe(
       const location = headers['location'];
       const next =
         location && req.followRedirects && isRedirect(response.statusCode) ? safeResolve(location, current) : undefined;
-      if (next && sameSite(req.url, next)) {
+      if (next && (sameSite(req.url, next) || allowedElsewhere(current, next, options.redirectHosts))) {
         await response.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
         if (visited.has(next.href) || redirects.length >= MAX_REDIRECTS) {
           redirects.push({ url: current.href, status: response.statusCode, location: next.href });
@@ -211,9 +219,10 @@ async function probe(
         continue;
       }
       const body = await readCappedBody(response.body, headers['content-encoding'], req.maxBodyBytes);
-      const text = decodeText(body.bytes);
+      const text = req.keepBytes ? '' : decodeText(body.bytes);
       return {
         ...base(),
+        ...(req.keepBytes ? { bytes: body.bytes } : {}),
         status: response.statusCode,
         statusText: response.statusText || undefined,
         headers,
@@ -312,6 +321,12 @@ export function sameSite(from: URL, to: URL): boolean {
   return (
     from.protocol === 'http:' && to.protocol === 'https:' && from.hostname === to.hostname && !from.port && !to.port
   );
+}
+
+/** A hop to a host the user allowed: never a downgrade from https (the address rules still apply there). */
+function allowedElsewhere(from: URL, to: URL, hosts: readonly string[] | undefined): boolean {
+  if (!hosts?.length || (from.protocol === 'https:' && to.protocol !== 'https:')) return false;
+  return hostAllowed(to.hostname.replace(/^\[|\]$/g, ''), hosts);
 }
 
 function safeResolve(location: string, base: URL): URL | undefined {

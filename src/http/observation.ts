@@ -62,6 +62,8 @@ export interface Observation {
   headers: Record<string, string>;
   /** Decoded body excerpt (UTF-8, capped). */
   body: string;
+  /** The body's bytes, only when the request asked for them (`keepBytes`): never kept in a report. */
+  bytes?: Buffer;
   /** Decoded bytes read; reading stops at the cap. */
   bodyBytes: number;
   bodyTruncated: boolean;

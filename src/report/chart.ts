@@ -242,9 +242,12 @@ export function timelineTable(report: Report): string | undefined {
   const d = report.deployment;
   if (d?.waitedMs !== undefined)
     rows.push(`| 0s – ${formatDuration(d.waitedMs)} | deployment | ${cell(prose(d.state))} |`);
-  for (const run of compress(report.readiness?.attempts ?? [])) {
+  const runs = compress(report.readiness?.attempts ?? []);
+  for (const [i, run] of runs.entries()) {
+    // The same span as the run's bar in the chart: until the next answer began, or until ready.
+    const end = runs[i + 1]?.first ?? report.readiness?.readyAtMs ?? run.last;
     const when =
-      run.first === run.last ? formatDuration(run.first) : `${formatDuration(run.first)} – ${formatDuration(run.last)}`;
+      end === run.first ? formatDuration(run.first) : `${formatDuration(run.first)} – ${formatDuration(end)}`;
     rows.push(`| ${when} | health (${run.count} request${run.count === 1 ? '' : 's'}) | ${cell(prose(run.label))} |`);
   }
   const w = report.watch;

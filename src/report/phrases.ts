@@ -43,12 +43,24 @@ export function routeMeaning(result: RouteResult, d: Diagnosis | undefined): str
       return error?.code === 'GATE_NOT_CHECKED' ? 'not checked: the route stage ran out of time' : `no answer in time`;
     case 'auth-required':
       return `${who ?? 'something in front of the app'} asked for credentials (${status ?? '—'})`;
+    case 'cross-host-redirect':
+      return `redirected to ${redirectTarget(result) ?? 'another host'} (${status ?? '—'}), not followed`;
     case 'rate-limited':
       return 'answered 429 Too Many Requests';
     case 'proxy-error':
       return `the runner's proxy failed${status !== undefined ? ` (it answered ${status})` : ''}`;
     default:
       return `answered ${status ?? 'nothing'}`;
+  }
+}
+
+/** The host a redirect leads to, for the route table. */
+function redirectTarget(result: RouteResult): string | undefined {
+  const location = result.observation.headers['location'];
+  try {
+    return location ? new URL(location, result.observation.finalUrl).host : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -2,6 +2,7 @@ import type { CauseId } from '../diagnosis/catalogue/causes.js';
 import type { Verdict } from '../verdict.js';
 import type { Diagnosis } from '../diagnosis/compare.js';
 import type { AssetCheck } from '../assets/types.js';
+import type { Discovery } from '../discover/types.js';
 import type { ConfigIssue } from '../config/types.js';
 import type { DeploymentInfo } from '../deploy/deployment.js';
 import type { ReadinessResult } from '../readiness.js';
@@ -28,6 +29,8 @@ export interface Report {
   diagnoses: Diagnosis[];
   /** The scripts and stylesheets the HTML routes load, per page (check-assets). */
   assets?: AssetCheck;
+  /** Routes found by `discover` (sitemaps, links): where, templates, the sample, what was skipped. */
+  discovery?: Discovery;
   warnings: string[];
   configIssues?: ConfigIssue[];
   /** An internal fault's message (verdict error). */

@@ -13,6 +13,7 @@ import type { DeploymentInfo } from '../deploy/deployment.js';
 import type { Report } from './report.js';
 import { assetAnswer, assetMeaning, assetPath, assetTotals, pageAssetsLine } from '../assets/summary.js';
 import type { PageAssets } from '../assets/types.js';
+import { discoverySection } from '../discover/summary.js';
 
 /**
  * The job summary (GitHub Markdown). The first screen holds what a person acts on: verdict and cause,
@@ -40,6 +41,7 @@ export function renderSummary(report: Report): string {
   if (report.routes.length || report.readiness) parts.push(routeTable(report));
   const assets = assetSection(report);
   if (assets) parts.push(assets);
+  if (report.discovery) parts.push(discoverySection(report.discovery));
   if (report.diagnoses.length) parts.push(`### Evidence\n\n${evidenceSection(report)}`);
   // A warning about a route is said in its row; the rest are listed.
   const flaky = report.routes.filter((r) => r.flaky).map((r) => `${r.route.label} `);
@@ -69,8 +71,15 @@ export function firstScreen(report: Report, level: '##' | '###', scope = ''): st
   return parts;
 }
 
+/**
+ * Health and every route. What needs a look comes first (health, failing, inconclusive and warned
+ * routes, the watch, in their order); plain passes follow folded in a `<details>` with their count, so
+ * the one failing route of 61 is the first row, whatever the number of routes.
+ */
 export function routeTable(report: Report): string {
-  const rows = ['| | Route | Answer | Time | What it means |', '|---|---|---|---|---|'];
+  const header = ['| | Route | Answer | Time | What it means |', '|---|---|---|---|---|'];
+  const rows = [...header];
+  const passing: string[] = [];
   const r = report.readiness;
   const health = r?.last;
   if (r && health) {
@@ -78,18 +87,22 @@ export function routeTable(report: Report): string {
       ? `ready after ${formatDuration(r.readyAtMs!)} (${plural(r.attempts.length, 'request')})`
       : r.versionMixed
         ? `healthy, but ${r.versionMixed.old} of ${r.versionMixed.total} answers without the expected version`
-        : r.versionMissing
-          ? 'healthy, but without the expected version'
-          : r.ended === 'cancelled'
-            ? `not healthy before the cancel (${plural(r.attempts.length, 'request')})`
-            : r.gaveUp
-              ? `not ready: the same answer for ${formatDuration(r.gaveUp.overMs)}, so the wait stopped (${plural(r.attempts.length, 'request')})`
-              : `never healthy (${plural(r.attempts.length, 'request')})`;
+        : r.versionless
+          ? 'healthy, but shows no version at all'
+          : r.versionMissing
+            ? 'healthy, but without the expected version'
+            : r.ended === 'cancelled'
+              ? `not healthy before the cancel (${plural(r.attempts.length, 'request')})`
+              : r.gaveUp
+                ? `not ready: the same answer for ${formatDuration(r.gaveUp.overMs)}, so the wait stopped (${plural(r.attempts.length, 'request')})`
+                : `never healthy (${plural(r.attempts.length, 'request')})`;
     rows.push(row(r.ready ? '✅' : '❌', `health ${new URL(health.url).pathname}`, health, meaning));
   }
   const byRoute = diagnosisByRoute(report.diagnoses);
   const pages = new Map(report.assets?.pages.map((p) => [p.route, p]));
-  for (const result of report.routes.slice(0, MAX_ROUTE_ROWS)) {
+  let unshown = 0;
+  let passed = 0;
+  for (const result of report.routes) {
     // A page that answers but whose scripts or stylesheets fail is a failing route too.
     const page = result.passed ? pages.get(result.route.label) : undefined;
     const broken = !!page?.failed.length;
@@ -102,13 +115,26 @@ export function routeTable(report: Report): string {
               `warmed up after ${formatDuration(result.warmedUpMs ?? 0)} (${plural(result.attempts, 'answer')})`)
             : 'OK') + (page ? ` · ${pageAssetsLine(page)}` : '')
       : `${routeMeaning(result, byRoute.get(result.route.label))}${result.intermittent ? ` (${result.intermittent.bad} of ${result.intermittent.total} answers)` : ''}`;
-    rows.push(row(icon, result.route.label, result.observation, meaning));
+    const into = icon === '✅' ? passing : rows;
+    if (icon === '✅') passed++;
+    // Every route is looked at (a failing one may be the 900th); rows beyond the cap are counted.
+    if (into.length >= MAX_ROUTE_ROWS) unshown++;
+    else into.push(row(icon, result.route.label, result.observation, meaning));
   }
   if (report.watch) rows.push(watchRow(report));
-  if (report.routes.length > MAX_ROUTE_ROWS) {
-    rows.push(`| | … | | | ${report.routes.length - MAX_ROUTE_ROWS} more routes in the JSON report |`);
-  }
-  return rows.join('\n');
+  const cut = unshown > 0 ? `| | … | | | ${unshown} more routes in the JSON report |` : undefined;
+  if (passing.length === 0) return [...rows, ...(cut ? [cut] : [])].join('\n');
+  const folded = [
+    `<details><summary>✅ ${plural(passed, 'route')} passed</summary>`,
+    '',
+    ...header,
+    ...passing,
+    ...(cut ? [cut] : []),
+    '',
+    '</details>',
+  ].join('\n');
+  // A table with nothing but its header reads as empty: with every route passing, the fold stands alone.
+  return rows.length > header.length ? `${rows.join('\n')}\n\n${folded}` : folded;
 }
 
 /** The page's first failing asset, in words ("its stylesheet /static/app.css: not found — static files …"). */

@@ -5,6 +5,7 @@ import { forLog, plain } from './escape.js';
 import { diagnosisByRoute, evidenceBeyondTable } from './evidence.js';
 import { routeMeaning } from './phrases.js';
 import type { Report } from './report.js';
+import { discoveryLine, refusedSources } from '../discover/summary.js';
 import { assetAnswer, assetMeaning, assetPath, pageAssetsLine } from '../assets/summary.js';
 
 /** The CLI's report: readable in a terminal, coloured only when asked (a TTY). */
@@ -62,6 +63,12 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
         `      ${paint('red', '✗')} ${forLog(`${a.via} ${assetPath(a.url)}`)}  ${forLog(assetAnswer(a))}: ${forLog(assetMeaning(a))}`,
       );
     }
+  }
+  const d = report.discovery;
+  if (d) {
+    out.push(`  ${paint('dim', `discover: ${forLog(discoveryLine(d))}`)}`);
+    for (const line of [...refusedSources(d).map((r) => `${r.url}: ${r.note}`), ...d.skipped])
+      out.push(paint('dim', `    · ${forLog(line)}`));
   }
   const w = report.watch;
   if (w) {

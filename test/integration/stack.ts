@@ -219,6 +219,22 @@ ${servers}
     await this.waitFor(`127.0.0.1:${options.port}`, child, 'caddy');
   }
 
+  /** Caddy's file_server over `root` (a static host), with extra site directives (e.g. `respond` rules). */
+  async caddyFiles(options: { port: number; root: string; directives?: string }): Promise<void> {
+    const conf = join(this.dir, `Caddyfile-files-${options.port}`);
+    writeFileSync(
+      conf,
+      `{\n  admin off\n  auto_https off\n}\nhttp://127.0.0.1:${options.port} {\n  bind 127.0.0.1\n  root * ${options.root}\n  ${options.directives ?? ''}\n  file_server\n}\n`,
+    );
+    const env = {
+      XDG_DATA_HOME: join(this.dir, 'caddy-data'),
+      XDG_CONFIG_HOME: join(this.dir, 'caddy-config'),
+      HOME: this.dir,
+    };
+    const child = this.spawn('caddy', ['run', '--config', conf, '--adapter', 'caddyfile'], env);
+    await this.waitFor(`127.0.0.1:${options.port}`, child, 'caddy');
+  }
+
   /**
    * Squid as a corporate forward proxy: it alone resolves `hosts` (its hosts_file), and like Squid's stock
    * config it refuses CONNECT to ports outside `connectPorts` (403).

@@ -30,6 +30,21 @@ export interface FakeComment {
   user: { login: string; type: string };
 }
 
+/** A pull request as GitHub stores it: where its head lives decides how it can be found. */
+export interface FakePullRequest {
+  number: number;
+  state: 'open' | 'closed';
+  head: { sha: string; ref: string; owner: string; fork: boolean };
+}
+
+export interface FakeCommitStatus {
+  sha: string;
+  state: string;
+  context: string;
+  description?: string;
+  target_url?: string;
+}
+
 export interface Fault {
   method: string;
   path: RegExp;
@@ -55,6 +70,13 @@ export interface FakeGitHub {
   deployments: FakeDeployment[];
   commitStatuses: Record<string, Array<{ context: string; state: string; target_url?: string; description?: string }>>;
   pulls: Record<string, Array<{ number: number; state: string; head: { sha: string } }>>;
+  /**
+   * Pull requests answered as GitHub does: "pull requests for a commit" lists only those whose head is in
+   * this repository (a fork's commit gives []), and `GET /pulls?head=owner:branch` finds any.
+   */
+  pullRequests: FakePullRequest[];
+  /** Commit statuses created with POST /statuses/{sha}, in order. */
+  createdStatuses: FakeCommitStatus[];
   comments: Record<number, FakeComment[]>;
   faults: Fault[];
   requests: RecordedRequest[];
@@ -71,6 +93,8 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     deployments: [],
     commitStatuses: {},
     pulls: {},
+    pullRequests: [],
+    createdStatuses: [],
     comments: {},
     faults: [],
     requests: [],
@@ -122,7 +146,27 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       return sendCached(req, res, { state: 'pending', statuses: api.commitStatuses[m[1]!] ?? [] });
     }
     if (method === 'GET' && (m = /^\/repos\/[^/]+\/[^/]+\/commits\/([^/]+)\/pulls$/.exec(url.pathname))) {
-      return send(res, 200, api.pulls[m[1]!] ?? []);
+      const linked = api.pullRequests.filter((pr) => pr.head.sha === m![1] && !pr.head.fork).map(asGitHubPull);
+      return send(res, 200, api.pulls[m[1]!] ?? linked);
+    }
+    if (method === 'GET' && /^\/repos\/[^/]+\/[^/]+\/pulls$/.test(url.pathname)) {
+      // GitHub's filter: head=owner:branch (exact), state=open|closed|all (default open).
+      const head = url.searchParams.get('head');
+      const state = url.searchParams.get('state') ?? 'open';
+      const list = api.pullRequests.filter(
+        (pr) => (!head || `${pr.head.owner}:${pr.head.ref}` === head) && (state === 'all' || pr.state === state),
+      );
+      return send(res, 200, list.map(asGitHubPull));
+    }
+    if (method === 'POST' && (m = /^\/repos\/[^/]+\/[^/]+\/statuses\/([0-9a-f]{40})$/.exec(url.pathname))) {
+      const { state, context, description, target_url } = JSON.parse(body);
+      if (!['error', 'failure', 'pending', 'success'].includes(state))
+        return send(res, 422, { message: 'Validation Failed' });
+      if (typeof description === 'string' && description.length > 140)
+        return send(res, 422, { message: 'Validation Failed: description is too long (maximum is 140 characters)' });
+      const status = { sha: m[1]!, state, context: context ?? 'default', description, target_url };
+      api.createdStatuses.push(status);
+      return send(res, 201, status);
     }
     if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(url.pathname))) {
       const list = (api.comments[Number(m[1])] ??= []);
@@ -156,6 +200,15 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   api.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return api;
+}
+
+function asGitHubPull(pr: FakePullRequest) {
+  const repo = { full_name: `${pr.head.owner}/shop`, fork: pr.head.fork, owner: { login: pr.head.owner } };
+  return {
+    number: pr.number,
+    state: pr.state,
+    head: { sha: pr.head.sha, ref: pr.head.ref, label: `${pr.head.owner}:${pr.head.ref}`, repo },
+  };
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

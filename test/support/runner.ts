@@ -54,6 +54,13 @@ export async function runAction(
     INPUT_COMMENT: 'true',
     INPUT_WATCH: '0',
     'INPUT_CHECK-ASSETS': 'true',
+    'INPUT_FAIL-ON': 'fail,inconclusive,error',
+    'INPUT_COMMENT-MODE': 'always',
+    'INPUT_COMMIT-STATUS': 'false',
+    INPUT_DISCOVER: 'off',
+    'INPUT_DISCOVER-LIMIT': '50',
+    'INPUT_DISCOVER-DEPTH': '2',
+    'INPUT_DISCOVER-ROBOTS': 'respect',
   };
   const started = performance.now();
   const child = spawn(process.execPath, [ACTION], {

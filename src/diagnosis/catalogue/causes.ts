@@ -453,6 +453,18 @@ export const CAUSES = [
     },
   },
   {
+    // Not a wall: apex → www and a platform domain → the custom domain are how sites are meant to work.
+    id: 'cross-host-redirect',
+    title: 'redirected to another host',
+    layer: 'edge',
+    fix: 'If the redirect is intended (apex → `www.`, platform domain → custom domain), check the host it leads to: set `url` to it, or list that host in `allow-redirect-hosts` so the gate follows it, or expect the redirect itself (`/ 301`).',
+    inconclusive: true,
+    readme: {
+      saw: 'A route redirects to another host that is not a sign-in page (apex → `www.`, platform domain → custom domain); the gate does not follow it unless allowed (verdict `inconclusive`).',
+      fix: '`url` on the final host, `allow-redirect-hosts`, or an expected 3xx status.',
+    },
+  },
+  {
     id: 'auth-required',
     title: 'blocked by a protection wall',
     layer: 'edge',

@@ -46,3 +46,13 @@ export const STACK_WORDS: ReadonlyArray<readonly [RegExp, readonly Stack[]]> = [
 export function stacksNamed(text: string): Stack[] {
   return [...new Set(STACK_WORDS.filter(([word]) => word.test(text)).flatMap(([, stacks]) => stacks))];
 }
+
+/**
+ * The words of a text that belong to none of the stacks shown: "gunicorn" is fine for a Django app (its
+ * word serves Django and Flask), "collectstatic" is not for a Next.js one. Nothing shown: every stack word.
+ */
+export function foreignWords(text: string, shown: readonly Stack[]): string[] {
+  return STACK_WORDS.filter(([word, stacks]) => word.test(text) && !stacks.some((s) => shown.includes(s))).map(
+    ([word]) => text.match(word)![0],
+  );
+}

@@ -14,7 +14,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
-INSTALLED_APPS = ["django.contrib.staticfiles"]
+INSTALLED_APPS = ["django.contrib.staticfiles", "django.contrib.sitemaps"]
+# The sitemaps app renders its XML with templates; no database (RequestSite stands in for the sites app).
+TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}]
 # Static files as most deploys have them: collected at build time (collectstatic) into STATIC_ROOT and
 # served at STATIC_URL. A deploy that skipped collectstatic has an empty STATIC_ROOT.
 STATIC_URL = "/static/"
@@ -23,3 +25,5 @@ STATICFILES_DIRS = [os.path.join(os.path.dirname(os.path.abspath(__file__)), "as
 DATABASES = {}
 USE_TZ = True
 LOGGING = {"version": 1, "disable_existing_loggers": True}
+# The product page that fails (the discovery tests); 0: none.
+BROKEN_PRODUCT = os.environ.get("BROKEN_PRODUCT", "0")
