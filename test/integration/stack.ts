@@ -565,6 +565,13 @@ let nextBuild: { root: string; app: string } | undefined;
 /** `next build` of next_app (about a minute on two cores): the standalone tree, and server.js's folder in it. */
 export function buildNext(): { root: string; app: string } {
   if (nextBuild) return nextBuild;
+  const root = join(NEXT_APP, '.next/standalone');
+  // A standalone build newer than every source file of the app is reused (the build is the slow part).
+  const built = findFile(root, 'server.js');
+  if (built && statSync(built).mtimeMs > newestSource(NEXT_APP)) {
+    nextBuild = { root, app: built.slice(root.length + 1, -'/server.js'.length) };
+    return nextBuild;
+  }
   const result = spawnSync(process.execPath, [NEXT_BIN, 'build'], {
     cwd: NEXT_APP,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
@@ -572,7 +579,6 @@ export function buildNext(): { root: string; app: string } {
     timeout: 600_000,
   });
   if (result.status !== 0) throw new Error(`next build failed: ${result.stdout}\n${result.stderr}`);
-  const root = join(NEXT_APP, '.next/standalone');
   const server = findFile(root, 'server.js');
   if (!server) throw new Error('next build wrote no standalone server.js');
   nextBuild = { root, app: server.slice(root.length + 1, -'/server.js'.length) };
@@ -588,4 +594,15 @@ function findFile(dir: string, name: string, depth = 0): string | undefined {
     if (found) return found;
   }
   return undefined;
+}
+
+/** The newest modification time among the app's own files (not its build output). */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === '.next' || entry.name === 'node_modules') continue;
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
 }
