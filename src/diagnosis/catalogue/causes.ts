@@ -162,8 +162,8 @@ export const CAUSES = [
       },
     ],
     readme: {
-      saw: 'Health OK, routes rejected for their Host: Django `Bad Request (400)`, Rails `Blocked hosts`, Vite/webpack host check, Starlette `Invalid host header`.',
-      fix: 'Add the public domain to `ALLOWED_HOSTS` (and `CSRF_TRUSTED_ORIGINS`), `config.hosts`, `allowedHosts`.',
+      saw: "Health OK, routes rejected for their Host: Django `Bad Request (400)`, Rails `Blocked hosts` (or puma's empty 403), Vite/webpack host check, Starlette `Invalid host header`. Other routes passing on the same Host argue against it: confidence falls and `app-error` is named beside it.",
+      fix: 'For the stack seen: the public domain in `ALLOWED_HOSTS` (and its real origin in `CSRF_TRUSTED_ORIGINS`), `config.hosts`, `allowedHosts`.',
     },
   },
   {
@@ -243,7 +243,7 @@ export const CAUSES = [
       { file: /(^|\/)fly\.toml$/, line: /internal_port/, what: '`internal_port` in fly.toml' },
     ],
     readme: {
-      saw: 'A proxy answers at once that it cannot reach the app (nginx/Traefik/Caddy 502, Cloudflare 521, Railway `Application failed to respond`).',
+      saw: 'A proxy answers at once that it cannot reach the app (nginx/Traefik/Caddy 502, Cloudflare 521, Railway `Application failed to respond`) and nothing passes through it (when other routes do, it is `app-error`).',
       fix: "Make the proxy's upstream match the app server's bind (port, unix socket, `0.0.0.0:$PORT`).",
     },
   },
