@@ -94,7 +94,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
   ];
   for (const result of failed) {
     const c = classifyFailure(result.observation, result.problem, result.route.path, { healthAnswered });
-    add(closedByApp(timeoutByEvidence(c, usualMs), passed), result.route.label);
+    add(closedByApp(timeoutByEvidence(c, usualMs), passed, input.healthLabel), result.route.label);
   }
 
   const diagnoses: Diagnosis[] = [];

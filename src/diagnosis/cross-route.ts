@@ -18,17 +18,21 @@ const AT_ONCE_MS = 1_000;
 const NAMED = 3;
 
 /**
- * A proxy's immediate 502 while health or other routes pass through the same proxy: it reaches the app,
+ * A proxy's immediate 502 while other routes pass through the same proxy: it reaches the app,
  * and the app closed the connection on this route without answering (a panic, a crashed worker).
  */
-export function closedByApp(c: Classification, passed: readonly PassedAnswer[]): Classification {
+export function closedByApp(c: Classification, passed: readonly PassedAnswer[], healthLabel: string): Classification {
   const sample = c.sample;
   if (sample.status !== 502 || c.layer !== 'proxy') return c;
   const fromRow = c.fingerprint !== undefined && CLOSED_ROWS.has(c.fingerprint.id);
   if (!fromRow && !(c.fingerprint === undefined && c.cause === 'upstream-unreachable')) return c;
   const firstByte = sample.timings.firstByteMs ?? sample.timings.totalMs;
   if (firstByte >= AT_ONCE_MS) return c;
-  const through = sameProxy(sample, passed);
+  // Health alone proves nothing here: the proxy may answer it itself (`location /health { return 200; }`).
+  const through = sameProxy(
+    sample,
+    passed.filter((p) => p.label !== healthLabel),
+  );
   if (through.length === 0) return c;
   const who = c.who ?? 'the proxy';
   const names = through.slice(0, NAMED).map((p) => `${p.label} (${p.observation.status})`);
