@@ -13,6 +13,16 @@ import { describeObservation } from './http/describe.js';
  */
 
 export const HEALTH_BODY_LIMIT = 64 * 1024;
+/**
+ * Sent with every health request: a cache that honours the request's directives asks the app instead of
+ * answering from its store. A `Cache-Control` of the `headers` input replaces it. (Varnish's built-in VCL
+ * ignores it; the diagnosis says when health came from a cache all the same.)
+ */
+export const CACHE_PROOF: ReadonlyArray<readonly [string, string]> = [
+  ['cache-control', 'no-cache'],
+  ['pragma', 'no-cache'],
+];
+
 /** A poll with less time than this left is not started: it could only time out and say nothing. */
 export const MIN_ATTEMPT_MS = 100;
 
@@ -158,6 +168,7 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<Readine
       followRedirects: true,
       maxBodyBytes: HEALTH_BODY_LIMIT,
       freshConnection: true,
+      defaultHeaders: CACHE_PROOF,
       signal: options.signal,
       timeoutMs: Math.max(1, Math.min(options.requestTimeoutMs, remaining)),
     });

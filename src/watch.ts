@@ -6,7 +6,7 @@ import type { Observation } from './http/observation.js';
 import type { PoliteLimiter } from './limiter.js';
 import type { Logger } from './log.js';
 import { describeObservation } from './http/describe.js';
-import { HEALTH_BODY_LIMIT, isHealthy, versionShown } from './readiness.js';
+import { CACHE_PROOF, HEALTH_BODY_LIMIT, isHealthy, versionShown } from './readiness.js';
 import { KEPT_BODY_CHARS, resolveRoute, sampleRoute, type RouteProblem } from './smoke.js';
 
 /**
@@ -233,6 +233,7 @@ async function round(options: WatchOptions, signal: AbortSignal, endMs: number):
       maxBodyBytes: HEALTH_BODY_LIMIT,
       // Like readiness: a fresh connection each time, never pinned to one instance behind a balancer.
       freshConnection: true,
+      defaultHeaders: CACHE_PROOF,
       signal,
       timeoutMs: options.requestTimeoutMs,
     });

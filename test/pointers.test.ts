@@ -56,9 +56,21 @@ describe('where in the repository the fix goes', () => {
   });
 
   it('never guesses: says what it looked for when nothing is there', () => {
-    const found = findPointer('host-rejected', repo({ 'README.md': 'ALLOWED_HOSTS = everything\n' }));
+    const found = findPointer('host-rejected', repo({ 'README.md': 'ALLOWED_HOSTS = everything\n' }), 'django');
     expect(found?.pointer).toBeUndefined();
     expect(found?.lookedFor).toContain('`ALLOWED_HOSTS` in Django settings');
     expect(findPointer('app-error', repo({}))).toBeUndefined();
+  });
+  it('with no stack shown, "looked for" names no stack (no Django settings for an unknown app)', () => {
+    const found = findPointer('host-rejected', repo({ 'README.md': 'ALLOWED_HOSTS = everything\n' }));
+    expect(found?.lookedFor ?? '').not.toMatch(/Django|ALLOWED_HOSTS/);
+  });
+  it('with the stack known, only its rules are tried: a puma app gets no gunicorn bind', () => {
+    const files = {
+      'gunicorn.conf.py': 'bind = "127.0.0.1:8000"\n',
+      'config/puma.rb': 'port ENV.fetch("PORT", 3000)\n',
+    };
+    const found = findPointer('upstream-unreachable', repo(files), 'rails');
+    expect(found?.pointer?.file).toBe('config/puma.rb');
   });
 });

@@ -99,7 +99,7 @@ function statusMeaning(a: AssetResult): string {
   const status = a.observation.status!;
   if (status === 404 || status === 410) {
     return isStaticDir(a)
-      ? `answers ${status}: the static files were not collected or are not served at \`STATIC_URL\``
+      ? `answers ${status}: the static files were not built or collected into the deploy, or are not served at this path`
       : `answers ${status}: the file is not on the server (not uploaded with this build, or the page comes from another build than the files)`;
   }
   if (status === 401 || status === 403)
@@ -109,9 +109,9 @@ function statusMeaning(a: AssetResult): string {
 
 const FIXES = {
   build:
-    "Deploy the page and its assets from one build, assets first: upload the whole output directory (with its `assets/`), keep the previous build's hashed files for a while, serve `index.html` with `Cache-Control: no-cache`, keep the SPA fallback off asset paths, and make the public path written into the page match where the files are served (Vite `base`, webpack `output.publicPath`, Next.js `assetPrefix`).",
-  collect:
-    'Collect static files at build time (`python manage.py collectstatic --noinput` with `STATIC_ROOT` set) and serve `STATIC_URL` from there (WhiteNoise, or the proxy: `location /static/ { alias …; }`).',
+    "Deploy the page and its assets from one build, assets first: upload the whole output directory (with its `assets/`), keep the previous build's hashed files for a while, serve `index.html` with `Cache-Control: no-cache`, keep the SPA fallback off asset paths, and make the public path written into the page match where the files are served (the bundler's base path or asset prefix).",
+  // Stack-neutral: the stack the evidence shows adds its own step (collectstatic, `.next/static`, …) in compare.
+  collect: CAUSE_INFO['static-assets-missing'].fix,
   type: "Serve scripts as `text/javascript` and stylesheets as `text/css`: the server's MIME table lacks the extension (nginx: `include mime.types;` in `http {}`; a bucket: the object's Content-Type metadata).",
   server: "Read the static file server's logs for these paths (permissions, storage backend, bucket policy).",
 } as const;
@@ -132,7 +132,10 @@ function fixFor(failed: AssetResult[]): string {
     .join(' ');
 }
 
-/** Served from a `/static/` folder: Django's (and Flask's) convention, where collectstatic is the usual gap. */
+/**
+ * Served from a `static/` folder the app's own build step fills (Django's collectstatic, Flask's folder,
+ * Next.js' `.next/static` behind `/_next/static/`), rather than files uploaded beside the page.
+ */
 function isStaticDir(a: AssetResult): boolean {
   return /(^|\/)static\//.test(new URL(a.url).pathname);
 }

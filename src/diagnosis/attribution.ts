@@ -102,29 +102,28 @@ export function timingNote(observation: Observation, decided: Decided): string |
   return undefined;
 }
 
-/** Headers an app (or its framework) adds and a proxy's own error page does not. */
-const APP_HEADERS = [
-  'x-frame-options',
-  'x-content-type-options',
-  'referrer-policy',
-  'cross-origin-opener-policy',
-  'x-powered-by',
-  'set-cookie',
-];
+/**
+ * Headers an app's middleware puts on every answer it makes (and a proxy's own error page does not).
+ * `x-powered-by` and `set-cookie` are not here: they vary by route within one app (Next.js sends no
+ * `x-powered-by` on API routes; a JSON endpoint sets no cookie), so their absence says nothing.
+ */
+const APP_HEADERS = ['x-frame-options', 'x-content-type-options', 'referrer-policy', 'cross-origin-opener-policy'];
+/** One missing header is an accident of one route; a different layer leaves out several. */
+const DIVERGING_AT_LEAST = 2;
 
 /**
- * Compares health's healthy answer with a failing route's: app headers on one side only say the two were
- * answered by different layers.
+ * Compares health's healthy answer with a failing route's: several app-wide headers on one side only
+ * say the two were answered by different layers.
  */
 export function headerDivergence(health: Observation, route: Observation): string | undefined {
   if (route.status === undefined) return undefined;
   const appHeaders = (o: Observation) => APP_HEADERS.filter((name) => o.headers[name] !== undefined);
   const onHealth = appHeaders(health);
   const onRoute = appHeaders(route);
-  if (onHealth.length > 0 && onRoute.length === 0) {
+  if (onHealth.length >= DIVERGING_AT_LEAST && onRoute.length === 0) {
     return `health carries the app's headers (${onHealth.join(', ')}) and the failing answer none: something in front of the app answered it`;
   }
-  if (onHealth.length === 0 && onRoute.length > 0) {
+  if (onHealth.length === 0 && onRoute.length >= DIVERGING_AT_LEAST) {
     return `the app puts ${onRoute.join(', ')} on its pages but not on health's answer: health is answered before the app's usual stack (a probe middleware, a proxy or a cache), so it does not prove the routes work`;
   }
   return undefined;

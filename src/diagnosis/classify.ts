@@ -26,6 +26,10 @@ export interface Classification {
   evidence: string[];
   /** The answer this was read from (the first, when several routes share the cause). */
   sample: Observation;
+  /** Another cause that fits, when the routes' answers together argue against this one. */
+  alternative?: string;
+  /** Said before the fix when the cause is in doubt ("If the app's log says …: "). */
+  fixPrefix?: string;
 }
 
 const STATIC_PATH =

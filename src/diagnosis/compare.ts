@@ -7,6 +7,7 @@ import { headerDivergence } from './attribution.js';
 import {
   CAUSE_INFO,
   causeRank,
+  composeFix,
   FINGERPRINTS,
   fillFix,
   type CauseId,
@@ -14,8 +15,12 @@ import {
   type Layer,
 } from './catalogue/index.js';
 import { firstLine, matchFingerprint } from './catalogue/match.js';
+import { STACK_NAMES, type Stack } from './catalogue/stacks.js';
+import { cacheHit } from './cache.js';
 import { classifyFailure, pathOf, type Classification } from './classify.js';
+import { acrossRoutes, closedByApp } from './cross-route.js';
 import { timeoutByEvidence, usualAnswerMs } from './slowness.js';
+import { stackLine, stackOfAnswer, stackOfAnswers, type StackSeen } from './stack.js';
 
 /**
  * Health against routes → diagnoses. Failures that share a cause (and signature) become one diagnosis
@@ -42,6 +47,8 @@ export interface Diagnosis {
   where?: { file: string; line: number; text: string; others: number };
   /** Why there is no `where`. */
   whereNote?: string;
+  /** The app stack the evidence shows (the fix and the repository pointer follow it). */
+  stack?: { id: Stack; name: string; why: string };
 }
 
 export interface DiagnosisInput {
@@ -85,6 +92,10 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
   // back by the rate limit: it joins the rate-limited routes (inconclusive), never "no answer in time".
   const limitedBy = failed.find((r) => r.observation.status === 429);
   let heldBack = 0;
+  const passed = [
+    ...input.routes.filter((r) => r.passed).map((r) => ({ label: r.route.label, observation: r.observation })),
+    ...(readiness.lastHealthy ? [{ label: input.healthLabel, observation: readiness.lastHealthy }] : []),
+  ];
   for (const result of failed) {
     if (limitedBy && result.attempts === 0 && result.observation.error?.code === 'GATE_NOT_CHECKED') {
       const c = classifyFailure(limitedBy.observation, limitedBy.problem, limitedBy.route.path, { healthAnswered });
@@ -93,7 +104,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
       continue;
     }
     const c = classifyFailure(result.observation, result.problem, result.route.path, { healthAnswered });
-    add(timeoutByEvidence(c, usualMs), result.route.label);
+    add(closedByApp(timeoutByEvidence(c, usualMs), passed, input.healthLabel), result.route.label);
   }
   if (heldBack) {
     const limited = [...groups.values()].find((g) => g.routes.includes(limitedBy!.route.label));
@@ -108,10 +119,12 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
     if (health) diagnoses.push(health);
   }
 
+  const runStack = stackOfAnswers([...input.routes.map((r) => r.observation), readiness.lastHealthy, readiness.last]);
   for (const { classification, routes } of groups.values()) {
-    diagnoses.push(toDiagnosis(classification, routes, input, notes));
+    const crossed = acrossRoutes(classification, routes, passed, input.healthLabel);
+    diagnoses.push(toDiagnosis(crossed, routes, input, notes, runStack));
   }
-  diagnoses.push(...(input.assets ?? []));
+  diagnoses.push(...(input.assets ?? []).map((d) => withStack(d, runStack, input.baseUrl)));
   diagnoses.sort(
     (a, b) =>
       causeRank(a.cause) - causeRank(b.cause) ||
@@ -159,8 +172,18 @@ function healthFinding(input: DiagnosisInput, routesPass: boolean, groups: Group
   return undefined;
 }
 
-function toDiagnosis(c: Classification, routes: string[], input: DiagnosisInput, notes: string[]): Diagnosis {
+function toDiagnosis(
+  c: Classification,
+  routes: string[],
+  input: DiagnosisInput,
+  notes: string[],
+  runStack: StackSeen | undefined,
+): Diagnosis {
   const { readiness, baseUrl } = input;
+  // The failing answer's own stack first (two apps can share a proxy), else the one the whole run shows.
+  const own = stackOfAnswer(c.sample);
+  const stack = own ?? runStack;
+  const cached = readiness.ready ? cacheHit(readiness.lastHealthy) : undefined;
   const checked = input.routes.length;
   const routeCount = routes.filter((r) => r !== input.healthLabel).length;
   const withHealth = routes.includes(input.healthLabel);
@@ -172,7 +195,7 @@ function toDiagnosis(c: Classification, routes: string[], input: DiagnosisInput,
       : withHealth
         ? `Health and ${failing} fail`
         : readiness.ready
-          ? `Health is fine, but ${failing} ${routeCount === 1 && routeCount === checked ? 'fails' : 'fail'}`
+          ? `${cached ? `Health was answered from ${cached.who}'s cache` : 'Health is fine'}, but ${failing} ${routeCount === 1 && routeCount === checked ? 'fails' : 'fail'}`
           : `${capitalize(failing)} ${routeCount === 1 && routeCount === checked ? 'fails' : 'fail'}`;
   const healthLine = healthEvidence(input);
   const mixed = intermittentOf(routes, input.routes);
@@ -192,16 +215,39 @@ function toDiagnosis(c: Classification, routes: string[], input: DiagnosisInput,
       ...c.evidence,
       ...(divergence ? [`note: ${divergence}`] : []),
       ...notFoundEvidence(c, input.notFoundProbe),
+      ...(stack && !c.fingerprint?.stack
+        ? [stackLine(stack, own ? 'on this answer' : 'on the answers of this run')]
+        : []),
       ...(readiness.ready ? notes : []),
     ],
-    alternative: c.fingerprint?.alternative ? fillFix(c.fingerprint.alternative, baseUrl) : undefined,
-    // The signature's own fix only where its cause still holds (a 404 page on a static file is not a routing fix).
-    fix: fillFix(
-      (c.fingerprint?.cause === c.cause ? c.fingerprint.fix : undefined) ?? CAUSE_INFO[c.cause].fix,
-      baseUrl,
-    ),
+    alternative: c.alternative
+      ? fillFix(c.alternative, baseUrl)
+      : c.fingerprint?.alternative
+        ? fillFix(c.fingerprint.alternative, baseUrl)
+        : undefined,
+    // The signature's own fix only where its cause still holds (a 404 page on a static file is not a
+    // routing fix), then what the stack the evidence shows adds.
+    fix: fillFix(inDoubt(c.fixPrefix, composeFix(c.cause, c.fingerprint, stack?.stack)), baseUrl),
     routes,
     fingerprint: c.fingerprint ? { id: c.fingerprint.id, source: c.fingerprint.source } : undefined,
+    stack: stack ? { id: stack.stack, name: STACK_NAMES[stack.stack], why: stack.why } : undefined,
+  };
+}
+
+/** The fix of a cause the other routes argue against: on a condition, with the other reading after it. */
+function inDoubt(prefix: string | undefined, fix: string): string {
+  if (!prefix) return fix;
+  return `${prefix}${fix.charAt(0).toLowerCase()}${fix.slice(1)} Otherwise the route itself rejected the request: read the app's log for it.`;
+}
+
+/** A diagnosis made elsewhere (the assets'), with what the stack the run shows adds to its fix. */
+export function withStack(d: Diagnosis, seen: StackSeen | undefined, url: URL | undefined): Diagnosis {
+  if (!seen || d.stack) return d;
+  const extra = CAUSE_INFO[d.cause].stackFix?.[seen.stack];
+  return {
+    ...d,
+    fix: extra ? `${d.fix} ${fillFix(extra, url)}` : d.fix,
+    stack: { id: seen.stack, name: STACK_NAMES[seen.stack], why: seen.why },
   };
 }
 
@@ -263,12 +309,15 @@ function notFoundEvidence(c: Classification, probe: Observation | undefined): st
   ];
 }
 
-/** Same signature, or the same body once the path itself is taken out (pages often echo it). */
-function sameAnswer(a: Observation, b: Observation): boolean {
-  const sig = (o: Observation) => matchFingerprint(o, FINGERPRINTS)?.row.id;
-  if (sig(a) || sig(b)) return sig(a) === sig(b);
+/**
+ * The same body once the path itself is taken out (pages often echo it), or the same signature. Bytes
+ * decide first: two identical answers are the same answer whatever their timing made a signature say.
+ */
+export function sameAnswer(a: Observation, b: Observation): boolean {
   const strip = (o: Observation) => o.body.split(new URL(o.url).pathname).join('');
-  return strip(a) === strip(b);
+  if (strip(a) === strip(b)) return true;
+  const sig = (o: Observation) => matchFingerprint(o, FINGERPRINTS)?.row.id;
+  return sig(a) !== undefined && sig(a) === sig(b);
 }
 
 function staleVersion(input: DiagnosisInput): Diagnosis {
@@ -345,11 +394,11 @@ function healthNotes(readiness: ReadinessResult): string[] {
   const soft = matchFingerprint(seen, FINGERPRINTS);
   if (soft && soft.row.layer !== 'app')
     notes.push(`note: the health answer comes from ${soft.row.who} itself, not the app (${soft.row.id})`);
-  const cache = ['age', 'cf-cache-status', 'x-vercel-cache', 'x-cache']
-    .filter((name) => seen.headers[name] && /^(hit|[1-9]\d*)/i.test(seen.headers[name]!))
-    .map((name) => `${name}: ${seen.headers[name]}`);
-  if (cache.length)
-    notes.push(`note: the health answer came from a cache (${cache.join(', ')}), so it does not prove the app is up`);
+  const cached = cacheHit(seen);
+  if (cached)
+    notes.push(
+      `note: health was answered from ${cached.who}'s cache (${cached.headers.join(', ')}), so it may not reflect the backend: the app behind the cache can be down while health passes`,
+    );
   return notes;
 }
 

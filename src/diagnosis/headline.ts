@@ -5,6 +5,7 @@ import type { RouteResult } from '../smoke.js';
 import type { WatchResult } from '../watch.js';
 import type { AssetCheck } from '../assets/types.js';
 import type { CauseId } from './catalogue/causes.js';
+import { cacheHit } from './cache.js';
 
 /**
  * The one sentence that goes into notifications and chat (the `summary` output, the first line of the
@@ -52,10 +53,12 @@ export function headline(input: HeadlineInput): string {
   const healthToo = routeCauses.some((d) =>
     d.routes.some((label) => !labels.has(label) && label.startsWith('health ')),
   );
+  // Health out of a cache says nothing about the backend now: never "fine" then.
+  const cached = readiness?.ready ? cacheHit(readiness.lastHealthy) : undefined;
   const lead = healthToo
     ? `Health and ${subject} ${fail(2)}`
     : readiness?.ready
-      ? `Health is fine, but ${subject} ${fail(failing)}`
+      ? `${cached ? `Health was answered from ${cached.who}'s cache` : 'Health is fine'}, but ${subject} ${fail(failing)}`
       : `${capitalize(subject)} ${fail(failing)}`;
   // One cause for every failing route: its own words (a diagnosis without a separate meaning, such as the
   // assets', has a sentence of its own); several: what each covers.

@@ -50,6 +50,11 @@ export interface ProbeRequest {
   url: URL;
   /** Per-route headers; the same origin rule applies. */
   headers?: ReadonlyArray<readonly [string, string]>;
+  /**
+   * Headers that are no secret, sent to any origin, that a configured header of the same name replaces
+   * (readiness: `Cache-Control: no-cache`, so a cache does not answer for the app).
+   */
+  defaultHeaders?: ReadonlyArray<readonly [string, string]>;
   followRedirects: boolean;
   maxBodyBytes: number;
   /** Close the connection after this request (readiness: never stay pinned to one backend). */
@@ -312,6 +317,7 @@ const trustedUrls = new WeakMap<HttpClientOptions, URL | undefined>();
 
 function headersFor(url: URL, options: HttpClientOptions, req: ProbeRequest): Record<string, string> {
   const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept: '*/*', 'accept-encoding': 'gzip, br' };
+  for (const [name, value] of req.defaultHeaders ?? []) headers[name.toLowerCase()] = value;
   if (!options.trustedOrigin) return headers;
   let trusted = trustedUrls.get(options);
   if (!trusted) trustedUrls.set(options, (trusted = new URL(options.trustedOrigin)));

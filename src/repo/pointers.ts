@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CAUSE_INFO, type CauseId } from '../diagnosis/catalogue/causes.js';
+import type { Stack } from '../diagnosis/catalogue/stacks.js';
 
 /**
  * Where in the checked-out repository the fix most likely goes: the settings line, the proxy directive,
@@ -43,10 +44,20 @@ const MAX_FILES = 5_000;
 const MAX_DEPTH = 6;
 const MAX_FILE_BYTES = 256 * 1024;
 
-export function findPointer(cause: CauseId, workspace: string): PointerResult | undefined {
-  const rules = CAUSE_INFO[cause].pointers;
-  if (!rules) return undefined;
-  const files = listFiles(workspace);
+/**
+ * With the stack known, only its rules and the stack-neutral ones are tried (no gunicorn bind for a puma
+ * app); without it every rule is, since a matching line is evidence itself, but "looked for" names only
+ * the neutral ones.
+ */
+export function findPointer(
+  cause: CauseId,
+  workspace: string,
+  stack?: Stack,
+  files: readonly string[] = listFiles(workspace),
+): PointerResult | undefined {
+  const all = CAUSE_INFO[cause].pointers;
+  if (!all) return undefined;
+  const rules = all.filter((r) => !r.stacks || !stack || r.stacks.includes(stack));
   for (const rule of rules) {
     const hits: Pointer[] = [];
     for (const file of files) {
@@ -56,10 +67,12 @@ export function findPointer(cause: CauseId, workspace: string): PointerResult | 
     }
     if (hits.length) return { pointer: hits[0], others: hits.length - 1, lookedFor: rule.what };
   }
-  return { others: 0, lookedFor: rules.map((r) => r.what).join(', ') };
+  const named = stack ? rules : rules.filter((r) => !r.stacks);
+  if (named.length === 0) return undefined;
+  return { others: 0, lookedFor: named.map((r) => r.what).join(', ') };
 }
 
-function listFiles(root: string): string[] {
+export function listFiles(root: string): string[] {
   const files: string[] = [];
   const walk = (dir: string, depth: number) => {
     if (depth > MAX_DEPTH || files.length >= MAX_FILES) return;

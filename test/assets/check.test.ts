@@ -4,7 +4,7 @@ import type { PageInput } from '../../src/assets/types.js';
 import { collectAssetRefs, MAX_REFS_PER_PAGE } from '../../src/assets/collect.js';
 import { diagnoseAssets } from '../../src/assets/diagnose.js';
 import { assetWarnings } from '../../src/assets/summary.js';
-import type { Diagnosis } from '../../src/diagnosis/compare.js';
+import { withStack, type Diagnosis } from '../../src/diagnosis/compare.js';
 import { createHttpClient, type HttpClient } from '../../src/http/client.js';
 import { silentLogger } from '../../src/log.js';
 import { seededRandom, virtualClock } from '../support/clock.js';
@@ -128,15 +128,21 @@ describe('checking the assets of pages', () => {
     expect(d.headline).toContain('SPA fallback');
     expect(d.headline).toContain('different builds');
     expect(d.evidence[0]).toContain('script type=module src /assets/index-3f9a1c.js → 200 text/html');
-    expect(d.fix).toContain('Vite `base`');
+    expect(d.fix).toContain("the bundler's base path");
+    expect(d.fix).not.toMatch(/Vite|webpack|Next\.js/);
+    expect(withStack(d, { stack: 'vite', why: 'test' }, undefined).fix).toContain('Vite: deploy `dist/` whole');
   });
 
-  it('points a missing /static/ stylesheet at collectstatic', async () => {
+  it('points a missing /static/ stylesheet at the build step, and at collectstatic only for Django', async () => {
     const server = await serve({});
     const check = await run(server.url, [['/', '<!doctype html><link rel="stylesheet" href="/static/css/site.css">']]);
     const [d] = diagnoseAssets(check) as [Diagnosis];
     expect(d.headline).toContain('stylesheet `/static/css/site.css` answers 404');
-    expect(d.fix).toContain('collectstatic');
+    expect(d.fix).not.toMatch(/collectstatic|STATIC_|Django/);
+    expect(withStack(d, { stack: 'django', why: 'test' }, undefined).fix).toContain('collectstatic --noinput');
+    const next = withStack(d, { stack: 'nextjs', why: 'test' }, undefined).fix;
+    expect(next).toContain('copy `.next/static`');
+    expect(next).not.toMatch(/collectstatic/);
   });
 
   it('samples a failing asset again, and a replica that recovers makes it flaky, not failed', async () => {

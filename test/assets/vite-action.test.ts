@@ -1,4 +1,5 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runAction, runCli } from '../support/runner.js';
@@ -63,14 +64,17 @@ describe('a Vite build, checked by the built action', () => {
 
   it('fails with static-assets-missing naming the bundle when the SPA fallback answers for it', async () => {
     const server = await serve(await without((f) => f === bundle()), true);
-    const run = await runAction({ url: server.url, routes: '/' });
+    // The repository shows Vite (its config), so the fix adds Vite's step.
+    const workspace = mkdtempSync(join(tmpdir(), 'pdg-vite-repo-'));
+    writeFileSync(join(workspace, 'vite.config.js'), 'export default {}\n');
+    const run = await runAction({ url: server.url, routes: '/' }, { GITHUB_WORKSPACE: workspace });
     expect(run.outputs).toMatchObject({ verdict: 'fail', cause: 'static-assets-missing' });
     expect(run.outputs['summary']).toContain(`/${bundle()}`);
     expect(run.outputs['summary']).toContain('is answered with HTML (the SPA fallback)');
     const [d] = report(run.outputs['report']!).diagnoses;
     expect(d.routes).toEqual(['/']);
     expect(d.evidence[0]).toContain(`script type=module src /${bundle()} → 206 partial text/html`);
-    expect(d.fix).toContain('Vite `base`');
+    expect(d.fix).toContain('Vite: deploy `dist/` whole with a matching `base`');
     expect(run.summary).toContain('### Assets the pages load');
     expect(run.summary).toContain(`\`/${bundle()}\``);
 

@@ -1,5 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -263,8 +274,15 @@ visible_hostname gate-test
     await this.waitFor(`127.0.0.1:${options.port}`, child, 'squid');
   }
 
-  /** Apache httpd (mpm_event) as a reverse proxy to `upstream` (host:port), with mod_proxy_http. */
-  async apache(options: { port: number; upstream: string; proxyTimeoutSec?: number }): Promise<void> {
+  /** Apache httpd (mpm_event) as a reverse proxy to `upstream` (host:port), with mod_proxy_http or mod_proxy_ajp. */
+  async apache(options: {
+    port: number;
+    upstream: string;
+    proxyTimeoutSec?: number;
+    /** `ajp`: to Tomcat's AJP connector (mod_proxy_ajp); the path is kept, e.g. `/shop/`. */
+    scheme?: 'http' | 'ajp';
+  }): Promise<void> {
+    const scheme = options.scheme ?? 'http';
     const modules = '/usr/lib/apache2/modules';
     const conf = join(this.dir, `apache-${options.port}.conf`);
     const user = process.getuid?.() === 0 ? 'User www-data\nGroup www-data' : '';
@@ -281,10 +299,10 @@ ${user}
 LoadModule mpm_event_module ${modules}/mod_mpm_event.so
 LoadModule authz_core_module ${modules}/mod_authz_core.so
 LoadModule proxy_module ${modules}/mod_proxy.so
-LoadModule proxy_http_module ${modules}/mod_proxy_http.so
+LoadModule proxy_${scheme}_module ${modules}/mod_proxy_${scheme}.so
 Mutex file:${this.dir} default
-ProxyPass "/" "http://${options.upstream}/"
-ProxyPassReverse "/" "http://${options.upstream}/"
+ProxyPass "/" "${scheme}://${options.upstream}/"
+ProxyPassReverse "/" "${scheme}://${options.upstream}/"
 ProxyTimeout ${options.proxyTimeoutSec ?? 30}
 `,
     );
@@ -423,7 +441,7 @@ http {
     );
   }
 
-  private spawn(command: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+  protected spawn(command: string, args: string[], env: Record<string, string> = {}): ChildProcess {
     const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
@@ -432,14 +450,14 @@ http {
     return child;
   }
 
-  private async waitFor(bind: string, child: ChildProcess, name: string): Promise<void> {
-    const deadline = Date.now() + 15_000;
+  protected async waitFor(bind: string, child: ChildProcess, name: string, limitMs = 15_000): Promise<void> {
+    const deadline = Date.now() + limitMs;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} (see ${this.dir})`);
       if (await accepts(bind)) return;
       await new Promise((r) => setTimeout(r, 50));
     }
-    throw new Error(`${name} did not accept connections on ${bind} within 15 s`);
+    throw new Error(`${name} did not accept connections on ${bind} within ${limitMs / 1000} s`);
   }
 }
 
@@ -463,4 +481,167 @@ export async function freePort(): Promise<number> {
   const port = (server.address() as { port: number }).port;
   await new Promise((r) => server.close(r));
   return port;
+}
+
+/**
+ * The app servers of issue 20 on loopback, from Debian's packages (ruby-rails + puma, tomcat10, golang-go)
+ * and npm's `next`: a Go net/http service, a Rails app under puma, Tomcat with its own CATALINA_BASE, and a
+ * Next.js standalone build. Every one writes only into the stack's temp dir (Next's build output, which
+ * `next build` puts beside the app, is git-ignored).
+ */
+
+const HERE = new URL('./', import.meta.url).pathname;
+const RAILS_TEMPLATES =
+  '/usr/share/rubygems-integration/all/gems/railties-6.1.7.10/lib/rails/generators/rails/app/templates';
+const CATALINA_HOME = '/usr/share/tomcat10';
+const NEXT_APP = join(HERE, 'next_app');
+const NEXT_BIN = new URL('../../node_modules/next/dist/bin/next', import.meta.url).pathname;
+
+export class AppStack extends Stack {
+  /** The Go service of go_app/, built into the stack's dir (its own GOCACHE and GOPATH). */
+  async go(options: { port: number }): Promise<void> {
+    const binary = join(this.dir, 'go-app');
+    const build = spawnSync('go', ['build', '-o', binary, join(HERE, 'go_app/main.go')], {
+      env: {
+        ...process.env,
+        GOCACHE: join(this.dir, 'gocache'),
+        GOPATH: join(this.dir, 'gopath'),
+        GO111MODULE: 'off',
+        GOFLAGS: '',
+        CGO_ENABLED: '0',
+      },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    if (build.status !== 0) throw new Error(`go build failed: ${build.stderr || build.error?.message}`);
+    const child = this.spawn(binary, ['-addr', `127.0.0.1:${options.port}`]);
+    await this.waitFor(`127.0.0.1:${options.port}`, child, 'go-app');
+  }
+
+  /**
+   * rails_app/config.ru under puma in production. Its public/ gets the 404 and 500 pages that `rails new`
+   * writes into every app, taken from the installed railties.
+   */
+  async rails(options: { port: number; allowedHost?: string }): Promise<void> {
+    const root = join(this.dir, 'rails');
+    mkdirSync(join(root, 'public'), { recursive: true });
+    for (const page of ['404.html', '500.html'])
+      copyFileSync(join(RAILS_TEMPLATES, 'public', page), join(root, 'public', page));
+    const child = this.spawn(
+      'puma',
+      ['-b', `tcp://127.0.0.1:${options.port}`, '-e', 'production', '-t', '1:2', join(HERE, 'rails_app/config.ru')],
+      {
+        RAILS_ENV: 'production',
+        RAILS_ROOT: root,
+        ...(options.allowedHost ? { ALLOWED_HOST: options.allowedHost } : {}),
+      },
+    );
+    await this.waitFor(`127.0.0.1:${options.port}`, child, 'puma', 60_000);
+  }
+
+  /**
+   * Tomcat 10 with a CATALINA_BASE of its own: tomcat_app/shop deployed as `war` (the context path is the
+   * WAR's name), an HTTP connector on `port` and, when given, an AJP one (no secret: loopback only).
+   */
+  async tomcat(options: { port: number; ajpPort?: number; war: string }): Promise<void> {
+    const base = join(this.dir, 'tomcat');
+    for (const dir of ['conf', 'logs', 'temp', 'work', 'webapps']) mkdirSync(join(base, dir), { recursive: true });
+    for (const file of ['web.xml', 'logging.properties', 'catalina.properties'])
+      copyFileSync(join('/etc/tomcat10', file), join(base, 'conf', file));
+    const ajp = options.ajpPort
+      ? `<Connector address="127.0.0.1" port="${options.ajpPort}" protocol="AJP/1.3" secretRequired="false" />`
+      : '';
+    writeFileSync(
+      join(base, 'conf/server.xml'),
+      `<?xml version="1.0" encoding="UTF-8"?>
+<Server port="-1" shutdown="SHUTDOWN">
+  <Service name="Catalina">
+    <Connector address="127.0.0.1" port="${options.port}" protocol="HTTP/1.1" connectionTimeout="20000" />
+    ${ajp}
+    <Engine name="Catalina" defaultHost="localhost">
+      <Host name="localhost" appBase="webapps" unpackWARs="true" autoDeploy="false" />
+    </Engine>
+  </Service>
+</Server>
+`,
+    );
+    cpSync(join(HERE, 'tomcat_app/shop'), join(base, 'webapps', options.war), { recursive: true });
+    const child = this.spawn(join(CATALINA_HOME, 'bin/catalina.sh'), ['run'], {
+      CATALINA_HOME,
+      CATALINA_BASE: base,
+      CATALINA_TMPDIR: join(base, 'temp'),
+      CATALINA_OUT: join(base, 'logs/catalina.out'),
+    });
+    await this.waitFor(`127.0.0.1:${options.port}`, child, 'tomcat', 60_000);
+    if (options.ajpPort) await this.waitFor(`127.0.0.1:${options.ajpPort}`, child, 'tomcat (AJP)', 60_000);
+  }
+
+  /**
+   * next_app's standalone server (`node server.js`, as its container runs it), built once per process.
+   * `copyStatic: false` is the classic mistake: `.next/static` not copied next to the standalone server.
+   */
+  async next(options: { port: number; copyStatic: boolean; env?: Record<string, string> }): Promise<void> {
+    const built = buildNext();
+    const root = join(this.dir, 'next');
+    cpSync(built.root, root, { recursive: true });
+    // The standalone tree mirrors the app's place in the repository; server.js sits at that depth.
+    const app = join(root, built.app);
+    // The tree carries this repository's package.json ("type": "module"); server.js is CommonJS.
+    writeFileSync(join(app, 'package.json'), '{ "private": true, "type": "commonjs" }\n');
+    if (options.copyStatic) cpSync(join(NEXT_APP, '.next/static'), join(app, '.next/static'), { recursive: true });
+    const child = this.spawn(process.execPath, [join(app, 'server.js')], {
+      PORT: String(options.port),
+      HOSTNAME: '127.0.0.1',
+      NEXT_TELEMETRY_DISABLED: '1',
+      ...options.env,
+    });
+    await this.waitFor(`127.0.0.1:${options.port}`, child, 'next', 60_000);
+  }
+}
+
+let nextBuild: { root: string; app: string } | undefined;
+
+/** `next build` of next_app (about a minute on two cores): the standalone tree, and server.js's folder in it. */
+export function buildNext(): { root: string; app: string } {
+  if (nextBuild) return nextBuild;
+  const root = join(NEXT_APP, '.next/standalone');
+  // A standalone build newer than every source file of the app is reused (the build is the slow part).
+  const built = findFile(root, 'server.js');
+  if (built && statSync(built).mtimeMs > newestSource(NEXT_APP)) {
+    nextBuild = { root, app: built.slice(root.length + 1, -'/server.js'.length) };
+    return nextBuild;
+  }
+  const result = spawnSync(process.execPath, [NEXT_BIN, 'build'], {
+    cwd: NEXT_APP,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
+  if (result.status !== 0) throw new Error(`next build failed: ${result.stdout}\n${result.stderr}`);
+  const server = findFile(root, 'server.js');
+  if (!server) throw new Error('next build wrote no standalone server.js');
+  nextBuild = { root, app: server.slice(root.length + 1, -'/server.js'.length) };
+  return nextBuild;
+}
+
+function findFile(dir: string, name: string, depth = 0): string | undefined {
+  if (!existsSync(dir) || depth > 6) return undefined;
+  if (existsSync(join(dir, name)) && statSync(join(dir, name)).isFile()) return join(dir, name);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name === 'node_modules') continue;
+    const found = findFile(join(dir, entry.name), name, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The newest modification time among the app's own files (not its build output). */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === '.next' || entry.name === 'node_modules') continue;
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
 }

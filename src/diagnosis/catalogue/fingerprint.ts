@@ -1,4 +1,5 @@
 import type { CauseId, Layer } from './causes.js';
+import type { Stack } from './stacks.js';
 
 /**
  * The shape of one known failure signature. The rows live in one file per family (platforms, proxies,
@@ -16,6 +17,8 @@ export interface Fingerprint {
   layer: Layer;
   /** Who produced the response. */
   who: string;
+  /** The app stack this answer proves (its own page): the fix may then name that stack's settings. */
+  stack?: Stack;
   statuses?: readonly number[];
   /** A response header (lower-case name) whose value must match. */
   header?: readonly [string, RegExp];
@@ -28,7 +31,10 @@ export interface Fingerprint {
   fasterThanMs?: number;
   /** What the match means, in words for the summary. */
   meaning: string;
-  /** A fix more precise than the cause's usual one; `{host}` and `{origin}` are filled in. */
+  /**
+   * A fix more precise than the cause's usual one; `{host}` and `{origin}` are filled in. Without `stack`
+   * it names no app stack (the stack's addition follows it when the evidence shows one).
+   */
   fix?: string;
   confidence: Confidence;
   source: string;

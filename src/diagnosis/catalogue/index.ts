@@ -10,7 +10,17 @@ import { SOFT_FAILURES } from './soft-failures.js';
  * test/fixtures that names the row it must match.
  */
 
-export { CAUSES, CAUSE_INFO, causeRank, fillFix, type CauseEntry, type CauseId, type Layer } from './causes.js';
+export {
+  CAUSES,
+  CAUSE_INFO,
+  causeRank,
+  composeFix,
+  fillFix,
+  type CauseEntry,
+  type CauseId,
+  type Layer,
+} from './causes.js';
+export { STACKS, STACK_NAMES, STACK_WORDS, type Stack } from './stacks.js';
 export type { Confidence, Fingerprint, SoftFailure } from './fingerprint.js';
 export type { PointerRule } from './pointer-rule.js';
 export { TRANSPORT, type TransportRow } from './transport.js';

@@ -9,7 +9,7 @@ export const PLATFORMS: readonly Fingerprint[] = [
     who: 'Sevalla edge',
     header: ['x-sevalla-status', /application-crashed/i],
     meaning: 'the Sevalla edge answered for the app and marked it `application-crashed`: no instance is taking traffic',
-    fix: "Sevalla routes traffic only to instances whose readiness probe passes. Configure a readiness probe that checks the app's dependencies; make sure the app accepts the public Host (`{host}` in `ALLOWED_HOSTS` and `https://{host}` in `CSRF_TRUSTED_ORIGINS`), since health probes bypass that check; then look in the app logs for requests that start but never finish (worker timeout, out of memory).",
+    fix: "Sevalla routes traffic only to instances whose readiness probe passes. Configure a readiness probe that checks the app's dependencies; make sure the app accepts the public Host `{host}` (its allowed-hosts setting), since health probes bypass that check; then look in the app logs for requests that start but never finish (worker timeout, out of memory).",
     confidence: 'high',
     source: 'incident write-up (X-Sevalla-Status header); docs.sevalla.com/guides/python/django/health-checks',
     alternative:
@@ -314,7 +314,7 @@ export const PLATFORMS: readonly Fingerprint[] = [
     statuses: [502, 503],
     body: /The server encountered a temporary error and could not complete your request/,
     meaning: "Google's load balancer got no answer from a backend (failed_to_pick_backend: no healthy NEG endpoint)",
-    fix: "Check the load balancer log's `statusDetails`; GKE Ingress health checks default to `GET /` expecting 200, which a Django app with `ALLOWED_HOSTS` often fails: set the health check path (BackendConfig / HealthCheckPolicy).",
+    fix: "Check the load balancer log's `statusDetails`; GKE Ingress health checks default to `GET /` expecting 200, which an app that checks the Host header (or answers `/` with a redirect) often fails: set the health check path (BackendConfig / HealthCheckPolicy).",
     confidence: 'medium',
     source: 'captures (GFE 502 "Error: Server Error")',
   },

@@ -125,8 +125,8 @@ export const PROXIES: readonly Fingerprint[] = [
     body: nginxPage('502 Bad Gateway'),
     slowerThanMs: SLOW_502_MS,
     meaning:
-      'nginx waited, then lost the connection to the app before an answer: the worker handling the request died (gunicorn `WORKER TIMEOUT`, out of memory)',
-    fix: "Find what makes this route slow; gunicorn kills a worker after `--timeout` (30 s by default), so keep it longer than the slowest legitimate request and shorter than nginx's `proxy_read_timeout`.",
+      "nginx waited, then lost the connection to the app before an answer: the worker handling the request died (killed by the app server's timeout, or out of memory)",
+    fix: "Find what makes this route slow; keep the app server's worker timeout longer than the slowest legitimate request and shorter than nginx's `proxy_read_timeout`.",
     confidence: 'high',
     source: 'nginx/nginx src/http/ngx_http_upstream.c ("upstream prematurely closed connection"); gunicorn --timeout',
   },
@@ -138,7 +138,7 @@ export const PROXIES: readonly Fingerprint[] = [
     statuses: [502],
     body: nginxPage('502 Bad Gateway'),
     meaning: 'nginx answered 502 at once: it could not connect to the `proxy_pass` address',
-    fix: "Make nginx's `proxy_pass` match gunicorn's `--bind`: the same TCP address and port (e.g. `127.0.0.1:8000`), or the same unix socket (`unix:/run/gunicorn.sock`, readable by nginx's user).",
+    fix: "Make nginx's `proxy_pass` match where the app server listens: the same TCP address and port (e.g. `127.0.0.1:8000`), or the same unix socket (`unix:/run/app.sock`, readable by nginx's user).",
     confidence: 'high',
     source:
       'nginx/nginx src/http/ngx_http_special_response.c; ngx_http_upstream.c ("connect() failed (111: Connection refused)")',
@@ -225,16 +225,19 @@ export const PROXIES: readonly Fingerprint[] = [
     source: 'nginx/nginx src/http/ngx_http_special_response.c',
   },
   {
+    // Go's http.NotFound, byte for byte: a Go service's mux, or Traefik (a Go program) with no router.
     id: 'traefik-404',
     cause: 'route-not-found',
     layer: 'proxy',
-    who: 'Traefik',
+    who: 'Go net/http (a Go service, or Traefik)',
+    stack: 'go',
     statuses: [404],
     body: /^\s*404 page not found\s*$/,
-    meaning: 'no Traefik router matched this Host and path',
-    fix: 'Check the router rule (`Host(...)`), its labels and entrypoint.',
+    meaning:
+      "Go net/http's own plain-text 404: no handler of a Go service's `ServeMux` matches this path, or (when Traefik is in front) no Traefik router matched the Host and path",
+    fix: 'If the Go service answers: register a handler for this path (a `ServeMux` pattern ending in `/` matches the subtree, one without it only the exact path). If Traefik answers: check the router rule (`Host(...)`, `PathPrefix(...)`), its labels and entrypoint.',
     confidence: 'medium',
-    source: 'traefik (Go http.NotFound default)',
+    source: 'golang/go src/net/http/server.go (NotFound: "404 page not found"); captured from Debian golang-go 1.19',
   },
   // ── Apache httpd (mod_proxy), Varnish, lighttpd, Squid: captured from the Debian packages ─────────
   {

@@ -1,0 +1,2 @@
+// The standalone build a container image runs with `node server.js`.
+export default { output: 'standalone' };
