@@ -401,3 +401,44 @@ describe('the comment of a run with targets', () => {
     expect(summary).toMatch(/^### ✅ web: pass/m);
   });
 });
+
+describe('a baseline per target', () => {
+  it("compares each target with its own baseline-url, and a target without one with the run's (none here)", async () => {
+    const page = text(200, '<!doctype html><title>Shop</title><h1>Shop</h1>');
+    const webHere = await startServer({ '/health': text(200, 'ok'), '/': replay('django-500'), '/about': page });
+    const webProduction = await startServer({ '/health': text(200, 'ok'), '/': page, '/about': page });
+    const api = await healthy();
+    servers.push(webHere, webProduction);
+    const config = await resolve({
+      retries: '0',
+      targets: [
+        '- name: web',
+        `  url: ${webHere.url}`,
+        `  baseline-url: ${webProduction.url}`,
+        '  latency-budget: +300ms',
+        '  routes: [/, /about]',
+        '- name: api',
+        `  url: ${api.url}`,
+        '  routes: [/]',
+      ].join('\n'),
+    });
+    const report = await run(config);
+    const section = (name: string) => report.targets!.find((t) => t.name === name)!.report;
+    const web = section('web').baseline!;
+    expect(web.url).toBe(new URL(webProduction.url).href);
+    expect(web.routes.find((r) => r.route === '/')!.outcome).toBe('regressed');
+    expect(web.counts.regressed).toBe(1);
+    expect(section('api').baseline).toBeUndefined();
+    expect(report.verdict).toBe('fail');
+  });
+
+  it('refuses a target baseline-url or latency-budget that cannot be read, before any request', async () => {
+    const bad = await resolve({
+      targets: '- name: web\n  url: https://web.example.com\n  baseline-url: ftp://x\n  latency-budget: faster',
+    }).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(ConfigError);
+    const messages = (bad as ConfigError).issues.map((i) => `${i.input}: ${i.message}`).join('\n');
+    expect(messages).toMatch(/baseline-url/);
+    expect(messages).toMatch(/latency-budget/);
+  });
+});

@@ -99,6 +99,7 @@ export async function resolveConfig(source: SettingsSource): Promise<GateConfig>
         'is required unless wait-for-deployment is true; give the base URL of the deploy, e.g. https://shop.example.com',
     });
   }
+  const baselineOptions: { value?: Omit<BaselineSettings, 'url'> } = {};
   const config: GateConfig = {
     url,
     healthPath: read('health-path', parseHealthPath, '/health'),
@@ -123,7 +124,8 @@ export async function resolveConfig(source: SettingsSource): Promise<GateConfig>
     },
     // Only the CLI's --report flag: never the config file (see file.ts).
     reportPath: given('report')?.trim() || source.defaultReportPath,
-    baseline: readBaseline(read, url, issues),
+    baseline: readBaseline(read, url, issues, baselineOptions),
+    baselineOptions: baselineOptions.value,
     failOn: read('fail-on', parseFailOn),
     commentMode: read('comment-mode', parseCommentMode),
     sha: given('sha') === undefined ? undefined : read('sha', parseSha),
@@ -146,11 +148,13 @@ function readBaseline(
   read: <T>(key: string, parse: (text: string) => Parsed<T>, fallback: T) => T,
   url: URL | undefined,
   issues: ConfigIssue[],
+  baselineOptions: { value?: Omit<BaselineSettings, 'url'> },
 ): BaselineSettings | undefined {
   const baselineUrl = read<URL | undefined>('baseline-url', parseBaseUrl, undefined);
   const latencyBudget = read('latency-budget', parseLatencyBudget, { kind: 'percent', percent: 50, text: '+50%' });
   const failOnBreakage = read('fail-on-baseline-breakage', parseBoolean, false);
   const headers = read<BaselineSettings['headers']>('baseline-headers', parseBaselineHeaders, []);
+  baselineOptions.value = { headers, latencyBudget, failOnBreakage };
   if (!baselineUrl) return undefined;
   if (url && baselineUrl.href === url.href) {
     issues.push({

@@ -59,6 +59,8 @@ export interface GateConfig {
   reportPath: string;
   /** A deploy to compare with (`baseline-url`), usually production; absent: the deploy is judged on its own. */
   baseline?: BaselineSettings;
+  /** The baseline settings but its URL, for a target that names its own `baseline-url` (targets/). */
+  baselineOptions?: Omit<BaselineSettings, 'url'>;
   /** Several deploys checked in one run, each through the same gate (targets/). */
   targets?: TargetSpec[];
   /** This job checks shard `index` of `count` (1-based) of the routes and targets. */

@@ -2,7 +2,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAM
 import { MAX_TARGETS } from '../config/defaults.js';
 import { readHeaders, readRouteList, type ConfigFile, type LineOf } from '../config/file.js';
 import type { ConfigIssue, TargetSpec } from '../config/types.js';
-import { parseBaseUrl, parseHealthPath } from '../config/values.js';
+import { parseBaseUrl, parseHealthPath, parseLatencyBudget } from '../config/values.js';
 import { parseDiscoverMode } from '../config/discover.js';
 import type { Parsed } from '../config/route-line.js';
 
@@ -25,13 +25,16 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
 
 /**
  * Run-wide settings a target may also set for itself, passed through by name to the same parser as the
- * run-wide value (targets/resolve.ts). Settings added by other issues (baseline-url, latency-budget,
- * discover) join this list when they land: nothing else here needs to change.
+ * run-wide value (targets/run.ts applies them to the target's own config).
  */
-export const TARGET_PASS_THROUGH: readonly string[] = ['discover'];
+export const TARGET_PASS_THROUGH: readonly string[] = ['discover', 'baseline-url', 'latency-budget'];
 
 /** How each pass-through value is checked when the list is read (before any request). */
-const PASS_THROUGH_PARSERS: Record<string, (text: string) => Parsed<unknown>> = { discover: parseDiscoverMode };
+const PASS_THROUGH_PARSERS: Record<string, (text: string) => Parsed<unknown>> = {
+  discover: parseDiscoverMode,
+  'baseline-url': parseBaseUrl,
+  'latency-budget': parseLatencyBudget,
+};
 
 const TARGET_KEYS = [
   'name',

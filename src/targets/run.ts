@@ -2,7 +2,15 @@ import type { Clock } from '../clock.js';
 import { ConfigError, type GateConfig, type RouteSpec, type TargetSpec } from '../config/types.js';
 import type { DeploymentOutcome } from '../deploy/deployment.js';
 import type { DeploymentWait } from '../deploy/wait.js';
-import { clientFor, configErrorReport, faultReport, runGate, targetOf, type HttpExtras } from '../gate.js';
+import {
+  baselineClientFor,
+  clientFor,
+  configErrorReport,
+  faultReport,
+  runGate,
+  targetOf,
+  type HttpExtras,
+} from '../gate.js';
 import type { GitHubEvent } from '../github/event.js';
 import { PoliteLimiter } from '../limiter.js';
 import type { Logger } from '../log.js';
@@ -10,6 +18,7 @@ import type { Report, ReportOrigin, TargetSection } from '../report/report.js';
 import { combineTargets } from './combine.js';
 import { routesOfShard } from './shard.js';
 import { parseDiscoverMode } from '../config/discover.js';
+import { parseBaseUrl, parseLatencyBudget } from '../config/values.js';
 
 /**
  * Several deploys in one run. A wrapper around the one-target gate: every target becomes an ordinary
@@ -61,6 +70,29 @@ export function targetConfig(config: GateConfig, spec: TargetSpec | undefined, r
     environment: spec.environment,
     waitForDeployment: spec.environment !== undefined,
     discover: discoverOf(config, spec),
+    baseline: baselineOf(config, spec),
+  };
+}
+
+/**
+ * The target's own baseline (`baseline-url`, and `latency-budget`, per target), else the run's. The run's
+ * `baseline-headers` rule holds for every baseline: a target's headers reach its baseline only when it says so.
+ */
+function baselineOf(config: GateConfig, spec: TargetSpec): GateConfig['baseline'] {
+  const url = spec.settings['baseline-url'];
+  const budget = spec.settings['latency-budget'];
+  if (url === undefined && budget === undefined) return config.baseline;
+  const parsedUrl = url === undefined ? undefined : parseBaseUrl(url);
+  const baseUrl = parsedUrl?.ok ? parsedUrl.value : config.baseline?.url;
+  if (!baseUrl) return undefined;
+  const options = config.baseline ?? config.baselineOptions;
+  if (!options) return undefined;
+  const parsedBudget = budget === undefined ? undefined : parseLatencyBudget(budget);
+  return {
+    url: baseUrl,
+    headers: options.headers,
+    latencyBudget: parsedBudget?.ok ? parsedBudget.value : options.latencyBudget,
+    failOnBreakage: options.failOnBreakage,
   };
 }
 
@@ -200,9 +232,12 @@ async function checkOne(
     if (wait?.kind === 'error') throw wait.error;
     const deployment = await outcomeOf(plan, wait);
     const client = clientFor(plan.config, targetOf(plan.config, deployment), { ...deps, clock });
+    // Each target compares with its own baseline (or the run's), through a client of the baseline's origin.
+    const baselineClient = baselineClientFor(plan.config, { ...deps, clock });
     try {
       return await runGate(plan.config, {
         client,
+        baselineClient,
         clock,
         log: deps.log,
         random: deps.random ?? Math.random,
@@ -213,7 +248,7 @@ async function checkOne(
         seed: deps.seed,
       });
     } finally {
-      await client.close().catch(() => undefined);
+      await Promise.all([client.close(), baselineClient?.close()]).catch(() => undefined);
     }
   } catch (error) {
     return error instanceof ConfigError
