@@ -1,6 +1,7 @@
 import time
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.http import HttpResponse
@@ -56,6 +57,11 @@ def boom(request):
     raise RuntimeError("Missing staticfiles manifest entry for 'app.css'")
 
 
+def search(request):
+    # A view's own 400: Django answers SuspiciousOperation with the very page a Host rejection gets.
+    raise SuspiciousOperation("malformed search query")
+
+
 urlpatterns = [
     path("", home),
     path("products/", products),
@@ -70,6 +76,7 @@ urlpatterns = [
     ),
     path("slow/", slow),
     path("boom/", boom),
+    path("search/", search),
     # The app serves its collected files itself, the role WhiteNoise plays in production.
     re_path(r"^static/(?P<path>.*)$", serve, {"document_root": settings.STATIC_ROOT}),
 ]
