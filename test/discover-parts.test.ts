@@ -168,3 +168,16 @@ describe('robots rules', () => {
     expect(failing.note).toMatch(/answered 503: as RFC 9309 asks/);
   });
 });
+
+describe('links: what is parsed is bounded', () => {
+  it('reads a page up to its first 10,000 tags, so a megabyte of unclosed tags stays small', () => {
+    const first = '<a href="/early">early</a>';
+    const late = '<a href="/late">late</a>';
+    const page = `<!doctype html>${first}${'<b>'.repeat(350_000)}${late}`;
+    const before = process.memoryUsage().heapUsed;
+    const links = pageLinks(page, new URL('http://x/'));
+    expect(links.map((l) => l.pathname)).toEqual(['/early']);
+    // 350,000 nested elements took hundreds of MB as a parse5 tree; the first 10,000 take a few.
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(100 * 2 ** 20);
+  });
+});

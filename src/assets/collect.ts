@@ -1,5 +1,5 @@
 import { html, parse } from 'parse5';
-import { attr, htmlElements } from '../html/elements.js';
+import { attr, headOfTags, htmlElements } from '../html/elements.js';
 import { JAVASCRIPT_TYPES } from './judge.js';
 import type { AssetKind, AssetRef, PageRefs } from './types.js';
 import { MAX_PARSED_TAGS, MAX_REFS_PER_PAGE } from './limits.js';
@@ -72,13 +72,6 @@ export function collectAssetRefs(page: string, pageUrl: URL): PageRefs {
     ...(omittedCrossOrigin ? { omittedCrossOrigin } : {}),
     ...(parsed.length < page.length ? { readChars: parsed.length } : {}),
   };
-}
-
-/** The page up to its `limit`-th tag (a `<` that starts a tag, comment or doctype). */
-function headOfTags(page: string, limit: number): string {
-  const tag = /<[A-Za-z!/?]/g;
-  for (let count = 0; tag.exec(page);) if (++count > limit) return page.slice(0, tag.lastIndex - 2);
-  return page;
 }
 
 /** A string of its own, not a view into the one it was cut from. */

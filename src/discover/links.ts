@@ -1,5 +1,6 @@
 import { parse } from 'parse5';
-import { attr, htmlElements } from '../html/elements.js';
+import { MAX_PARSED_TAGS } from '../assets/limits.js';
+import { attr, headOfTags, htmlElements } from '../html/elements.js';
 
 /**
  * The links a person can follow from a page: `<a href>` and `<area href>` in the HTML namespace,
@@ -9,7 +10,8 @@ import { attr, htmlElements } from '../html/elements.js';
  */
 
 export function pageLinks(page: string, pageUrl: URL): URL[] {
-  const document = parse(page);
+  // The same bound on what is parsed as the asset check's: links past it are not followed.
+  const document = parse(headOfTags(page, MAX_PARSED_TAGS));
   const elements = htmlElements(document);
   const base = elements.find((e) => e.tagName === 'base' && attr(e, 'href') !== undefined);
   const baseUrl = (base && absolute(attr(base, 'href')!, pageUrl)) || pageUrl;
