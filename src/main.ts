@@ -131,6 +131,7 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
             proxy: httpProxy,
             github: () => ({ event: eventFor(gateConfig), token }),
             seed: eventFor(gateConfig).sha,
+            onSecrets: addSecrets,
             ...(gateConfig.shard ? { origin: runOrigin() } : {}),
           });
         }

@@ -254,6 +254,38 @@ describe('5. credentials in a deployment’s URL never reach an output', () => {
     expect(seen).not.toContain('deployer:');
     expect(run.peakRssMb).toBeLessThan(MEMORY_BOUND_MB);
   });
+  it('the same behind an environment glob (several deploys of one commit, one wait for all): stripped everywhere', async () => {
+    const api = await fakeGitHub();
+    const server = await serve({ '/health': text(200, 'ok'), '/': html('<h1>shop</h1>') });
+    const { port } = server;
+    for (const [id, environment] of [
+      [9, 'Preview – web'],
+      [10, 'Preview – docs'],
+    ] as const)
+      api.deployments.push({
+        id,
+        sha: HEAD,
+        environment,
+        statuses: [
+          {
+            state: 'success',
+            environment_url: `http://deployer:Hunter2-pw-xyz@127.0.0.1:${port}/`,
+            log_url: `https://deployer:Hunter2-pw-xyz@ci.example.com/${id}`,
+          },
+        ],
+      });
+    const run = await runAction(
+      { 'wait-for-deployment': 'true', environment: 'Preview*', 'github-token': 'test-token', timeout: '20s' },
+      pullRequestEnv(api),
+    );
+    expect(run.outputs['verdict'], run.stdout).toBe('pass');
+    expect(run.outputs['targets']).toContain('Preview – docs');
+    const comment = api.comments[7]?.[0]?.body ?? '';
+    expect(comment).not.toBe('');
+    const seen = everything(run, comment);
+    expect(seen).not.toContain('Hunter2-pw-xyz');
+    expect(seen).not.toContain('deployer:');
+  });
   it('a deployment_status payload with user:pass@ in environment_url and log_url: stripped everywhere', async () => {
     const api = await fakeGitHub();
     // A failing route, so the summary, the comment and the report quote the deployment at length.

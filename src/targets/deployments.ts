@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { formatDuration } from '../config/duration.js';
-import { deploymentName, type DeploymentInfo } from '../deploy/deployment.js';
+import { deploymentName, withoutCredentials, type DeploymentInfo } from '../deploy/deployment.js';
 import { conditionalReader, FAILED, type DeploymentWait, type Reader } from '../deploy/wait.js';
 import { environmentMatcher, type GitHubEvent } from '../github/event.js';
 import type { Octokit } from '../github/octokit.js';
@@ -34,6 +34,8 @@ export interface DeploymentsWaitOptions {
   wanted: WantedDeployment[];
   /** Called once per wanted name, with one wait result per deployment it stands for. */
   settle: (name: string, found: DeploymentWait[]) => void;
+  /** Receives the credentials taken out of a deployment's URLs, to be masked and redacted. */
+  onSecrets?: (values: string[]) => void;
 }
 
 const FIRST_POLL_MS = 1_000;
@@ -53,7 +55,9 @@ export async function waitForDeployments(options: DeploymentsWaitOptions): Promi
   const lookedFor = (w: WantedDeployment) =>
     `a deployment of ${event.sha.slice(0, 7)}${w.environment ? ` in environment "${w.environment}"` : ''}`;
   for (let poll = 1; ; poll++) {
-    const seen = await lookAll(options, read, [...pending.values()], matchers);
+    const seen = (await lookAll(options, read, [...pending.values()], matchers)).map((d) =>
+      withoutUrlCredentials(d, options.onSecrets),
+    );
     for (const want of [...pending.values()]) {
       const matches = seen.filter((d) => matchers.get(want.name)!(d.environment));
       if (matches.length) last.set(want.name, matches);
@@ -201,4 +205,12 @@ async function commitStatuses(
       logUrl: s.target_url,
       description: s.description || undefined,
     }));
+}
+
+/** A deployment's URLs as read from GitHub, their credentials removed at the source (and handed over). */
+function withoutUrlCredentials(d: DeploymentInfo, onSecrets: ((values: string[]) => void) | undefined): DeploymentInfo {
+  const secrets: string[] = [];
+  const cleaned = { ...d, url: withoutCredentials(d.url, secrets), logUrl: withoutCredentials(d.logUrl, secrets) };
+  if (secrets.length) onSecrets?.(secrets);
+  return cleaned;
 }

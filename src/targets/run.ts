@@ -41,6 +41,8 @@ export interface TargetsDeps extends Omit<HttpExtras, 'clock'> {
   origin?: ReportOrigin;
   /** Orders the discovered sample (the commit's sha, so reruns check the same routes). */
   seed?: string;
+  /** Receives credentials found in deployment URLs (see deploy/deployment.ts withoutCredentials). */
+  onSecrets?: (values: string[]) => void;
 }
 
 /** Whether a run goes through here: it has targets, or its environment glob may match several deploys. */
@@ -213,6 +215,7 @@ async function startWait(
     deadlineMs: config.timeoutMs,
     budgetMs: config.timeoutMs,
     signal: deps.signal,
+    onSecrets: deps.onSecrets,
     wanted: waiting.map((p) => ({
       name: p.name,
       environment: p.config.environment,
