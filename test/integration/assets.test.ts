@@ -28,11 +28,18 @@ async function django(options: { collectstatic: boolean; locations?: (staticRoot
 
 const report = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 
-/** A checked-out repository with the Django settings, for the "where" pointer. */
+/**
+ * A checked-out Django project: its manage.py (which tells the stack: nginx in front shows no app server)
+ * and the settings, for the "where" pointer.
+ */
 function workspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'gate-workspace-'));
   const settings = new URL('./django_app/settings.py', import.meta.url).pathname;
   writeFileSync(join(dir, 'settings.py'), readFileSync(settings, 'utf8'));
+  writeFileSync(
+    join(dir, 'manage.py'),
+    '#!/usr/bin/env python\nfrom django.core.management import execute_from_command_line\n',
+  );
   return dir;
 }
 

@@ -108,7 +108,7 @@ describe('intermittent is not fine', () => {
     expect(run.outputs, run.stdout).toMatchObject({ verdict: 'fail', cause: 'app-error' });
     // Every failing route counted, with the share of bad answers.
     expect(run.outputs['summary']).toMatch(
-      /^Health is fine, but \d of 3 routes fails?: \d+ of \d+ answers were Django's 500 page, the others good: one instance behind the balancer is broken/,
+      /^Health is fine, but \d of 3 routes fails?: \d+ of \d+ answers were Django’s 500 page, the others good: one instance behind the balancer is broken/,
     );
   });
 

@@ -125,6 +125,7 @@ describe('against real servers', () => {
       timeout: '3s',
     });
     expect(run.outputs).toMatchObject({ verdict: 'fail', cause: 'stale-version' });
-    expect(run.outputs['summary']).toContain('never with "v2"');
+    // The summary output is in its neutral form (no shell quoting characters): typographic quotes.
+    expect(run.outputs['summary']).toContain('never with “v2”');
   });
 });
