@@ -132,6 +132,7 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
             github: () => ({ event: eventFor(gateConfig), token }),
             seed: eventFor(gateConfig).sha,
             onSecrets: addSecrets,
+            waitOnGitHub: async (options) => (await import('./targets/github-wait.js')).waitOnGitHub(options),
             ...(gateConfig.shard ? { origin: runOrigin() } : {}),
           });
         }

@@ -14,6 +14,7 @@ import { mergeShards } from '../src/targets/merge.js';
 import { renderTargetsSummary, targetsOutput } from '../src/targets/render.js';
 import { readShardFiles } from '../src/targets/report-files.js';
 import { runTargets } from '../src/targets/run.js';
+import { waitOnGitHub } from '../src/targets/github-wait.js';
 import { deployStage } from '../src/deploy/stage.js';
 import { runGateWithHttp } from '../src/gate.js';
 import { routesOfShard, shardOf } from '../src/targets/shard.js';
@@ -67,7 +68,7 @@ async function run(config: GateConfig, fake?: FakeGitHub): Promise<Report> {
     signal: new AbortController().signal,
     startedAt: new Date('2026-12-03T10:00:00Z'),
     random: seededRandom(3),
-    ...(fake ? { github: () => ({ event: eventOf(fake), token: 'test-token' }) } : {}),
+    ...(fake ? { github: () => ({ event: eventOf(fake), token: 'test-token' }), waitOnGitHub } : {}),
   });
 }
 

@@ -64,3 +64,13 @@ function safeDecode(text: string): string {
     return text;
   }
 }
+
+/** A deployment's own URL, when it is an http(s) one. */
+export function safeUrl(text: string): URL | undefined {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}

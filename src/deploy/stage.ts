@@ -4,7 +4,9 @@ import { ConfigError } from '../config/types.js';
 import type { GitHubEvent } from '../github/event.js';
 import { createOctokit, type Octokit } from '../github/octokit.js';
 import type { Logger } from '../log.js';
-import type { DeploymentOutcome } from './deployment.js';
+import { safeUrl, type DeploymentOutcome } from './deployment.js';
+
+export { safeUrl };
 import { waitForDeployment } from './wait.js';
 
 /**
@@ -78,14 +80,4 @@ export function deploymentClient(options: {
     signal: options.signal,
     timeLeft: () => config.timeoutMs - clock.now(),
   });
-}
-
-/** A deployment's own URL, when it is an http(s) one. */
-export function safeUrl(text: string): URL | undefined {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { ConfigError, type GateConfig, type RouteSpec, type TargetSpec } from '../config/types.js';
-import type { DeploymentOutcome } from '../deploy/deployment.js';
+import { safeUrl, type DeploymentOutcome } from '../deploy/deployment.js';
 import type { DeploymentWait } from '../deploy/wait.js';
 import {
   baselineClientFor,
@@ -12,6 +12,7 @@ import {
   type HttpExtras,
 } from '../gate.js';
 import type { GitHubEvent } from '../github/event.js';
+import type { GitHubWaitOptions } from './github-wait.js';
 import { PoliteLimiter } from '../limiter.js';
 import type { Logger } from '../log.js';
 import type { Report, ReportOrigin, TargetSection } from '../report/report.js';
@@ -43,6 +44,11 @@ export interface TargetsDeps extends Omit<HttpExtras, 'clock'> {
   seed?: string;
   /** Receives credentials found in deployment URLs (see deploy/deployment.ts withoutCredentials). */
   onSecrets?: (values: string[]) => void;
+  /**
+   * The one GitHub deployment wait for every target (targets/github-wait.ts), given by the action: the
+   * npm package's CLI waits for no deployment and ships without the GitHub client.
+   */
+  waitOnGitHub?: (options: GitHubWaitOptions) => Promise<void>;
 }
 
 /** Whether a run goes through here: it has targets, or its environment glob may match several deploys. */
@@ -197,23 +203,12 @@ async function startWait(
       },
     ]);
   }
-  const { deploymentClient } = await import('../deploy/stage.js');
-  const { waitForDeployments } = await import('./deployments.js');
-  const octokit = deploymentClient({
+  if (!deps.waitOnGitHub) throw new Error('the GitHub deployment wait was not given to this run');
+  await deps.waitOnGitHub({
     config,
-    event: github.event,
-    token: github.token,
+    github,
     clock: deps.clock,
     log: deps.log,
-    signal: deps.signal,
-  });
-  await waitForDeployments({
-    octokit,
-    event: github.event,
-    clock: deps.clock,
-    log: deps.log,
-    deadlineMs: config.timeoutMs,
-    budgetMs: config.timeoutMs,
     signal: deps.signal,
     onSecrets: deps.onSecrets,
     wanted: waiting.map((p) => ({
@@ -264,7 +259,6 @@ async function checkOne(
 async function outcomeOf(plan: Planned, wait: DeploymentWait | undefined): Promise<DeploymentOutcome | undefined> {
   if (!wait) return undefined;
   if (wait.kind !== 'ready') return wait;
-  const { safeUrl } = await import('../deploy/stage.js');
   const url = plan.config.url ?? (wait.deployment.url ? safeUrl(wait.deployment.url) : undefined);
   if (!url) {
     throw new ConfigError([
