@@ -5,9 +5,8 @@ import type { Observation } from '../http/observation.js';
 import type { PoliteLimiter } from '../limiter.js';
 import type { Logger } from '../log.js';
 import { resolveRoute, type RouteResult } from '../smoke.js';
-import type { SettleRule } from '../stability.js';
 import { buildComparison } from './comparison.js';
-import { checkBaselineSide, timeable, timeRoutes, type BaselineSide } from './run.js';
+import { checkBaselineSide, timeable, timeRoutes, type BaselineSide, type BaselineSideOptions } from './run.js';
 import type { BaselineComparison } from './types.js';
 
 /**
@@ -23,22 +22,11 @@ export interface BaselineRun {
   assets: Map<RouteSpec, number>;
 }
 
-export interface StartOptions {
-  settings: BaselineSettings;
-  client: HttpClient;
-  clock: Clock;
-  log: Logger;
-  limiter: PoliteLimiter;
-  routes: RouteSpec[];
+/** What the baseline side needs (run.ts), with the run's health path as given and the check-assets switch. */
+export type StartOptions = Omit<BaselineSideOptions, 'healthPath' | 'onAnswer'> & {
   healthPath: string;
-  concurrency: number;
-  retries: number;
-  rule: SettleRule;
-  deadlineMs: number;
-  signal?: AbortSignal;
-  random: () => number;
   checkAssets: boolean;
-}
+};
 
 export function startBaseline(options: StartOptions): BaselineRun {
   const assets = new Map<RouteSpec, number>();

@@ -99,7 +99,6 @@ export async function resolveConfig(source: SettingsSource): Promise<GateConfig>
         'is required unless wait-for-deployment is true; give the base URL of the deploy, e.g. https://shop.example.com',
     });
   }
-  const baselineOptions: { value?: Omit<BaselineSettings, 'url'> } = {};
   const config: GateConfig = {
     url,
     healthPath: read('health-path', parseHealthPath, '/health'),
@@ -124,8 +123,7 @@ export async function resolveConfig(source: SettingsSource): Promise<GateConfig>
     },
     // Only the CLI's --report flag: never the config file (see file.ts).
     reportPath: given('report')?.trim() || source.defaultReportPath,
-    baseline: readBaseline(read, url, issues, baselineOptions),
-    baselineOptions: baselineOptions.value,
+    ...readBaseline(read, url, issues),
     failOn: read('fail-on', parseFailOn),
     commentMode: read('comment-mode', parseCommentMode),
     sha: given('sha') === undefined ? undefined : read('sha', parseSha),
@@ -143,27 +141,29 @@ export async function resolveConfig(source: SettingsSource): Promise<GateConfig>
   return config;
 }
 
-/** `baseline-url` and the settings that only mean something with it; none without a baseline. */
+/**
+ * `baseline-url` and the settings that only mean something with it: `baseline` when the run has one;
+ * `baselineOptions` always (a target may name its own baseline-url).
+ */
 function readBaseline(
   read: <T>(key: string, parse: (text: string) => Parsed<T>, fallback: T) => T,
   url: URL | undefined,
   issues: ConfigIssue[],
-  baselineOptions: { value?: Omit<BaselineSettings, 'url'> },
-): BaselineSettings | undefined {
+): Pick<GateConfig, 'baseline' | 'baselineOptions'> {
   const baselineUrl = read<URL | undefined>('baseline-url', parseBaseUrl, undefined);
   const latencyBudget = read('latency-budget', parseLatencyBudget, { kind: 'percent', percent: 50, text: '+50%' });
   const failOnBreakage = read('fail-on-baseline-breakage', parseBoolean, false);
   const headers = read<BaselineSettings['headers']>('baseline-headers', parseBaselineHeaders, []);
-  baselineOptions.value = { headers, latencyBudget, failOnBreakage };
-  if (!baselineUrl) return undefined;
+  const options = { headers, latencyBudget, failOnBreakage };
+  if (!baselineUrl) return { baselineOptions: options };
   if (url && baselineUrl.href === url.href) {
     issues.push({
       input: 'baseline-url',
       message: 'is the same as url; give the deploy to compare with (usually production), or leave it empty',
     });
-    return undefined;
+    return { baselineOptions: options };
   }
-  return { url: baselineUrl, headers, latencyBudget, failOnBreakage };
+  return { baseline: { url: baselineUrl, ...options }, baselineOptions: options };
 }
 
 function parsedOr<T>(parsed: Parsed<T>, input: string, issues: ConfigIssue[]): T | undefined {

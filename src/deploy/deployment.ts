@@ -1,3 +1,5 @@
+import { ConfigError } from '../config/types.js';
+
 /** What the deploy stage found: plain data, turned into a diagnosis (and a Report) by the gate. */
 
 /** A deployment as GitHub (or a provider's commit status) reported it. */
@@ -65,12 +67,40 @@ function safeDecode(text: string): string {
   }
 }
 
+/**
+ * A successful deployment as the outcome to check: at the `url` input when given, else at the deployment's
+ * own http(s) URL; a config error naming `input` when it has none.
+ */
+export function readyOutcome(deployment: DeploymentInfo, url: URL | undefined, input: string): DeploymentOutcome {
+  const checked = url ?? (deployment.url ? safeUrl(deployment.url) : undefined);
+  if (!checked) {
+    throw new ConfigError([
+      {
+        input,
+        message: `the deployment ${deployment.environment} succeeded without a URL (environment_url); give url`,
+      },
+    ]);
+  }
+  return { kind: 'ready', deployment, url: checked };
+}
+
 /** A deployment's own URL, when it is an http(s) one. */
-export function safeUrl(text: string): URL | undefined {
+function safeUrl(text: string): URL | undefined {
   try {
     const url = new URL(text);
     return url.protocol === 'https:' || url.protocol === 'http:' ? url : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** A deployment's URLs as read from GitHub, their credentials removed at the source (and handed over). */
+export function withoutUrlCredentials(
+  d: DeploymentInfo,
+  onSecrets: ((values: string[]) => void) | undefined,
+): DeploymentInfo {
+  const secrets: string[] = [];
+  const cleaned = { ...d, url: withoutCredentials(d.url, secrets), logUrl: withoutCredentials(d.logUrl, secrets) };
+  if (secrets.length) onSecrets?.(secrets);
+  return cleaned;
 }

@@ -4,9 +4,7 @@ import { ConfigError } from '../config/types.js';
 import type { GitHubEvent } from '../github/event.js';
 import { createOctokit, type Octokit } from '../github/octokit.js';
 import type { Logger } from '../log.js';
-import { safeUrl, type DeploymentOutcome } from './deployment.js';
-
-export { safeUrl };
+import { readyOutcome, type DeploymentOutcome } from './deployment.js';
 import { waitForDeployment } from './wait.js';
 
 /**
@@ -14,16 +12,12 @@ import { waitForDeployment } from './wait.js';
  * of the commit under test and say how it ended, as data. The gate turns a failed or missing deployment
  * into its diagnosis and Report; a ready one gives the URL to check.
  */
-export async function deployStage(options: {
-  config: GateConfig;
-  event: GitHubEvent;
-  token: string;
-  clock: Clock;
-  log: Logger;
-  signal: AbortSignal;
-  /** Credentials removed from the deployment's URLs: masked and redacted by the caller. */
-  onSecrets?: (values: string[]) => void;
-}): Promise<DeploymentOutcome> {
+export async function deployStage(
+  options: DeploymentClientOptions & {
+    /** Credentials removed from the deployment's URLs: masked and redacted by the caller. */
+    onSecrets?: (values: string[]) => void;
+  },
+): Promise<DeploymentOutcome> {
   const { config, event, clock, log } = options;
   const octokit = deploymentClient(options);
   const outcome = await waitForDeployment({
@@ -37,28 +31,20 @@ export async function deployStage(options: {
     signal: options.signal,
     onSecrets: options.onSecrets,
   });
-  if (outcome.kind !== 'ready') return outcome;
-  const url = config.url ?? (outcome.deployment.url ? safeUrl(outcome.deployment.url) : undefined);
-  if (!url) {
-    throw new ConfigError([
-      {
-        input: 'url',
-        message: `the deployment ${outcome.deployment.environment} succeeded without a URL (environment_url); give url`,
-      },
-    ]);
-  }
-  return { ...outcome, url };
+  return outcome.kind === 'ready' ? readyOutcome(outcome.deployment, config.url, 'url') : outcome;
 }
 
 /** The GitHub client of the deployment wait, after checking the run can use one (a token, a repository). */
-export function deploymentClient(options: {
+export interface DeploymentClientOptions {
   config: GateConfig;
   event: GitHubEvent;
   token: string;
   clock: Clock;
   log: Logger;
   signal: AbortSignal;
-}): Octokit {
+}
+
+export function deploymentClient(options: DeploymentClientOptions): Octokit {
   const { config, event, clock, log } = options;
   const missing = [];
   if (!options.token)

@@ -3,7 +3,7 @@ import { formatDuration } from '../config/duration.js';
 import type { Logger } from '../log.js';
 import { environmentMatcher, type GitHubEvent } from '../github/event.js';
 import { statusOf, type Octokit } from '../github/octokit.js';
-import { deploymentName, withoutCredentials, type DeploymentInfo } from './deployment.js';
+import { deploymentName, withoutUrlCredentials, type DeploymentInfo } from './deployment.js';
 import { alsoDeployedWarning } from './also-deployed.js';
 
 /**
@@ -87,13 +87,10 @@ async function lookOnce(
   if (carried && matches(carried.environment) && carried.state && carried.state !== 'inactive') {
     // deployment_status: the payload already says how it ended.
     if (carried.state === 'success' || FAILED.has(carried.state)) {
-      const deployment = {
-        source: 'deployment' as const,
-        ...carried,
-        state: carried.state,
-        url: clean(options, carried.url),
-        logUrl: clean(options, carried.logUrl),
-      };
+      const deployment = withoutUrlCredentials(
+        { source: 'deployment', ...carried, state: carried.state },
+        options.onSecrets,
+      );
       return { deployment, terminal: true };
     }
   }
@@ -109,32 +106,9 @@ async function lookOnce(
   const matching = deployments.filter((d) => matches(d.environment) || matches(d.original_environment ?? ''));
   const candidates = matching.slice(0, CANDIDATES);
   for (const candidate of candidates) {
-    const statuses = (await read('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
-      ...repo,
-      deployment_id: candidate.id,
-      per_page: 1,
-    })) as Array<{
-      state: string;
-      environment_url?: string;
-      target_url?: string;
-      log_url?: string;
-      description?: string;
-    }>;
-    const status = statuses[0];
-    if (status?.state === 'inactive') continue; // superseded by a newer deployment
-    const deployment: DeploymentInfo = {
-      source: 'deployment',
-      id: candidate.id,
-      environment: candidate.environment,
-      sha: event.sha,
-      state: status?.state ?? 'pending',
-      url: clean(
-        options,
-        status?.environment_url || (status?.state === 'success' ? status?.target_url : undefined) || undefined,
-      ),
-      logUrl: clean(options, status?.log_url || status?.target_url || undefined),
-      description: status?.description || undefined,
-    };
+    const latest = await latestDeploymentStatus(read, repo, candidate, event.sha);
+    if (!latest) continue; // superseded by a newer deployment
+    const deployment = withoutUrlCredentials(latest, options.onSecrets);
     // Without an environment, a monorepo's commit may have several deploys: the others are named.
     const others = options.environment
       ? []
@@ -157,29 +131,68 @@ async function lookAtCommitStatuses(
     owner: event.owner,
     repo: event.repo,
     ref: event.sha,
-  })) as { statuses?: Array<{ context: string; state: string; target_url?: string; description?: string }> };
+  })) as { statuses?: CommitStatus[] };
   const status = (combined.statuses ?? []).find(
     (s) => s.target_url && (options.environment ? matches(s.context) : /deploy/i.test(s.context)),
   );
   if (!status) return undefined;
-  const deployment: DeploymentInfo = {
-    source: 'commit-status',
-    environment: status.context,
-    sha: event.sha,
-    state: status.state,
-    url: status.state === 'success' ? clean(options, status.target_url) : undefined,
-    logUrl: clean(options, status.target_url),
-    description: status.description || undefined,
-  };
+  const deployment = withoutUrlCredentials(commitStatusDeployment(status, event.sha), options.onSecrets);
   return { deployment, terminal: status.state === 'success' || FAILED.has(status.state) };
 }
 
-/** A URL as read from GitHub, its credentials removed at the source (and handed over for redaction). */
-function clean(options: DeploymentWaitOptions, url: string | undefined): string | undefined {
-  const secrets: string[] = [];
-  const cleaned = withoutCredentials(url, secrets);
-  if (secrets.length) options.onSecrets?.(secrets);
-  return cleaned;
+/** A commit status (Netlify and others) as a deployment: its target_url is the site. */
+export interface CommitStatus {
+  context: string;
+  state: string;
+  target_url?: string;
+  description?: string;
+}
+
+export function commitStatusDeployment(status: CommitStatus, sha: string): DeploymentInfo {
+  return {
+    source: 'commit-status',
+    environment: status.context,
+    sha,
+    state: status.state,
+    url: status.state === 'success' ? status.target_url : undefined,
+    logUrl: status.target_url,
+    description: status.description || undefined,
+  };
+}
+
+/**
+ * A deployment's latest status as the deployment it describes, with the URLs as GitHub gives them (callers
+ * clean them); undefined when it is `inactive` (superseded by a newer deployment).
+ */
+export async function latestDeploymentStatus(
+  read: Reader,
+  repo: { owner: string; repo: string },
+  candidate: { id: number; environment: string },
+  sha: string,
+): Promise<DeploymentInfo | undefined> {
+  const statuses = (await read('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
+    ...repo,
+    deployment_id: candidate.id,
+    per_page: 1,
+  })) as Array<{
+    state: string;
+    environment_url?: string;
+    target_url?: string;
+    log_url?: string;
+    description?: string;
+  }>;
+  const status = statuses[0];
+  if (status?.state === 'inactive') return undefined;
+  return {
+    source: 'deployment',
+    id: candidate.id,
+    environment: candidate.environment,
+    sha,
+    state: status?.state ?? 'pending',
+    url: status?.environment_url || (status?.state === 'success' ? status?.target_url : undefined) || undefined,
+    logUrl: status?.log_url || status?.target_url || undefined,
+    description: status?.description || undefined,
+  };
 }
 
 export type Reader = (route: string, params: Record<string, unknown>) => Promise<unknown>;

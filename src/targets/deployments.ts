@@ -1,7 +1,15 @@
 import type { Clock } from '../clock.js';
 import { formatDuration } from '../config/duration.js';
-import { deploymentName, withoutCredentials, type DeploymentInfo } from '../deploy/deployment.js';
-import { conditionalReader, FAILED, type DeploymentWait, type Reader } from '../deploy/wait.js';
+import { deploymentName, withoutUrlCredentials, type DeploymentInfo } from '../deploy/deployment.js';
+import {
+  commitStatusDeployment,
+  conditionalReader,
+  FAILED,
+  latestDeploymentStatus,
+  type CommitStatus,
+  type DeploymentWait,
+  type Reader,
+} from '../deploy/wait.js';
 import { environmentMatcher, type GitHubEvent } from '../github/event.js';
 import type { Octokit } from '../github/octokit.js';
 import type { Logger } from '../log.js';
@@ -145,29 +153,9 @@ async function lookAll(
   const seen: DeploymentInfo[] = [];
   for (const candidates of byEnvironment.values()) {
     for (const candidate of candidates.slice(0, PER_ENVIRONMENT)) {
-      const statuses = (await read('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
-        ...repo,
-        deployment_id: candidate.id,
-        per_page: 1,
-      })) as Array<{
-        state: string;
-        environment_url?: string;
-        target_url?: string;
-        log_url?: string;
-        description?: string;
-      }>;
-      const status = statuses[0];
-      if (status?.state === 'inactive') continue; // superseded by a newer deployment
-      seen.push({
-        source: 'deployment',
-        id: candidate.id,
-        environment: candidate.environment,
-        sha: event.sha,
-        state: status?.state ?? 'pending',
-        url: status?.environment_url || (status?.state === 'success' ? status?.target_url : undefined) || undefined,
-        logUrl: status?.log_url || status?.target_url || undefined,
-        description: status?.description || undefined,
-      });
+      const latest = await latestDeploymentStatus(read, repo, candidate, event.sha);
+      if (!latest) continue; // superseded by a newer deployment
+      seen.push(latest);
       break;
     }
   }
@@ -187,7 +175,7 @@ async function commitStatuses(
     owner: event.owner,
     repo: event.repo,
     ref: event.sha,
-  })) as { statuses?: Array<{ context: string; state: string; target_url?: string; description?: string }> };
+  })) as { statuses?: CommitStatus[] };
   return (combined.statuses ?? [])
     .filter(
       (s) =>
@@ -196,21 +184,5 @@ async function commitStatuses(
           w.environment ? environmentMatcher(w.environment)(s.context) : /deploy/i.test(s.context),
         ),
     )
-    .map((s) => ({
-      source: 'commit-status' as const,
-      environment: s.context,
-      sha: event.sha,
-      state: s.state,
-      url: s.state === 'success' ? s.target_url : undefined,
-      logUrl: s.target_url,
-      description: s.description || undefined,
-    }));
-}
-
-/** A deployment's URLs as read from GitHub, their credentials removed at the source (and handed over). */
-function withoutUrlCredentials(d: DeploymentInfo, onSecrets: ((values: string[]) => void) | undefined): DeploymentInfo {
-  const secrets: string[] = [];
-  const cleaned = { ...d, url: withoutCredentials(d.url, secrets), logUrl: withoutCredentials(d.logUrl, secrets) };
-  if (secrets.length) onSecrets?.(secrets);
-  return cleaned;
+    .map((s) => commitStatusDeployment(s, event.sha));
 }

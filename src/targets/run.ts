@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { ConfigError, type GateConfig, type RouteSpec, type TargetSpec } from '../config/types.js';
-import { safeUrl, type DeploymentOutcome } from '../deploy/deployment.js';
+import { readyOutcome, type DeploymentOutcome } from '../deploy/deployment.js';
 import type { DeploymentWait } from '../deploy/wait.js';
 import {
   baselineClientFor,
@@ -257,18 +257,8 @@ async function checkOne(
 
 /** A finished wait, with the URL to check (the target's own, or the deployment's). */
 async function outcomeOf(plan: Planned, wait: DeploymentWait | undefined): Promise<DeploymentOutcome | undefined> {
-  if (!wait) return undefined;
-  if (wait.kind !== 'ready') return wait;
-  const url = plan.config.url ?? (wait.deployment.url ? safeUrl(wait.deployment.url) : undefined);
-  if (!url) {
-    throw new ConfigError([
-      {
-        input: plan.spec ? `targets (${plan.name})` : 'url',
-        message: `the deployment ${wait.deployment.environment} succeeded without a URL (environment_url); give url`,
-      },
-    ]);
-  }
-  return { ...wait, url };
+  if (!wait || wait.kind !== 'ready') return wait;
+  return readyOutcome(wait.deployment, plan.config.url, plan.spec ? `targets (${plan.name})` : 'url');
 }
 
 /** What a merge needs of a shard's target: where its routes sit in the whole list, and its health label. */
