@@ -1,4 +1,4 @@
-/** Where the core says what it is doing. The action maps it to @actions/core, the CLI to stderr. */
+/** Where the core says what it is doing. The action maps it to workflow commands (runner/workflow-commands.ts), the CLI to stderr. */
 export interface Logger {
   info(message: string): void;
   warning(message: string): void;

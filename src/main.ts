@@ -1,4 +1,3 @@
-import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { systemClock } from './clock.js';
@@ -23,8 +22,9 @@ import { renderTargetsAnnotations, renderTargetsSummary, targetsOutput } from '.
 import { runTargets, usesTargets } from './targets/run.js';
 import { failsJob } from './config/reporting.js';
 import { writeInWorkspace } from './config/workspace-path.js';
+import * as core from './runner/workflow-commands.js';
 
-/** The action: inputs → gate → outputs, summary, annotations. The only file that touches @actions/core. */
+/** The action: inputs → gate → outputs, summary, annotations. The only file that speaks to the runner (runner/workflow-commands.ts). */
 
 export { ACTION_INPUTS };
 
@@ -235,7 +235,7 @@ async function publish(
     }
   }
   try {
-    await core.summary.addRaw(redact(report.targets ? renderTargetsSummary(report) : renderSummary(report))).write();
+    core.appendSummary(redact(report.targets ? renderTargetsSummary(report) : renderSummary(report)));
   } catch (error) {
     core.warning(redact(`could not write the job summary: ${forLog(String(error))}`));
   }

@@ -121,7 +121,7 @@ function peakRssKb(pid: number | undefined): number {
   }
 }
 
-/** The `name<<delimiter` format @actions/core writes to GITHUB_OUTPUT. */
+/** The `name<<delimiter` format the runner reads from GITHUB_OUTPUT (runner/workflow-commands.ts writes it). */
 export function parseOutputs(text: string): Record<string, string> {
   const outputs: Record<string, string> = {};
   const pattern = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
