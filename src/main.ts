@@ -10,6 +10,7 @@ import { withPointers } from './repo/attach.js';
 import { redactorFor, redactReport, secretForms } from './report/redact.js';
 import { faultReport, runGateWithHttp } from './gate.js';
 import { readEvent, type GitHubEvent } from './github/event.js';
+import { reportingRefused } from './github/preflight.js';
 import type { Logger } from './log.js';
 import { renderAnnotations } from './report/annotations.js';
 import { forLog, forWorkflowOutput, urlForWorkflowOutput } from './report/escape.js';
@@ -175,16 +176,20 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
         `comment: left to the job that merges the shards (this is shard ${config.shard.index}/${config.shard.count})`,
       );
     } else if (config && ((config.comment && config.commentMode !== 'off') || config.commitStatus)) {
-      const { commentOnPullRequest } = await import('./github/pull-request.js');
-      const outcome = await commentOnPullRequest({
-        report,
+      const event = eventFor(config);
+      const refused = reportingRefused({
         config,
-        event: eventFor(config),
+        event,
         token,
         log: logger,
         signal: reporting.signal,
-        redact,
+        cancelled: report.cancelled,
       });
+      const outcome =
+        refused ??
+        (await (
+          await import('./github/pull-request.js')
+        ).commentOnPullRequest({ report, config, event, token, log: logger, signal: reporting.signal, redact }));
       logger.info(`comment: ${outcome}`);
     }
   } catch (error) {

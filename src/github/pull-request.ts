@@ -5,6 +5,7 @@ import type { GitHubEvent } from './event.js';
 import { createOctokit } from './octokit.js';
 import { publishComment } from './sticky-comment.js';
 import { setCommitStatus } from './commit-status.js';
+import { reportingRefused } from './preflight.js';
 
 /**
  * The pull-request comment, after the verdict is written (loaded only when `comment` is on): no write
@@ -32,22 +33,10 @@ export async function commentOnPullRequest(options: {
 }): Promise<string> {
   const { event, log, config } = options;
   const budgetMs = options.budgetMs ?? REPORTING_BUDGET_MS;
+  const refused = reportingRefused({ ...options, cancelled: options.report.cancelled });
+  if (refused) return refused;
   const comment = config.comment && config.commentMode !== 'off';
   const status = config.commitStatus === true;
-  if (!comment && !status) return 'no comment (comment is off)';
-  if (event.readOnly) {
-    const who = event.readOnly === 'fork' ? 'a fork' : 'Dependabot';
-    const what = [comment ? 'PR comment' : '', status ? 'commit status' : ''].filter(Boolean).join(' and no ');
-    log.warning(
-      `no ${what}: pull requests from ${who} run with a read-only token, so the gate makes no write call. ` +
-        'The verdict, outputs and job summary are complete. For a comment, run the gate again from a ' +
-        '`workflow_run` workflow (it has a writable token) with wait-for-deployment, or comment from there.',
-    );
-    return `no comment (${who})`;
-  }
-  if (!options.token || !event.owner) return 'no comment (no token or repository)';
-  // A cancelled run makes no GitHub call at all: the runner gives a cancelled step a few seconds only.
-  if (options.signal?.aborted || options.report.cancelled) return 'no comment (the run was cancelled)';
   const started = Date.now();
   const budget = AbortSignal.any([...(options.signal ? [options.signal] : []), AbortSignal.timeout(budgetMs)]);
   const octokit = createOctokit({
