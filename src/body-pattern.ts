@@ -1,4 +1,4 @@
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
 
 /**
  * `matches /…/` patterns run on RE2 (re2js, the pure-JavaScript port): matching time is linear in the
@@ -9,12 +9,30 @@ import { RE2JS } from 're2js';
 export const PATTERN_SYNTAX_HELP =
   'patterns use RE2 syntax (linear time), which has no backreferences (\\1) and no lookahead or lookbehind ((?=…), (?!…), (?<=…), (?<!…))';
 
-const FLAG_BITS: Readonly<Record<string, number>> = {
-  i: RE2JS.CASE_INSENSITIVE,
-  m: RE2JS.MULTILINE,
-  s: RE2JS.DOTALL,
-  u: 0, // RE2 always matches by code point
-};
+/**
+ * RE2 is loaded only by runs that can hold a pattern (its module costs ~16 ms of CPU at start-up, issue 19):
+ * config resolution calls this first when an input says `matches` or a config file is given.
+ */
+let engine: typeof RE2JS | undefined;
+export async function loadPatternEngine(): Promise<void> {
+  engine ??= (await import('re2js')).RE2JS;
+}
+
+/** A path that compiles a pattern without loading RE2 first: a bug, never to be taken for a bad pattern. */
+export class PatternEngineNotLoaded extends Error {
+  constructor() {
+    super('internal error: a body pattern was compiled before loadPatternEngine()');
+  }
+}
+
+function loaded(): typeof RE2JS {
+  if (!engine) throw new PatternEngineNotLoaded();
+  return engine;
+}
+
+function flagBits(RE2: typeof RE2JS): Readonly<Record<string, number>> {
+  return { i: RE2.CASE_INSENSITIVE, m: RE2.MULTILINE, s: RE2.DOTALL, u: 0 /* RE2 always matches by code point */ };
+}
 
 const compiled = new Map<string, RE2JS>();
 
@@ -23,8 +41,9 @@ export function compilePattern(pattern: string, flags: string): RE2JS {
   const key = `${flags}/${pattern}`;
   let re = compiled.get(key);
   if (!re) {
-    const bits = [...flags].reduce((all, flag) => all | (FLAG_BITS[flag] ?? 0), 0);
-    re = RE2JS.compile(pattern, bits);
+    const RE2 = loaded();
+    const bits = [...flags].reduce((all, flag) => all | (flagBits(RE2)[flag] ?? 0), 0);
+    re = RE2.compile(pattern, bits);
     compiled.set(key, re);
   }
   return re;

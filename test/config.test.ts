@@ -1,11 +1,15 @@
 import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseDuration } from '../src/config/duration.js';
 import { resolveConfig } from '../src/config/resolve.js';
 import { parseRouteLine, parseStatusList, statusAccepted, expectsRedirect } from '../src/config/route-line.js';
 import { ConfigError } from '../src/config/types.js';
+import { loadPatternEngine } from '../src/body-pattern.js';
+
+// Route lines parsed here directly, not through resolveConfig, which loads RE2 for a run that needs it.
+beforeAll(loadPatternEngine);
 
 const workspace = mkdtempSync(join(tmpdir(), 'gate-config-'));
 const resolve = (values: Record<string, string | undefined>) =>

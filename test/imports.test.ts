@@ -115,6 +115,8 @@ describe('the import graph of src/', () => {
     expect([...packages].filter((p) => /^(@actions\/github|@octokit\/|yaml$)/.test(p))).toEqual([]);
     // @actions/core loads all of undici through its OIDC client (issue 19): the runner protocol is ours.
     expect([...packages].filter((p) => p.startsWith('@actions/') || p === 'undici')).toEqual([]);
+    // RE2 loads only for a run that can hold a `matches /…/` route (config/resolve.ts).
+    expect(packages.has('re2js')).toBe(false);
     // The event and the check whether reporting can write at all (no client) are all of github/ a run loads.
     const light = new Set(['github/event.ts', 'github/preflight.ts']);
     expect([...loaded].filter((f) => f.startsWith('github/') && !light.has(f))).toEqual([]);

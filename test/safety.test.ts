@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { testPattern } from '../src/body-pattern.js';
 import { compileBodyPattern } from '../src/config/route-line.js';
 import { isBlockedAddress } from '../src/http/addresses.js';
+import { loadPatternEngine } from '../src/body-pattern.js';
+
+// Route lines parsed here directly, not through resolveConfig, which loads RE2 for a run that needs it.
+beforeAll(loadPatternEngine);
 
 describe('body patterns run on RE2: linear time, so no pattern is refused for its shape', () => {
   it.each(['(a+)+$', '(a*)*b', '(\\w+\\s?)+$', '(.*,){20}x', 'v(\\d+\\.)+\\d+', 'items', '^<title>[^<]*</title>'])(

@@ -1,10 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { beforeAll, afterEach, describe, expect, it } from 'vitest';
 import { parseRouteLine } from '../src/config/route-line.js';
 import { createHttpClient, type HttpClient } from '../src/http/client.js';
 import { silentLogger } from '../src/log.js';
 import { resolveRoute, runRoutes } from '../src/smoke.js';
 import { seededRandom, virtualClock } from './support/clock.js';
 import { sequence, sleep, startServer, text, type Handler, type TestServer } from './support/servers.js';
+import { loadPatternEngine } from '../src/body-pattern.js';
+
+// Route lines parsed here directly, not through resolveConfig, which loads RE2 for a run that needs it.
+beforeAll(loadPatternEngine);
 
 let server: TestServer | undefined;
 let client: HttpClient | undefined;

@@ -1,6 +1,7 @@
 import { INPUT_DEFAULTS, MAX_ROUTES, MAX_SHARDED_ROUTES, TUNING_DEFAULTS } from './defaults.js';
 import type { ConfigFile } from './file.js';
 import { readRouteLine } from './route-line.js';
+import { loadPatternEngine } from '../body-pattern.js';
 import { ConfigError, type BaselineSettings, type ConfigIssue, type GateConfig, type RouteSpec } from './types.js';
 import {
   lines,
@@ -47,6 +48,10 @@ export async function resolveConfig(source: SettingsSource): Promise<GateConfig>
     return value !== undefined && value.trim() !== '' ? value : undefined;
   };
   const configName = given('config');
+  // A `matches /…/` route can only come from an input that says so or from a config file.
+  if (configName || Object.values(source.values).some((value) => value?.includes('matches'))) {
+    await loadPatternEngine();
+  }
   // The YAML parser is loaded only by runs that have a config file.
   const file: ConfigFile | undefined = configName
     ? (await import('./file.js')).loadConfigFile(

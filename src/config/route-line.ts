@@ -1,4 +1,4 @@
-import { compilePattern, PATTERN_SYNTAX_HELP } from '../body-pattern.js';
+import { compilePattern, PATTERN_SYNTAX_HELP, PatternEngineNotLoaded } from '../body-pattern.js';
 import type { BodyAssertion, ConfigIssue, RouteSpec, StatusExpectation } from './types.js';
 
 /**
@@ -115,6 +115,7 @@ export function compileBodyPattern(pattern: string, flags: string): Parsed<BodyA
   try {
     compilePattern(pattern, flags);
   } catch (error) {
+    if (error instanceof PatternEngineNotLoaded) throw error;
     const reason = (error as Error).message.replace(/^error parsing regexp: /, '');
     return { ok: false, message: `invalid regular expression /${pattern}/: ${reason}; ${PATTERN_SYNTAX_HELP}` };
   }
