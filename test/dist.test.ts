@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadFixture } from './support/fixtures.js';
 import { runAction, runCli } from './support/runner.js';
@@ -98,6 +101,29 @@ describe('dist/index.js as the runner runs it', () => {
     const run = await runAction({ url: server.url, comment: 'true' });
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('comment: no comment (no token or repository)');
+  });
+
+  it('a run that cannot comment never loads the GitHub client (Octokit, and the undici it brings)', async () => {
+    server = await startServer({}, text(200, 'ok'));
+    const loadsFile = join(mkdtempSync(join(tmpdir(), 'gate-loads-')), 'loads');
+    const preload = pathToFileURL(join(process.cwd(), 'test/support/preload/record-loads.mjs')).href;
+    const run = await runAction(
+      { url: server.url, comment: 'true' },
+      { NODE_OPTIONS: `--import=${preload}`, GATE_LOADS_FILE: loadsFile },
+    );
+    expect(run.stdout).toContain('comment: no comment (no token or repository)');
+    const chunks = readFileSync(loadsFile, 'utf8')
+      .split('\n')
+      .filter((url) => /\/dist\/[^/]+\.js$/.test(url))
+      .map((url) => fileURLToPath(url));
+    // The recorder works: the entry and the chunks a passing run needs are there.
+    expect(chunks.some((file) => file.endsWith('/dist/index.js'))).toBe(true);
+    expect(chunks.length).toBeGreaterThan(2);
+    const withOctokit = chunks.filter((file) => readFileSync(file, 'utf8').includes('octokit'));
+    expect(withOctokit).toEqual([]);
+    // …and the GitHub client is in dist/ all the same, for the runs that do comment.
+    const all = readdirSync('dist').filter((f) => f.endsWith('.js'));
+    expect(all.some((f) => readFileSync(join('dist', f), 'utf8').includes('octokit'))).toBe(true);
   });
 });
 
