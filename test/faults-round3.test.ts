@@ -28,6 +28,13 @@ const MEMORY_BOUND_MB = 150;
  * not met, see the closing note. After issues 17, 19, 20 and 21 merged: 172–185 MB alone, 204–207 MB inside
  * the full suite (GC helper threads get less CPU on a loaded machine, so garbage waits longer), hence 240.
  * Copying a body of known length into one buffer (no concatenation) was tried: no change (181–185 MB).
+ * Measured again after the runner protocol replaced @actions/core (issue 19 round): 166–178 MB (300 bodies) and
+ * 184–203 MB (20 pages) alone. What the peak is made of, by process.memoryUsage() and /proc/self/smaps: a 1 MiB
+ * body decodes to a string Node keeps outside the V8 heap (any decode of 0xFBEE9 bytes or more becomes an
+ * external, malloc'd string), and glibc keeps the freed blocks mapped; the pages run commits up to 100 MB of V8
+ * heap for a live set of ~50. Tried and not kept: a forced full GC every 32 MB of garbage (300 bodies 131–136 MB,
+ * 20 pages still 159–193 MB, and +0.5–1 s of GC on the bodies run); decoding in pieces below that threshold (the
+ * heap then grew to 208 MB); a 2 MB semi-space cap set at run time (20 pages 138–199 MB from run to run).
  */
 const BULK_MEMORY_BOUND_MB = 240;
 /** The pull request's head in fixtures/events/pull_request.json: the commit a deployment is looked for. */
