@@ -33,6 +33,10 @@ const DEFAULT_SEED = 'post-deploy-gate';
  * arguments (HTTP client, clock, random source, logger, signal) and never throws.
  */
 
+/** The page reader (and parse5) loads with the first answer that could be a page; later answers reuse it. */
+let pagesModule: Promise<typeof import('./assets/pages.js')> | undefined;
+const assetPages = () => (pagesModule ??= import('./assets/pages.js'));
+
 /** The margin past `timeout` for a look at routes on an origin that never answered readiness. */
 export const EXPLAINING_LOOK_MS = 2_000;
 
@@ -227,7 +231,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
         ? async (route, seen) => {
             // The HTML parser loads with the first answer that could be a page, not with every run.
             if (!mayBePage(seen)) return;
-            const page = (await import('./assets/pages.js')).pageOf(route.label, seen);
+            const page = (await assetPages()).pageOf(route.label, seen);
             if (page) pages.set(route, page);
           }
         : undefined,
