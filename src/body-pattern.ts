@@ -13,9 +13,14 @@ export const PATTERN_SYNTAX_HELP =
  * RE2 is loaded only by runs that can hold a pattern (its module costs ~16 ms of CPU at start-up, issue 19):
  * config resolution calls this first when an input says `matches` or a config file is given.
  */
-let engine: typeof RE2JS | undefined;
+let engine: { RE2: typeof RE2JS; flagBits: Readonly<Record<string, number>> } | undefined;
 export async function loadPatternEngine(): Promise<void> {
-  engine ??= (await import('re2js')).RE2JS;
+  if (engine) return;
+  const { RE2JS: RE2 } = await import('re2js');
+  engine = {
+    RE2,
+    flagBits: { i: RE2.CASE_INSENSITIVE, m: RE2.MULTILINE, s: RE2.DOTALL, u: 0 /* RE2 always matches by code point */ },
+  };
 }
 
 /** A path that compiles a pattern without loading RE2 first: a bug, never to be taken for a bad pattern. */
@@ -25,13 +30,9 @@ export class PatternEngineNotLoaded extends Error {
   }
 }
 
-function loaded(): typeof RE2JS {
+function loaded(): NonNullable<typeof engine> {
   if (!engine) throw new PatternEngineNotLoaded();
   return engine;
-}
-
-function flagBits(RE2: typeof RE2JS): Readonly<Record<string, number>> {
-  return { i: RE2.CASE_INSENSITIVE, m: RE2.MULTILINE, s: RE2.DOTALL, u: 0 /* RE2 always matches by code point */ };
 }
 
 const compiled = new Map<string, RE2JS>();
@@ -41,8 +42,8 @@ export function compilePattern(pattern: string, flags: string): RE2JS {
   const key = `${flags}/${pattern}`;
   let re = compiled.get(key);
   if (!re) {
-    const RE2 = loaded();
-    const bits = [...flags].reduce((all, flag) => all | (flagBits(RE2)[flag] ?? 0), 0);
+    const { RE2, flagBits } = loaded();
+    const bits = [...flags].reduce((all, flag) => all | (flagBits[flag] ?? 0), 0);
     re = RE2.compile(pattern, bits);
     compiled.set(key, re);
   }

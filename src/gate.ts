@@ -5,6 +5,7 @@ import { checkAssets } from './assets/check.js';
 import { diagnoseAssets } from './assets/diagnose.js';
 import type { AssetCheck, PageInput } from './assets/types.js';
 import { mayBePage } from './assets/judge.js';
+import { pageReader } from './assets/page-reader.js';
 import { assetWarnings } from './assets/summary.js';
 import type { DeploymentOutcome } from './deploy/deployment.js';
 import { alsoDeployedWarning } from './deploy/also-deployed.js';
@@ -32,10 +33,6 @@ const DEFAULT_SEED = 'post-deploy-gate';
  * deploy, a failed or missing deployment, a bad configuration or a fault of our own. It takes its I/O as
  * arguments (HTTP client, clock, random source, logger, signal) and never throws.
  */
-
-/** The page reader (and parse5) loads with the first answer that could be a page; later answers reuse it. */
-let pagesModule: Promise<typeof import('./assets/pages.js')> | undefined;
-const assetPages = () => (pagesModule ??= import('./assets/pages.js'));
 
 /** The margin past `timeout` for a look at routes on an origin that never answered readiness. */
 export const EXPLAINING_LOOK_MS = 2_000;
@@ -231,7 +228,7 @@ export async function runGate(config: GateConfig, deps: GateDeps): Promise<Repor
         ? async (route, seen) => {
             // The HTML parser loads with the first answer that could be a page, not with every run.
             if (!mayBePage(seen)) return;
-            const page = (await assetPages()).pageOf(route.label, seen);
+            const page = (await pageReader()).pageOf(route.label, seen);
             if (page) pages.set(route, page);
           }
         : undefined,

@@ -10,7 +10,7 @@ import { withPointers } from './repo/attach.js';
 import { redactorFor, redactReport, secretForms } from './report/redact.js';
 import { faultReport, runGateWithHttp } from './gate.js';
 import { readEvent, type GitHubEvent } from './github/event.js';
-import { reportingRefused } from './github/preflight.js';
+import { reportingAsked, reportingRefused } from './github/preflight.js';
 import type { Logger } from './log.js';
 import { renderAnnotations } from './report/annotations.js';
 import { forLog, forWorkflowOutput, urlForWorkflowOutput } from './report/escape.js';
@@ -175,21 +175,14 @@ export async function run(cancelled?: AbortSignal): Promise<void> {
       logger.info(
         `comment: left to the job that merges the shards (this is shard ${config.shard.index}/${config.shard.count})`,
       );
-    } else if (config && ((config.comment && config.commentMode !== 'off') || config.commitStatus)) {
-      const event = eventFor(config);
-      const refused = reportingRefused({
-        config,
-        event,
-        token,
-        log: logger,
-        signal: reporting.signal,
-        cancelled: report.cancelled,
-      });
-      const outcome =
-        refused ??
-        (await (
-          await import('./github/pull-request.js')
-        ).commentOnPullRequest({ report, config, event, token, log: logger, signal: reporting.signal, redact }));
+    } else if (config && Object.values(reportingAsked(config)).some(Boolean)) {
+      const asked = { config, event: eventFor(config), token, log: logger, signal: reporting.signal };
+      // The GitHub client loads only when the run can write: the refusals are decided without it.
+      let outcome = reportingRefused({ ...asked, cancelled: report.cancelled });
+      if (!outcome) {
+        const { commentOnPullRequest } = await import('./github/pull-request.js');
+        outcome = await commentOnPullRequest({ ...asked, report, redact });
+      }
       logger.info(`comment: ${outcome}`);
     }
   } catch (error) {

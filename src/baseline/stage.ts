@@ -5,6 +5,7 @@ import type { Observation } from '../http/observation.js';
 import type { PoliteLimiter } from '../limiter.js';
 import type { Logger } from '../log.js';
 import { resolveRoute, type RouteResult } from '../smoke.js';
+import { pageReader } from '../assets/page-reader.js';
 import { buildComparison } from './comparison.js';
 import { checkBaselineSide, timeable, timeRoutes, type BaselineSide, type BaselineSideOptions } from './run.js';
 import type { BaselineComparison } from './types.js';
@@ -28,10 +29,6 @@ export type StartOptions = Omit<BaselineSideOptions, 'healthPath' | 'onAnswer'> 
   checkAssets: boolean;
 };
 
-/** Loaded with the baseline's first answer, then reused: one import() per route costs ~18 µs each. */
-let pagesModule: Promise<typeof import('../assets/pages.js')> | undefined;
-const assetPages = () => (pagesModule ??= import('../assets/pages.js'));
-
 export function startBaseline(options: StartOptions): BaselineRun {
   const assets = new Map<RouteSpec, number>();
   const side = checkBaselineSide({
@@ -40,7 +37,7 @@ export function startBaseline(options: StartOptions): BaselineRun {
     healthPath: /^https?:\/\//i.test(options.healthPath) ? undefined : options.healthPath,
     onAnswer: options.checkAssets
       ? async (route, seen) => {
-          const page = (await assetPages()).pageOf(route.label, seen);
+          const page = (await pageReader()).pageOf(route.label, seen);
           if (page) assets.set(route, page.refs.length);
         }
       : undefined,

@@ -2,6 +2,11 @@ import type { GateConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import type { GitHubEvent } from './event.js';
 
+/** What the settings ask GitHub to be told: the PR comment, the commit status, either or neither. */
+export function reportingAsked(config: GateConfig): { comment: boolean; status: boolean } {
+  return { comment: config.comment && config.commentMode !== 'off', status: config.commitStatus === true };
+}
+
 /**
  * Whether the reporting to GitHub (comment, commit status) can happen at all, decided without the GitHub
  * client: a run that cannot write (reporting off, a read-only token, no token, cancelled) never loads
@@ -16,9 +21,8 @@ export function reportingRefused(options: {
   signal?: AbortSignal;
   cancelled?: boolean;
 }): string | undefined {
-  const { config, event, log } = options;
-  const comment = config.comment && config.commentMode !== 'off';
-  const status = config.commitStatus === true;
+  const { event, log } = options;
+  const { comment, status } = reportingAsked(options.config);
   if (!comment && !status) return 'no comment (comment is off)';
   if (event.readOnly) {
     const who = event.readOnly === 'fork' ? 'a fork' : 'Dependabot';

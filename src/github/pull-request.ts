@@ -5,7 +5,7 @@ import type { GitHubEvent } from './event.js';
 import { createOctokit } from './octokit.js';
 import { publishComment } from './sticky-comment.js';
 import { setCommitStatus } from './commit-status.js';
-import { reportingRefused } from './preflight.js';
+import { reportingAsked, reportingRefused } from './preflight.js';
 
 /**
  * The pull-request comment, after the verdict is written (loaded only when `comment` is on): no write
@@ -35,8 +35,7 @@ export async function commentOnPullRequest(options: {
   const budgetMs = options.budgetMs ?? REPORTING_BUDGET_MS;
   const refused = reportingRefused({ ...options, cancelled: options.report.cancelled });
   if (refused) return refused;
-  const comment = config.comment && config.commentMode !== 'off';
-  const status = config.commitStatus === true;
+  const { comment, status } = reportingAsked(config);
   const started = Date.now();
   const budget = AbortSignal.any([...(options.signal ? [options.signal] : []), AbortSignal.timeout(budgetMs)]);
   const octokit = createOctokit({
