@@ -10,6 +10,9 @@ import { softFailure } from './diagnosis/catalogue/match.js';
 import { describeObservation } from './http/describe.js';
 import { formatDuration } from './config/duration.js';
 import { PoliteLimiter } from './limiter.js';
+import { mayBePageType } from './assets/judge.js';
+import { MAX_PARSED_TAGS } from './assets/limits.js';
+import { tagCap } from './html/tags.js';
 import { DEFAULT_SETTLE_RULE, sampleDelay, settle, type Sample, type SettleRule } from './stability.js';
 
 /**
@@ -18,6 +21,15 @@ import { DEFAULT_SETTLE_RULE, sampleDelay, settle, type Sample, type SettleRule 
  */
 
 export const ROUTE_BODY_LIMIT = 1024 * 1024;
+/**
+ * What is read of a body that nothing needs whole (no body check, not a page check-assets reads): the
+ * placeholder catalogue and the evidence read a page's start. Past it the read ends, as it does at
+ * ROUTE_BODY_LIMIT: a megabyte nobody reads is not downloaded, gathered or decoded.
+ */
+export const ROUTE_EXCERPT_BYTES = 64 * 1024;
+const EXCERPT_READ = { bytes: ROUTE_EXCERPT_BYTES };
+/** A page check-assets reads: as far as the tags its parser reads (made anew per answer: it counts). */
+const PAGE_READ = () => ({ bytes: ROUTE_BODY_LIMIT, stop: tagCap(MAX_PARSED_TAGS) });
 /** What a RouteResult keeps of a body: enough for fingerprints and an excerpt, not the whole page. */
 export const KEPT_BODY_CHARS = 8 * 1024;
 
@@ -69,7 +81,11 @@ export interface SmokeOptions {
   rule?: SettleRule;
   /** Shared with the watch, so both stay polite to the same origin. */
   limiter?: PoliteLimiter;
-  /** Sees each route's final answer whole, before its body is cut to KEPT_BODY_CHARS (check-assets). */
+  /**
+   * Sees each route's passing answer before its body is cut to KEPT_BODY_CHARS (check-assets): read up to
+   * the tags the HTML parser reads when it may be a page (HTML, or no content type), else its first
+   * ROUTE_EXCERPT_BYTES.
+   */
   onAnswer?: (route: RouteSpec, observation: Observation) => void | Promise<void>;
 }
 
@@ -103,8 +119,11 @@ export async function runRoutes(options: SmokeOptions): Promise<RouteResult[]> {
 export async function sampleRoute(
   route: RouteSpec,
   url: URL,
-  options: Pick<SmokeOptions, 'client' | 'signal' | 'requestTimeoutMs'> & { limiter: PoliteLimiter },
+  options: Pick<SmokeOptions, 'client' | 'signal' | 'requestTimeoutMs' | 'onAnswer'> & { limiter: PoliteLimiter },
 ): Promise<{ observation: Observation; problem?: RouteProblem } | undefined> {
+  // A body check reads the body whole; so does check-assets, for an answer that may be a page.
+  const whole = route.body !== undefined;
+  const pages = options.onAnswer !== undefined;
   const seen = await options.limiter.run(
     url,
     () =>
@@ -114,6 +133,7 @@ export async function sampleRoute(
         headers: route.headers,
         followRedirects: route.followRedirects ?? !expectsRedirect(route.expect),
         maxBodyBytes: route.method === 'HEAD' ? 0 : ROUTE_BODY_LIMIT,
+        ...(whole ? {} : { bodyWanted: (headers) => (pages && mayBePageType(headers) ? PAGE_READ() : EXCERPT_READ) }),
         signal: options.signal,
         ...(options.requestTimeoutMs !== undefined ? { timeoutMs: options.requestTimeoutMs } : {}),
       }),
@@ -192,7 +212,7 @@ async function finish(
   const passed = decision.state === 'passed' && !last.problem;
   // A failed route is judged by a bad answer (the last one), whatever the final sample was.
   const shown = passed ? last : (lastBad ?? last);
-  // check-assets reads the passing page whole, before its body is cut.
+  // check-assets reads the passing page as it was read, before its body is cut.
   if (passed) await options.onAnswer?.(route, last.observation);
   const result: RouteResult = {
     route,

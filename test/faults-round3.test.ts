@@ -19,24 +19,16 @@ import { startServer, text, type Handler, type TestServer } from './support/serv
 
 const MEMORY_BOUND_MB = 150;
 /**
- * The two runs that pull hundreds of MiB through the client (20 pages of 1 MiB, 300 bodies of 1 MiB). Measured
- * on this branch: the live heap after every GC stays under 20 MB (`--trace-gc`), so nothing is retained; the
- * peak (155–187 MB) is the bundle's baseline (~90 MB: Node 42, undici 28) plus garbage V8 has not collected
- * yet: its young generation grows to 2 × 32 MB under parse5's allocations, and socket buffers pile up to its
- * 64 MB external-memory soft limit before a GC. On main the same runs kept every page (622 MB for 20 pages,
- * ~1.1 GB for 1,000 bodies), so this bound still tells retention from garbage. Issue 23 asks for 150 MB here:
- * not met, see the closing note. After issues 17, 19, 20 and 21 merged: 172–185 MB alone, 204–207 MB inside
- * the full suite (GC helper threads get less CPU on a loaded machine, so garbage waits longer), hence 240.
- * Copying a body of known length into one buffer (no concatenation) was tried: no change (181–185 MB).
- * Measured again after the runner protocol replaced @actions/core (issue 19 round): 166–178 MB (300 bodies) and
- * 184–203 MB (20 pages) alone. What the peak is made of, by process.memoryUsage() and /proc/self/smaps: a 1 MiB
- * body decodes to a string Node keeps outside the V8 heap (any decode of 0xFBEE9 bytes or more becomes an
- * external, malloc'd string), and glibc keeps the freed blocks mapped; the pages run commits up to 100 MB of V8
- * heap for a live set of ~50. Tried and not kept: a forced full GC every 32 MB of garbage (300 bodies 131–136 MB,
- * 20 pages still 159–193 MB, and +0.5–1 s of GC on the bodies run); decoding in pieces below that threshold (the
- * heap then grew to 208 MB); a 2 MB semi-space cap set at run time (20 pages 138–199 MB from run to run).
+ * The run that checks the assets of 20 pages of 1 MiB, ~34,000 scripts each. Each page is read only as far
+ * as the tags the HTML parser reads (its 10,000th), the rest never downloaded: 140–150 MB alone and 166 MB
+ * inside the full suite (GC helper threads get less CPU on a loaded machine, so garbage waits longer). Read
+ * whole, the same run took 155–209 MB alone and up to 207 MB in the suite; on main before issue 23 it kept
+ * every page (622 MB). What is left over the ~100 MB of a one-route check-assets run is parse5's tree of
+ * 10,000 elements per page and the young generation V8 grows while the tree survives (committed heap up to
+ * 80 MB for a live set under 20): parsing 3,000 tags gave 149–153 MB, 100 tags 138–141. Issue 23 asks for
+ * 150 MB: met alone, not with the margin the full suite needs, hence this bound.
  */
-const BULK_MEMORY_BOUND_MB = 240;
+const PAGES_MEMORY_BOUND_MB = 200;
 /** The pull request's head in fixtures/events/pull_request.json: the commit a deployment is looked for. */
 const HEAD = '1111111111111111111111111111111111111111';
 /** GITHUB_SHA on pull_request is the merge commit, not the head. */
@@ -172,7 +164,7 @@ describe('3. check-assets memory stays bounded whatever the pages hold', () => {
     const routes = Object.keys(pages).join('\n');
     const run = await runAction({ url: server.url, routes }, {}, { timeoutMs: 120_000 });
     expect(run.outputs['verdict'], run.stdout).toBe('pass');
-    expect(run.peakRssMb).toBeLessThan(BULK_MEMORY_BOUND_MB);
+    expect(run.peakRssMb).toBeLessThan(PAGES_MEMORY_BOUND_MB);
     expect(Buffer.byteLength(report(run))).toBeLessThan(2 * 1024 * 1024);
     const assets = JSON.parse(report(run)).assets;
     // The caps show: the page was read only in part, references past the cap counted, the lists cut.
@@ -194,13 +186,17 @@ describe('3. check-assets memory stays bounded whatever the pages hold', () => {
     expect(run.peakRssMb).toBeLessThan(MEMORY_BOUND_MB);
   });
 
-  it('300 routes with 1 MiB bodies: each kept excerpt is copied out, not a view of the whole body', async () => {
+  it('300 routes with 1 MiB bodies and no body check: each is read only as far as its excerpt', async () => {
+    // 120–124 MB alone, 121 MB in the full suite; read whole (before), 136–166 MB.
     const body = `${'x'.repeat(1024 * 1024 - 10)} all ok`;
     const server = await serve({ '/health': text(200, 'ok') }, text(200, body, { 'content-type': 'text/plain' }));
     const routes = Array.from({ length: 300 }, (_, i) => `/r${i}`).join('\n');
     const run = await runAction({ url: server.url, routes }, {}, { timeoutMs: 120_000 });
     expect(run.outputs['verdict'], run.stdout).toBe('pass');
-    expect(run.peakRssMb).toBeLessThan(BULK_MEMORY_BOUND_MB);
+    expect(run.peakRssMb).toBeLessThan(MEMORY_BOUND_MB);
+    // What the report says of a body it did not read whole: what was read, and that the read was cut.
+    const seen = JSON.parse(report(run)).routes[0].observation;
+    expect(seen).toMatchObject({ bodyBytes: 64 * 1024, bodyTruncated: true });
   }, 150_000);
 });
 

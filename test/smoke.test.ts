@@ -2,7 +2,8 @@ import { beforeAll, afterEach, describe, expect, it } from 'vitest';
 import { parseRouteLine } from '../src/config/route-line.js';
 import { createHttpClient, type HttpClient } from '../src/http/client.js';
 import { silentLogger } from '../src/log.js';
-import { resolveRoute, runRoutes } from '../src/smoke.js';
+import { ROUTE_EXCERPT_BYTES, resolveRoute, runRoutes } from '../src/smoke.js';
+import { MAX_PARSED_TAGS } from '../src/assets/limits.js';
 import { seededRandom, virtualClock } from './support/clock.js';
 import { sequence, sleep, startServer, text, type Handler, type TestServer } from './support/servers.js';
 import { loadPatternEngine } from '../src/body-pattern.js';
@@ -163,6 +164,48 @@ describe('smoke routes', () => {
     });
     expect(results[0]).toMatchObject({ passed: true, observation: { status: 302 } });
     expect(results[1]).toMatchObject({ passed: true, observation: { status: 200, redirects: [{ status: 301 }] } });
+  });
+
+  it('reads of a body what the route needs: whole for a body check, to the parsed tags for a page, else an excerpt', async () => {
+    const big = `${'x'.repeat(1024 * 1024 - 16)} the end`;
+    const tags = '<p>'.repeat(MAX_PARSED_TAGS + 500);
+    server = await startServer({
+      '/plain': text(200, big, { 'content-type': 'text/plain' }),
+      '/checked': text(200, big, { 'content-type': 'text/plain' }),
+      '/page': text(200, `<!doctype html>${tags}`, { 'content-type': 'text/html' }),
+    });
+    const clock = virtualClock();
+    client = createHttpClient({ requestTimeoutMs: 2000, headers: [], clock });
+    const specs = ['/plain', '/checked contains "the end"', '/page'].map((line) => {
+      const parsed = parseRouteLine(line);
+      if (!parsed.ok) throw new Error(parsed.message);
+      return parsed.value;
+    });
+    const seenWhole: Record<string, number> = {};
+    const results = await runRoutes({
+      client,
+      clock,
+      log: silentLogger,
+      baseUrl: new URL(server.url),
+      routes: specs,
+      concurrency: 2,
+      retries: 0,
+      random: seededRandom(),
+      onAnswer: (route, seen) => void (seenWhole[route.path] = seen.body.length),
+    });
+    expect(results.map((r) => r.passed)).toEqual([true, true, true]);
+    const [plain, checked, page] = results.map((r) => r.observation);
+    // No check needs the plain body whole: its read ends at the excerpt, and says so.
+    expect(plain).toMatchObject({ bodyBytes: ROUTE_EXCERPT_BYTES, bodyTruncated: true });
+    expect(seenWhole['/plain']).toBe(ROUTE_EXCERPT_BYTES);
+    // The body check reads to the end (the text it looks for is the last of the megabyte).
+    expect(checked).toMatchObject({ bodyBytes: big.length, bodyTruncated: false });
+    // The page is read up to where the tag past the parser's cap starts: the doctype and the first <p>s.
+    expect(page).toMatchObject({
+      bodyBytes: '<!doctype html>'.length + (MAX_PARSED_TAGS - 1) * 3,
+      bodyTruncated: true,
+    });
+    expect(seenWhole['/page']).toBe(page!.bodyBytes);
   });
 
   it('keeps the base URL path prefix', () => {

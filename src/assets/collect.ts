@@ -1,5 +1,6 @@
 import { html, parse } from 'parse5';
-import { attr, headOfTags, htmlElements } from '../html/elements.js';
+import { attr, htmlElements } from '../html/elements.js';
+import { headOfTags } from '../html/tags.js';
 import { JAVASCRIPT_TYPES } from './judge.js';
 import type { AssetKind, AssetRef, PageRefs } from './types.js';
 import { MAX_PARSED_TAGS, MAX_REFS_PER_PAGE } from './limits.js';

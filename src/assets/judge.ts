@@ -58,8 +58,13 @@ export function judgeAsset(kind: AssetKind, seen: Observation, page: PageMode): 
 /** A passing answer that is HTML, by its content type (or, without one, by its first bytes). */
 export function mayBePage(seen: Observation): boolean {
   if (seen.status === undefined || seen.status < 200 || seen.status >= 300 || !seen.body) return false;
-  const type = essence(seen.headers['content-type']);
-  return type ? type === 'text/html' || type === 'application/xhtml+xml' : looksLikeHtml(seen.body);
+  return essence(seen.headers['content-type']) ? mayBePageType(seen.headers) : looksLikeHtml(seen.body);
+}
+
+/** Whether an answer with these headers can be a page, before its body is read: HTML, or no type at all. */
+export function mayBePageType(headers: Readonly<Record<string, string>>): boolean {
+  const type = essence(headers['content-type']);
+  return type === undefined || type === 'text/html' || type === 'application/xhtml+xml';
 }
 
 /** The MIME type's essence: `Text/HTML; charset=utf-8` → `text/html`. */

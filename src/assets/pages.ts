@@ -7,5 +7,8 @@ import { mayBePage } from './judge.js';
 export function pageOf(route: string, seen: Observation): PageInput | undefined {
   if (!mayBePage(seen)) return undefined;
   const page = seen.finalUrl;
-  return { route, page, ...collectAssetRefs(seen.body, new URL(page)) };
+  const refs = collectAssetRefs(seen.body, new URL(page));
+  // Cut as it was read (at the tags the parser reads, or the body cap): the report says how much was read.
+  const cut = seen.bodyTruncated && refs.readChars === undefined ? { readChars: seen.body.length } : {};
+  return { route, page, ...refs, ...cut };
 }

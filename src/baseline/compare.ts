@@ -46,9 +46,22 @@ export function answerOf(observation: Observation, passed: boolean, assetCount?:
   };
 }
 
-/** "< 1 KiB", "1–10 KiB", "10–100 KiB", "100 KiB–1 MiB", "≥ 1 MiB", or "empty". */
+/**
+ * "< 1 KiB", "1–10 KiB", "10–100 KiB", "100 KiB–1 MiB", "≥ 1 MiB", or "empty". A body whose read ended at
+ * a cap (the excerpt of a body no check needs whole, a page cut at its parsed tags) is "≥" the class's
+ * floor: no more was seen, and two such reads a few bytes apart are the same size.
+ */
 export function sizeClass(observation: Observation): string {
   const bytes = observation.bodyBytes;
+  if (observation.bodyTruncated && bytes >= 1024) {
+    return bytes >= 1024 * 1024
+      ? '≥ 1 MiB'
+      : bytes >= 100 * 1024
+        ? '≥ 100 KiB'
+        : bytes >= 10 * 1024
+          ? '≥ 10 KiB'
+          : '≥ 1 KiB';
+  }
   if (bytes === 0) return 'empty';
   if (bytes < 1024) return '< 1 KiB';
   if (bytes < 10 * 1024) return '1–10 KiB';

@@ -1,6 +1,7 @@
 import { parse } from 'parse5';
 import { MAX_PARSED_TAGS } from '../assets/limits.js';
-import { attr, headOfTags, htmlElements } from '../html/elements.js';
+import { attr, htmlElements } from '../html/elements.js';
+import { headOfTags } from '../html/tags.js';
 
 /**
  * The links a person can follow from a page: `<a href>` and `<area href>` in the HTML namespace,

@@ -21,14 +21,3 @@ export function htmlElements(root: HtmlNode): HtmlElement[] {
 export function attr(element: HtmlElement, name: string): string | undefined {
   return element.attrs.find((a) => a.name === name)?.value;
 }
-
-/**
- * The page up to its `limit`-th tag (a `<` that starts a tag, comment or doctype): what is handed to the
- * parser. A hostile page (a megabyte of unclosed `<b>`) grows parse5's tree to hundreds of MB; a page
- * a person reads has far fewer tags than this.
- */
-export function headOfTags(page: string, limit: number): string {
-  const tag = /<[A-Za-z!/?]/g;
-  for (let count = 0; tag.exec(page);) if (++count > limit) return page.slice(0, tag.lastIndex - 2);
-  return page;
-}

@@ -4,8 +4,12 @@ import { gateError } from './errors.js';
 
 /**
  * Reads at most `limit` decoded bytes of a response body, then stops (the connection is dropped rather
- * than the rest downloaded). The cap applies after decompression, so a small gzip bomb stays small.
+ * than the rest downloaded). The cap applies after decompression, so a small gzip bomb stays small. A
+ * `stop` may end the read sooner: given each decoded chunk in turn, it answers where in it enough has been
+ * read (a page's tag cap), or undefined to go on.
  */
+
+export type BodyStop = (chunk: Buffer) => number | undefined;
 
 /** More stacked codings than this is not a real server; refuse instead of decoding. */
 const MAX_CODINGS = 2;
@@ -19,6 +23,7 @@ export async function readCappedBody(
   body: Readable,
   contentEncoding: string | undefined,
   limit: number,
+  stop?: BodyStop,
 ): Promise<BodyExcerpt> {
   // undici's body emits an 'error' when destroyed early; without a listener that would end the process.
   // Errors that matter reach us through the listeners below.
@@ -51,7 +56,7 @@ export async function readCappedBody(
   await new Promise<void>((resolve, reject) => {
     let ended = false;
     const onData = (chunk: Buffer) => {
-      const room = limit - size;
+      const room = Math.min(limit - size, stop?.(chunk) ?? Number.POSITIVE_INFINITY);
       if (chunk.length > room) {
         chunks.push(chunk.subarray(0, room));
         size += room;

@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import { request } from './undici.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../clock.js';
-import { decodeText, readCappedBody } from './body.js';
+import { decodeText, readCappedBody, type BodyStop } from './body.js';
 import type { Socket } from 'node:net';
 import {
   blockedLiteral,
@@ -57,6 +57,11 @@ export interface ProbeRequest {
   defaultHeaders?: ReadonlyArray<readonly [string, string]>;
   followRedirects: boolean;
   maxBodyBytes: number;
+  /**
+   * How much of the final answer's body is worth reading, decided from its headers: fewer bytes than
+   * `maxBodyBytes`, and where to stop within them. Past that the read ends (`bodyTruncated`).
+   */
+  bodyWanted?: (headers: Readonly<Record<string, string>>) => { bytes: number; stop?: BodyStop };
   /** Close the connection after this request (readiness: never stay pinned to one backend). */
   freshConnection?: boolean;
   /** The run's cancellation. */
@@ -226,7 +231,9 @@ async function probe(
         current = next;
         continue;
       }
-      const body = await readCappedBody(response.body, headers['content-encoding'], req.maxBodyBytes);
+      const wanted = req.bodyWanted?.(headers);
+      const limit = Math.min(req.maxBodyBytes, wanted?.bytes ?? req.maxBodyBytes);
+      const body = await readCappedBody(response.body, headers['content-encoding'], limit, wanted?.stop);
       const text = req.keepBytes ? '' : decodeText(body.bytes);
       return {
         ...base(),
