@@ -2,7 +2,7 @@ import { beforeAll, afterEach, describe, expect, it } from 'vitest';
 import { parseRouteLine } from '../src/config/route-line.js';
 import { createHttpClient, type HttpClient } from '../src/http/client.js';
 import { silentLogger } from '../src/log.js';
-import { ROUTE_EXCERPT_BYTES, resolveRoute, runRoutes } from '../src/smoke.js';
+import { ROUTE_EXCERPT_BYTES, resolveRoute, runRoutes, type SmokeOptions } from '../src/smoke.js';
 import { MAX_PARSED_TAGS } from '../src/assets/limits.js';
 import { seededRandom, virtualClock } from './support/clock.js';
 import { sequence, sleep, startServer, text, type Handler, type TestServer } from './support/servers.js';
@@ -23,7 +23,7 @@ afterEach(async () => {
 async function check(
   lines: string[],
   routes: Record<string, Handler>,
-  options: { concurrency?: number; retries?: number; real?: boolean } = {},
+  options: { concurrency?: number; retries?: number; real?: boolean; onAnswer?: SmokeOptions['onAnswer'] } = {},
 ) {
   server = await startServer(routes);
   const clock = virtualClock();
@@ -42,6 +42,7 @@ async function check(
     concurrency: options.concurrency ?? 4,
     retries: options.retries ?? 2,
     random: seededRandom(),
+    onAnswer: options.onAnswer,
   });
   return { results, server, clock };
 }
@@ -169,30 +170,16 @@ describe('smoke routes', () => {
   it('reads of a body what the route needs: whole for a body check, to the parsed tags for a page, else an excerpt', async () => {
     const big = `${'x'.repeat(1024 * 1024 - 16)} the end`;
     const tags = '<p>'.repeat(MAX_PARSED_TAGS + 500);
-    server = await startServer({
-      '/plain': text(200, big, { 'content-type': 'text/plain' }),
-      '/checked': text(200, big, { 'content-type': 'text/plain' }),
-      '/page': text(200, `<!doctype html>${tags}`, { 'content-type': 'text/html' }),
-    });
-    const clock = virtualClock();
-    client = createHttpClient({ requestTimeoutMs: 2000, headers: [], clock });
-    const specs = ['/plain', '/checked contains "the end"', '/page'].map((line) => {
-      const parsed = parseRouteLine(line);
-      if (!parsed.ok) throw new Error(parsed.message);
-      return parsed.value;
-    });
     const seenWhole: Record<string, number> = {};
-    const results = await runRoutes({
-      client,
-      clock,
-      log: silentLogger,
-      baseUrl: new URL(server.url),
-      routes: specs,
-      concurrency: 2,
-      retries: 0,
-      random: seededRandom(),
-      onAnswer: (route, seen) => void (seenWhole[route.path] = seen.body.length),
-    });
+    const { results } = await check(
+      ['/plain', '/checked contains "the end"', '/page'],
+      {
+        '/plain': text(200, big, { 'content-type': 'text/plain' }),
+        '/checked': text(200, big, { 'content-type': 'text/plain' }),
+        '/page': text(200, `<!doctype html>${tags}`, { 'content-type': 'text/html' }),
+      },
+      { concurrency: 2, retries: 0, onAnswer: (route, seen) => void (seenWhole[route.path] = seen.body.length) },
+    );
     expect(results.map((r) => r.passed)).toEqual([true, true, true]);
     const [plain, checked, page] = results.map((r) => r.observation);
     // No check needs the plain body whole: its read ends at the excerpt, and says so.
