@@ -1,5 +1,5 @@
-import { html, parse } from 'parse5';
-import { attr, htmlElements } from '../html/elements.js';
+import { attr } from '../html/elements.js';
+import { visitInsertedElements } from '../html/inserted.js';
 import { headOfTags } from '../html/tags.js';
 import { JAVASCRIPT_TYPES } from './judge.js';
 import type { AssetKind, AssetRef, PageRefs } from './types.js';
@@ -18,13 +18,9 @@ export { MAX_PARSED_TAGS, MAX_REFS_PER_PAGE } from './limits.js';
 
 export function collectAssetRefs(page: string, pageUrl: URL): PageRefs {
   const parsed = headOfTags(page, MAX_PARSED_TAGS);
-  const document = parse(parsed);
-  const elements = htmlElements(document);
-  const baseAt = elements.findIndex((e) => e.tagName === 'base' && attr(e, 'href') !== undefined);
-  const base = baseAt >= 0 ? attr(elements[baseAt]!, 'href')! : undefined;
-  const baseUrl = (base !== undefined && absolute(base, pageUrl)) || pageUrl;
   // A browser fetches a script or stylesheet as its element is inserted, against the base URL of that
-  // moment: elements before the `<base>` resolve against the page's own URL.
+  // moment: elements before the first `<base href>` resolve against the page's own URL.
+  let base: string | undefined;
   let current = pageUrl;
   const refs: AssetRef[] = [];
   const seen = new Set<string>();
@@ -48,9 +44,13 @@ export function collectAssetRefs(page: string, pageUrl: URL): PageRefs {
     // Copied out of the page: a slice would keep the whole page's string alive as long as the ref.
     refs.push({ url: url.href, kind, via, written: copied(written.slice(0, 500)) });
   };
-  for (const [index, element] of elements.entries()) {
-    if (index === baseAt) current = baseUrl;
-    if (element.tagName === 'script') {
+  const { quirks } = visitInsertedElements(parsed, (element) => {
+    if (element.tagName === 'base') {
+      const href = attr(element, 'href');
+      if (base !== undefined || href === undefined) return;
+      base = copied(href.slice(0, 500));
+      current = absolute(href, pageUrl) ?? pageUrl;
+    } else if (element.tagName === 'script') {
       const kind = scriptKind(attr(element, 'type'));
       if (kind) add(attr(element, 'src'), kind, kind === 'module' ? 'script type=module src' : 'script src');
     } else if (element.tagName === 'link') {
@@ -64,11 +64,11 @@ export function collectAssetRefs(page: string, pageUrl: URL): PageRefs {
       if (rel.has('preload') && as === 'script') add(href, 'script', 'link rel=preload as=script');
       if (rel.has('preload') && as === 'style') add(href, 'stylesheet', 'link rel=preload as=style');
     }
-  }
+  });
   return {
     refs,
-    base: base === undefined ? undefined : copied(base.slice(0, 500)),
-    quirks: document.mode === html.DOCUMENT_MODE.QUIRKS,
+    base,
+    quirks,
     ...(omitted ? { omitted } : {}),
     ...(omittedCrossOrigin ? { omittedCrossOrigin } : {}),
     ...(parsed.length < page.length ? { readChars: parsed.length } : {}),

@@ -1,6 +1,6 @@
-import { parse } from 'parse5';
 import { MAX_PARSED_TAGS } from '../assets/limits.js';
-import { attr, htmlElements } from '../html/elements.js';
+import { attr } from '../html/elements.js';
+import { visitInsertedElements } from '../html/inserted.js';
 import { headOfTags } from '../html/tags.js';
 
 /**
@@ -11,18 +11,26 @@ import { headOfTags } from '../html/tags.js';
  */
 
 export function pageLinks(page: string, pageUrl: URL): URL[] {
+  // A link is followed against the document's base when it is clicked: the first `<base href>` wherever it
+  // stands. The hrefs are kept until the page is read, then resolved.
+  let base: string | undefined;
+  const hrefs: string[] = [];
   // The same bound on what is parsed as the asset check's: links past it are not followed.
-  const document = parse(headOfTags(page, MAX_PARSED_TAGS));
-  const elements = htmlElements(document);
-  const base = elements.find((e) => e.tagName === 'base' && attr(e, 'href') !== undefined);
-  const baseUrl = (base && absolute(attr(base, 'href')!, pageUrl)) || pageUrl;
+  visitInsertedElements(headOfTags(page, MAX_PARSED_TAGS), (element) => {
+    if (element.tagName === 'base') {
+      base ??= attr(element, 'href');
+      return;
+    }
+    if (element.tagName !== 'a' && element.tagName !== 'area') return;
+    const href = attr(element, 'href');
+    if (href === undefined || href.trim() === '' || attr(element, 'download') !== undefined) return;
+    if (/(^|\s)nofollow(\s|$)/i.test(attr(element, 'rel') ?? '')) return;
+    hrefs.push(href);
+  });
+  const baseUrl = (base !== undefined && absolute(base, pageUrl)) || pageUrl;
   const links: URL[] = [];
   const seen = new Set<string>();
-  for (const element of elements) {
-    if (element.tagName !== 'a' && element.tagName !== 'area') continue;
-    const href = attr(element, 'href');
-    if (href === undefined || href.trim() === '' || attr(element, 'download') !== undefined) continue;
-    if (/(^|\s)nofollow(\s|$)/i.test(attr(element, 'rel') ?? '')) continue;
+  for (const href of hrefs) {
     const url = absolute(href, baseUrl);
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) continue;
     url.hash = '';
