@@ -16,8 +16,18 @@ export { MAX_PARSED_TAGS, MAX_REFS_PER_PAGE } from './limits.js';
  * the browser.
  */
 
+/**
+ * Whether a page could hold an element that names an asset. The parser makes a `<script>`, `<link>` or
+ * `<base>` only from those letters right after a `<` (it lower-cases a tag name and decodes nothing in it),
+ * so a page without them names nothing and is not parsed: a thousand small pages without scripts spent
+ * ~50 ms in the parser on a cold run (issue 19).
+ */
+const MAY_NAME_ASSETS = /<(?:script|link|base)/i;
+
 export function collectAssetRefs(page: string, pageUrl: URL): PageRefs {
   const parsed = headOfTags(page, MAX_PARSED_TAGS);
+  const cut = parsed.length < page.length ? { readChars: parsed.length } : {};
+  if (!MAY_NAME_ASSETS.test(parsed)) return { refs: [], quirks: false, ...cut };
   // A browser fetches a script or stylesheet as its element is inserted, against the base URL of that
   // moment: elements before the first `<base href>` resolve against the page's own URL.
   let base: string | undefined;
@@ -71,7 +81,7 @@ export function collectAssetRefs(page: string, pageUrl: URL): PageRefs {
     quirks,
     ...(omitted ? { omitted } : {}),
     ...(omittedCrossOrigin ? { omittedCrossOrigin } : {}),
-    ...(parsed.length < page.length ? { readChars: parsed.length } : {}),
+    ...cut,
   };
 }
 

@@ -20,7 +20,10 @@ export interface PageRefs {
   refs: AssetRef[];
   /** The `<base href>` as written, when the page has one. */
   base?: string;
-  /** Quirks mode (no doctype): browsers then accept stylesheets of any content type. */
+  /**
+   * Quirks mode (no doctype): browsers then accept stylesheets of any content type. False on a page that
+   * names no script, link or base: it is not parsed, and no stylesheet of it is judged.
+   */
   quirks: boolean;
   /** Same-origin references past the per-page cap, counted and not kept (assets not checked). */
   omitted?: number;

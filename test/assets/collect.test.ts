@@ -1,7 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { collectAssetRefs } from '../../src/assets/collect.js';
+import { visitInsertedElements } from '../../src/html/inserted.js';
 import { judgeAsset, looksLikeHtml } from '../../src/assets/judge.js';
 import { emptyObservation, type Observation } from '../../src/http/observation.js';
+
+// Counted, so a test can tell a page that was parsed from one that was not.
+vi.mock('../../src/html/inserted.js', async (original) => {
+  const real = await original<typeof import('../../src/html/inserted.js')>();
+  return { ...real, visitInsertedElements: vi.fn(real.visitInsertedElements) };
+});
 
 const page = new URL('https://shop.example.com/app/index.html?x=1');
 const refs = (html: string, at = page) => collectAssetRefs(html, at).refs.map((r) => `${r.kind} ${r.url}`);
@@ -82,8 +89,24 @@ describe('asset references, as the browser reads them', () => {
   });
 
   it('tells quirks mode (no doctype) from standards mode', () => {
-    expect(collectAssetRefs('<p>hi', page).quirks).toBe(true);
-    expect(collectAssetRefs('<!doctype html><p>hi', page).quirks).toBe(false);
+    const sheet = '<link rel=stylesheet href=/s.css><p>hi';
+    expect(collectAssetRefs(sheet, page).quirks).toBe(true);
+    expect(collectAssetRefs(`<!doctype html>${sheet}`, page).quirks).toBe(false);
+  });
+
+  it('parses only a page that could name an asset, whatever the case of its tag names', () => {
+    const parses = vi.mocked(visitInsertedElements);
+    parses.mockClear();
+    const plain = collectAssetRefs('<!doctype html><title>Shop</title><h1>Scripts &amp; links</h1><p>base', page);
+    expect(plain).toEqual({ refs: [], quirks: false });
+    expect(parses).not.toHaveBeenCalled();
+    expect(refs('<SCRIPT SRC=/a.js></SCRIPT><LiNk ReL=stylesheet HREF=/s.css>')).toEqual([
+      'script https://shop.example.com/a.js',
+      'stylesheet https://shop.example.com/s.css',
+    ]);
+    const based = collectAssetRefs('<BASE HREF=/static/>', page);
+    expect(based.base).toBe('/static/');
+    expect(parses).toHaveBeenCalledTimes(2);
   });
 });
 
