@@ -111,6 +111,32 @@ describe('untrusted content', () => {
     expect(lines.slice(start, end)).toHaveLength(4);
   });
 
+  it('titles each warning annotation by what it is about, never calling it a warm-up it was not', () => {
+    const ok = observe('django-500', { path: '/' });
+    const warmed = routeResult('/shop', { ...ok, status: 200 }, { flaky: true, warmedUpMs: 700, attempts: 3 });
+    const settled = routeResult('/cart', { ...ok, status: 200 }, { flaky: true, attempts: 2 });
+    const report = reportOf(readyHealth(healthOk()), [warmed, settled], {
+      warnings: [
+        '/shop warmed up after 0.7 s: 2 bad answers (503), then 3 good in a row',
+        '/cart settled: 1 bad answer (502), then 2 good in a row',
+        '99900 same-origin assets were not checked: the gate loads at most 100 per run',
+        'asset /a.js passed only after 1 retry (503 in 2ms)',
+        'this commit also has deployments in "Preview b", not checked: only "Preview a" was',
+        'discover (sitemap) did not run: the deploy never got ready',
+        'something new',
+      ],
+    });
+    expect(renderAnnotations(report).map((a) => `${a.level} ${a.title}`)).toEqual([
+      'warning post-deploy-gate: route warmed up',
+      'warning post-deploy-gate: route passed after bad answers',
+      'warning post-deploy-gate: assets not checked',
+      'warning post-deploy-gate: asset passed on a retry',
+      'warning post-deploy-gate: other deployments not checked',
+      'warning post-deploy-gate: discovery did not run',
+      'warning post-deploy-gate: warning',
+    ]);
+  });
+
   it('keeps workflow commands out of annotations and the terminal', () => {
     for (const a of renderAnnotations(report())) {
       for (const line of a.message.split('\n')) expect(line.startsWith('::')).toBe(false);

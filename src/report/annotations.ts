@@ -49,7 +49,7 @@ export function renderAnnotations(report: Report): Annotation[] {
     });
   });
   for (const warning of report.warnings)
-    warnings.push({ level: 'warning', title: 'post-deploy-gate: route warmed up', message: warning });
+    warnings.push({ level: 'warning', title: `post-deploy-gate: ${warningTitle(report, warning)}`, message: warning });
 
   const keep = (list: Annotation[], max: number, what: string): Annotation[] => {
     if (list.length <= max) return list;
@@ -67,4 +67,18 @@ export function renderAnnotations(report: Report): Annotation[] {
     title: capped(plain(a.title), 200),
     message: capped(a.message.split('\n').map(plain).join('\n'), MAX_MESSAGE),
   }));
+}
+
+/**
+ * What a warning is about, for its annotation's title: each producer's words begin its warning (a route's
+ * label, `asset `, …). A warning this does not know is titled plainly rather than called something it is not.
+ */
+function warningTitle(report: Report, warning: string): string {
+  const route = report.routes.find((r) => r.flaky && warning.startsWith(`${r.route.label} `));
+  if (route) return route.warmedUpMs !== undefined ? 'route warmed up' : 'route passed after bad answers';
+  if (/^\d+ same-origin assets? (was|were) not checked/.test(warning)) return 'assets not checked';
+  if (warning.startsWith('asset ')) return 'asset passed on a retry';
+  if (warning.startsWith('this commit also has deployments')) return 'other deployments not checked';
+  if (warning.startsWith('discover (')) return 'discovery did not run';
+  return 'warning';
 }
