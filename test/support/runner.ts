@@ -24,6 +24,17 @@ export interface ActionRun {
   runnerTemp: string;
 }
 
+/**
+ * Every built-action run of the current test file, in order: a suite that bounds memory checks each run after
+ * each test (`everyRunSince`), so a run a test forgot to bound is bounded all the same.
+ */
+const runsOfThisFile: Array<{ test: string | undefined; peakRssMb: number }> = [];
+
+/** The runs made since the last call (a suite's afterEach asserts its bound over them). */
+export function runsSinceLastCheck(): Array<{ test: string | undefined; peakRssMb: number }> {
+  return runsOfThisFile.splice(0);
+}
+
 export interface RunOptions {
   timeoutMs?: number;
   /** Called once the process is running (to signal it, say). */
@@ -90,6 +101,7 @@ export async function runAction(
   const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearTimeout(timer);
   clearInterval(sampler);
+  runsOfThisFile.push({ test: expect.getState().currentTestName, peakRssMb: Math.round(peakKb / 1024) });
   // GATE_RUN_LOG=file: one line per run (test, wall time, peak RSS), for the figures in a closing note.
   if (process.env['GATE_RUN_LOG']) {
     const line = {
