@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeGitHub, type FakeGitHub } from './support/github-api.js';
-import { NETWORK_EDGE, runAction, runsSinceLastCheck, type ActionRun } from './support/runner.js';
+import { NETWORK_EDGE, boundEveryRun, runAction, type ActionRun } from './support/runner.js';
 import { startServer, text, type TestServer } from './support/servers.js';
 
 /**
@@ -30,11 +30,7 @@ const closers: Array<() => Promise<unknown> | void> = [];
 afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
-// Every run of the built action in this suite stays under the memory bound, whether or not its test says so.
-afterEach(() => {
-  for (const run of runsSinceLastCheck())
-    expect(run.peakRssMb, `peak RSS of a run in "${run.test}"`).toBeLessThan(MEMORY_BOUND_MB);
-});
+boundEveryRun(MEMORY_BOUND_MB);
 async function serve(...args: Parameters<typeof startServer>): Promise<TestServer> {
   const server = await startServer(...args);
   closers.push(() => server.close());

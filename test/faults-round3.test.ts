@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadFixture } from './support/fixtures.js';
 import { startFakeGitHub, type FakeGitHub } from './support/github-api.js';
 import { startProxy } from './support/proxy.js';
-import { runAction, runsSinceLastCheck, type ActionRun } from './support/runner.js';
+import { boundEveryRun, runAction, type ActionRun } from './support/runner.js';
 import { startServer, text, type Handler, type TestServer } from './support/servers.js';
 
 /**
@@ -27,11 +27,7 @@ const closers: Array<() => Promise<unknown> | void> = [];
 afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
-// Every run of the built action in this suite stays under the memory bound, whether or not its test says so.
-afterEach(() => {
-  for (const run of runsSinceLastCheck())
-    expect(run.peakRssMb, `peak RSS of a run in "${run.test}"`).toBeLessThan(MEMORY_BOUND_MB);
-});
+boundEveryRun(MEMORY_BOUND_MB);
 async function serve(routes: Record<string, Handler>, fallback?: Handler): Promise<TestServer> {
   const server = await startServer(routes, fallback);
   closers.push(() => server.close());

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 
 /** Runs the built action the way the runner does: INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files. */
 
@@ -24,15 +24,23 @@ export interface ActionRun {
   runnerTemp: string;
 }
 
-/**
- * Every built-action run of the current test file, in order: a suite that bounds memory checks each run after
- * each test (`everyRunSince`), so a run a test forgot to bound is bounded all the same.
- */
-const runsOfThisFile: Array<{ test: string | undefined; peakRssMb: number }> = [];
+/** One run of the built action, as a suite's memory bound sees it. */
+interface RunRecord {
+  test: string | undefined;
+  peakRssMb: number;
+}
+/** The runs of the current test file not yet checked against a bound. */
+const unchecked: RunRecord[] = [];
 
-/** The runs made since the last call (a suite's afterEach asserts its bound over them). */
-export function runsSinceLastCheck(): Array<{ test: string | undefined; peakRssMb: number }> {
-  return runsOfThisFile.splice(0);
+/**
+ * Holds every run of the built action in the calling suite under `boundMb` of peak RSS, checked after each
+ * test: a run whose test does not assert its memory is bounded all the same, and a failure names the test.
+ */
+export function boundEveryRun(boundMb: number): void {
+  afterEach(() => {
+    for (const run of unchecked.splice(0))
+      expect(run.peakRssMb, `peak RSS of a run in "${run.test}"`).toBeLessThan(boundMb);
+  });
 }
 
 export interface RunOptions {
@@ -101,24 +109,21 @@ export async function runAction(
   const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearTimeout(timer);
   clearInterval(sampler);
-  runsOfThisFile.push({ test: expect.getState().currentTestName, peakRssMb: Math.round(peakKb / 1024) });
+  const wallMs = performance.now() - started;
+  const peakRssMb = Math.round(peakKb / 1024);
+  const test = expect.getState().currentTestName;
+  unchecked.push({ test, peakRssMb });
   // GATE_RUN_LOG=file: one line per run (test, wall time, peak RSS), for the figures in a closing note.
-  if (process.env['GATE_RUN_LOG']) {
-    const line = {
-      test: expect.getState().currentTestName,
-      wallMs: Math.round(performance.now() - started),
-      peakRssMb: Math.round(peakKb / 1024),
-    };
-    appendFileSync(process.env['GATE_RUN_LOG'], `${JSON.stringify(line)}\n`);
-  }
+  if (process.env['GATE_RUN_LOG'])
+    appendFileSync(process.env['GATE_RUN_LOG'], `${JSON.stringify({ test, wallMs: Math.round(wallMs), peakRssMb })}\n`);
   return {
     exitCode,
     stdout,
     stderr,
     outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
     summary: readFileSync(summaryFile, 'utf8'),
-    wallMs: performance.now() - started,
-    peakRssMb: Math.round(peakKb / 1024),
+    wallMs,
+    peakRssMb,
     runnerTemp: dir,
   };
 }
